@@ -1,0 +1,84 @@
+# eks-audit-bot: `make demo` and `make test` work on a fresh clone; everything else is a helper.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+# The Lambda runs python3.13: prefer it, fall back to 3.12 (pyenv installs or plain PATH).
+PYTHON ?= $(shell for v in 3.13 3.12; do \
+	  p=$$(pyenv prefix $$v 2>/dev/null)/bin/python$$v; [ -x "$$p" ] && { echo "$$p"; exit; }; \
+	  command -v python$$v >/dev/null 2>&1 && python$$v -V >/dev/null 2>&1 && { echo python$$v; exit; }; \
+	done; echo python3)
+
+# Use a local filesystem mirror of the hashicorp/aws provider when the machine has one
+# (offline runners); elsewhere Terraform falls back to the registry as usual.
+TF_MIRROR ?= /opt/tf-plugins
+TF_RC := $(CURDIR)/build/terraform.tfrc
+ifneq ($(wildcard $(TF_MIRROR)/registry.terraform.io),)
+export TF_CLI_CONFIG_FILE := $(TF_RC)
+endif
+export TF_IN_AUTOMATION := 1
+export CHECKPOINT_DISABLE := 1
+
+TF_DIRS := . examples/terragrunt examples/complete
+
+.PHONY: help demo test lint typecheck pytest zip zip-check tf-fmt tf-validate tf-test pattern clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/eks-audit-bot: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(BIN)/eks-audit-bot
+
+$(TF_RC):
+	@mkdir -p $(dir $@)
+	@printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n' "$(TF_MIRROR)" > $@
+
+tf-config: $(if $(wildcard $(TF_MIRROR)/registry.terraform.io),$(TF_RC))
+
+demo: venv ## Run sample EKS audit events through the real handler into a local (moto) SNS topic
+	$(BIN)/python -m eks_audit_bot.demo
+
+test: lint typecheck zip-check tf-fmt tf-validate tf-test pytest ## Everything CI runs
+
+lint: venv ## ruff lint and format check
+	$(BIN)/ruff check lambda tests benchmarks
+	$(BIN)/ruff format --check lambda tests benchmarks
+
+typecheck: venv ## mypy --strict on the package
+	$(BIN)/mypy
+
+pytest: venv tf-config ## Python tests, including moto end-to-end and the terraform apply against moto_server
+	$(BIN)/pytest
+
+zip: ## Rebuild the committed function zip
+	$(PYTHON) lambda/build.py
+
+zip-check: ## Fail when the committed function zip differs from a fresh build
+	$(PYTHON) lambda/build.py --check
+
+tf-fmt: ## terraform fmt -check over the module, examples and tests
+	terraform fmt -check -recursive -diff
+
+tf-validate: tf-config ## terraform init + validate for the module and each example
+	@for d in $(TF_DIRS); do \
+	  echo "terraform validate: $$d"; \
+	  terraform -chdir=$$d init -backend=false -input=false -no-color >/dev/null; \
+	  terraform -chdir=$$d validate -no-color; \
+	done
+
+tf-test: tf-config ## terraform test (mock_provider runs under tests/)
+	terraform test -no-color
+
+pattern: tf-config ## Regenerate the default filter pattern file from Terraform itself
+	$(BIN)/python -m tests.terraform_pattern --write
+
+clean: ## Remove the virtualenv and build leftovers
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	find . -name .terraform -type d -prune -exec rm -rf {} +
