@@ -1,0 +1,67 @@
+locals {
+  # The action the function's role needs on a given on-failure destination, by service.
+  on_failure_actions = {
+    sqs    = "sqs:SendMessage"
+    sns    = "sns:Publish"
+    lambda = "lambda:InvokeFunction"
+    events = "events:PutEvents"
+  }
+
+  policy_statements = concat(
+    [
+      {
+        Sid      = "OwnLogs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = "${aws_cloudwatch_log_group.this.arn}:*"
+      },
+      {
+        Sid      = "PublishAlerts"
+        Effect   = "Allow"
+        Action   = "sns:Publish"
+        Resource = var.sns_topic_arn
+      },
+    ],
+    var.sns_topic_kms_key_arn == null ? [] : [
+      {
+        Sid      = "EncryptedTopic"
+        Effect   = "Allow"
+        Action   = ["kms:GenerateDataKey*", "kms:Decrypt"]
+        Resource = var.sns_topic_kms_key_arn
+      },
+    ],
+    local.on_failure_destination_arn == null ? [] : [
+      {
+        Sid      = "OnFailureDestination"
+        Effect   = "Allow"
+        Action   = local.on_failure_actions[split(":", local.on_failure_destination_arn)[2]]
+        Resource = local.on_failure_destination_arn
+      },
+    ],
+  )
+}
+
+resource "aws_iam_role" "this" {
+  name        = var.eks_bot_name
+  description = "Execution role of the ${var.eks_bot_name} Lambda function"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect = "Allow"
+      Action = "sts:AssumeRole"
+      # The same principal name in every partition.
+      Principal = { Service = "lambda.amazonaws.com" }
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }]
+  })
+  tags = merge(var.tags, var.role_tags)
+}
+
+resource "aws_iam_role_policy" "this" {
+  name = "least-privilege"
+  role = aws_iam_role.this.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = local.policy_statements
+  })
+}

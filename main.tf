@@ -1,0 +1,150 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+
+  # Cluster name => its control-plane log group; one subscription filter (and permission) each.
+  log_group_names = concat(compact([var.aws_cloudwatch_log_group]), var.aws_cloudwatch_log_groups)
+  clusters        = { for name in local.log_group_names : regex("^/aws/eks/([^/]+)/cluster$", name)[0] => name }
+
+  # The zip is built by lambda/build.py and committed, byte for byte reproducible: the Terraform
+  # runner needs no Python, pip or archive provider, and the path stays valid with split
+  # plan/apply, Terraform Cloud and Terragrunt's module cache. `make test` fails if it is stale.
+  function_zip = "${path.module}/lambda/eks-audit-bot.zip"
+
+  # Powertools comes from the AWS-managed public layer; its publisher account differs by
+  # partition and it is not published everywhere (set powertools_layer_arn there).
+  powertools_layer_version = 27
+  powertools_layer_accounts = {
+    aws      = "017000801446"
+    "aws-cn" = "498634801083"
+  }
+  powertools_layer_arn = coalesce(var.powertools_layer_arn, format(
+    "arn:%s:lambda:%s:%s:layer:AWSLambdaPowertoolsPythonV3-%s-%s:%d",
+    local.partition, local.region, lookup(local.powertools_layer_accounts, local.partition, "unknown"),
+    replace(var.runtime, ".", ""), var.architecture, local.powertools_layer_version,
+  ))
+
+  on_failure_destination_arn = var.create_on_failure_queue ? aws_sqs_queue.on_failure[0].arn : var.on_failure_destination_arn
+
+  environment = { for name, value in {
+    SNS_TOPIC_ARN                = var.sns_topic_arn
+    ACCOUNT_ID                   = coalesce(var.account_id, local.account_id)
+    ACCOUNT_NAME                 = var.account_name
+    POWERTOOLS_SERVICE_NAME      = "eks-audit-bot"
+    POWERTOOLS_METRICS_NAMESPACE = "EksAuditBot"
+    POWERTOOLS_LOG_LEVEL         = var.log_level
+    MIN_SEVERITY                 = var.min_severity
+    ALERT_ON_AUTOMATION          = tostring(var.alert_on_automation)
+    AUTOMATION_PRINCIPALS        = jsonencode(var.automation_principals)
+    AUTOMATION_USER_AGENTS       = jsonencode(var.automation_user_agents)
+    DIGEST_THRESHOLD             = tostring(var.digest_threshold)
+    MAX_ALERTS_PER_INVOCATION    = tostring(var.max_alerts_per_invocation)
+    DISABLED_RULES               = jsonencode(var.disabled_rules)
+    RULE_SEVERITIES              = jsonencode(var.rule_severities)
+    CUSTOM_RULES = jsonencode([for rule in var.custom_rules : merge(rule, {
+      match = { for key, values in rule.match : key => values if values != null }
+    })])
+    HTTPS_FORMAT = var.https_format
+  } : name => value if value != null }
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/lambda/${var.eks_bot_name}"
+  retention_in_days = var.cloudwatch_logs_retention_in_days
+  kms_key_id        = var.cloudwatch_logs_kms_key_arn
+  tags              = merge(var.tags, var.log_group_tags)
+}
+
+resource "aws_lambda_function" "this" {
+  function_name                  = var.eks_bot_name
+  description                    = "Alerts on manual actions in EKS clusters (audit log to SNS)"
+  role                           = aws_iam_role.this.arn
+  handler                        = "eks_audit_bot.handler.lambda_handler"
+  runtime                        = var.runtime
+  architectures                  = [var.architecture]
+  filename                       = local.function_zip
+  source_code_hash               = filebase64sha256(local.function_zip)
+  timeout                        = var.timeout
+  memory_size                    = var.memory_limit
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+  layers                         = [local.powertools_layer_arn]
+  tags                           = merge(var.tags, var.function_tags)
+
+  environment {
+    variables = local.environment
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.powertools_layer_arn != null || contains(keys(local.powertools_layer_accounts), local.partition)
+      error_message = "No AWS-managed Powertools layer is known for partition ${local.partition}: set powertools_layer_arn."
+    }
+  }
+
+  # The log group must exist first, or Lambda creates it without retention and encryption.
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
+}
+
+resource "aws_lambda_permission" "logs" {
+  for_each = local.clusters
+
+  statement_id   = substr("logs-${each.key}", 0, 100)
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.this.function_name
+  principal      = "logs.${local.region}.${data.aws_partition.current.dns_suffix}"
+  source_arn     = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${each.value}:*"
+  source_account = local.account_id
+}
+
+resource "aws_cloudwatch_log_subscription_filter" "this" {
+  for_each = local.clusters
+
+  name            = var.eks_bot_name
+  log_group_name  = each.value
+  filter_pattern  = local.filter_pattern
+  destination_arn = aws_lambda_function.this.arn
+
+  lifecycle {
+    precondition {
+      condition     = length(local.filter_pattern) <= 1024
+      error_message = "The filter pattern generated from watch must be at most 1024 characters (the CloudWatch Logs limit); it has ${length(local.filter_pattern)}, ${length(local.filter_pattern) - 1024} too many. Watch fewer values, or use prefix/suffix wildcards."
+    }
+  }
+
+  # CloudWatch Logs test-invokes the function when the filter is created.
+  depends_on = [aws_lambda_permission.logs]
+}
+
+resource "aws_sqs_queue" "on_failure" {
+  count = var.create_on_failure_queue ? 1 : 0
+
+  name = "${var.eks_bot_name}-on-failure"
+  # The maximum: failed batches are kept for two weeks so they can be inspected and replayed.
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+  tags                      = merge(var.tags, var.on_failure_queue_tags)
+}
+
+resource "aws_lambda_function_event_invoke_config" "this" {
+  function_name                = aws_lambda_function.this.function_name
+  maximum_retry_attempts       = var.maximum_retry_attempts
+  maximum_event_age_in_seconds = var.maximum_event_age_in_seconds
+
+  dynamic "destination_config" {
+    for_each = local.on_failure_destination_arn == null ? [] : [local.on_failure_destination_arn]
+
+    content {
+      on_failure {
+        destination = destination_config.value
+      }
+    }
+  }
+
+  # Lambda checks that the role may use the destination when the config is written.
+  depends_on = [aws_iam_role_policy.this]
+}

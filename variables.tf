@@ -1,0 +1,496 @@
+# ---- Original inputs (same names and meanings as the module this one replaces) ----
+
+variable "eks_bot_name" {
+  type        = string
+  description = "Name of the Lambda function; also names its IAM role, log group, subscription filters and on-failure queue."
+  default     = "eks-audit-bot"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.eks_bot_name))
+    error_message = "eks_bot_name must be 1 to 64 letters, digits, hyphens or underscores (the Lambda function and IAM role name limit)."
+  }
+}
+
+variable "timeout" {
+  type        = number
+  description = "Function timeout in seconds."
+  default     = 60
+  nullable    = false
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout <= 900 && floor(var.timeout) == var.timeout
+    error_message = "timeout must be a whole number of seconds from 1 to 900 (the Lambda maximum)."
+  }
+}
+
+variable "memory_limit" {
+  type        = number
+  description = "Function memory in MB."
+  default     = 256
+  nullable    = false
+
+  validation {
+    condition     = var.memory_limit >= 128 && var.memory_limit <= 10240 && floor(var.memory_limit) == var.memory_limit
+    error_message = "memory_limit must be a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "aws_cloudwatch_log_group" {
+  type        = string
+  description = "The EKS cluster's control-plane log group to watch, `/aws/eks/<cluster>/cluster` (audit logging enabled). Use `aws_cloudwatch_log_groups` for more clusters."
+  default     = null
+
+  validation {
+    condition     = var.aws_cloudwatch_log_group == null || can(regex("^/aws/eks/[0-9A-Za-z][A-Za-z0-9_-]*/cluster$", var.aws_cloudwatch_log_group))
+    error_message = "aws_cloudwatch_log_group must be an EKS control-plane log group name: /aws/eks/<cluster>/cluster."
+  }
+}
+
+variable "account_id" {
+  type        = string
+  description = "AWS account id shown in alerts. Defaults to the account Terraform runs in."
+  default     = null
+
+  validation {
+    condition     = var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be 12 digits."
+  }
+}
+
+variable "account_name" {
+  type        = string
+  description = "Human-friendly account name shown in alerts, e.g. `prod`."
+  default     = null
+
+  validation {
+    condition     = var.account_name == null || length(coalesce(var.account_name, "-")) <= 64
+    error_message = "account_name must be at most 64 characters (it appears in every alert subject)."
+  }
+}
+
+variable "sns_topic_arn" {
+  type        = string
+  description = "ARN of the SNS topic alerts are published to. Subscribe email, chat, PagerDuty or SQS to it; filter on the message attributes."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", var.sns_topic_arn))
+    error_message = "sns_topic_arn must be an SNS topic ARN: arn:<partition>:sns:<region>:<12-digit account>:<topic name>."
+  }
+}
+
+variable "filter_pattern" {
+  type        = string
+  description = "Raw CloudWatch Logs filter pattern. When set it replaces the pattern generated from `watch`; `\"\"` sends every log event."
+  default     = null
+
+  validation {
+    condition     = var.filter_pattern == null || length(coalesce(var.filter_pattern, " ")) <= 1024
+    error_message = "filter_pattern must be at most 1024 characters (the CloudWatch Logs limit); it has ${length(coalesce(var.filter_pattern, " "))}, ${length(coalesce(var.filter_pattern, " ")) - 1024} too many."
+  }
+}
+
+# ---- Clusters ----
+
+variable "aws_cloudwatch_log_groups" {
+  type        = list(string)
+  description = "More EKS control-plane log groups (`/aws/eks/<cluster>/cluster`) to watch with the same function, one subscription filter each."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for name in var.aws_cloudwatch_log_groups : can(regex("^/aws/eks/[0-9A-Za-z][A-Za-z0-9_-]*/cluster$", name))])
+    error_message = "Every entry of aws_cloudwatch_log_groups must be an EKS control-plane log group name: /aws/eks/<cluster>/cluster."
+  }
+
+  validation {
+    condition     = length(distinct(concat(compact([var.aws_cloudwatch_log_group]), var.aws_cloudwatch_log_groups))) == length(concat(compact([var.aws_cloudwatch_log_group]), var.aws_cloudwatch_log_groups))
+    error_message = "Each cluster may be watched once: aws_cloudwatch_log_groups repeats a log group, or repeats aws_cloudwatch_log_group."
+  }
+
+  validation {
+    condition     = length(concat(compact([var.aws_cloudwatch_log_group]), var.aws_cloudwatch_log_groups)) > 0
+    error_message = "Set aws_cloudwatch_log_group or aws_cloudwatch_log_groups: at least one EKS log group to watch."
+  }
+}
+
+# ---- Function ----
+
+variable "runtime" {
+  type        = string
+  description = "Lambda Python runtime."
+  default     = "python3.13"
+  nullable    = false
+
+  validation {
+    condition     = contains(["python3.12", "python3.13"], var.runtime)
+    error_message = "runtime must be python3.12 or python3.13 (the package needs Python 3.12 or later and the Powertools layer exists for both)."
+  }
+}
+
+variable "architecture" {
+  type        = string
+  description = "Lambda instruction set architecture."
+  default     = "arm64"
+  nullable    = false
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
+variable "log_level" {
+  type        = string
+  description = "Log level of the function (Powertools Logger)."
+  default     = "INFO"
+  nullable    = false
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], var.log_level)
+    error_message = "log_level must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  type        = number
+  description = "Reserved concurrency of the function; -1 leaves it unreserved."
+  default     = -1
+  nullable    = false
+
+  validation {
+    condition     = var.reserved_concurrent_executions >= -1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
+    error_message = "reserved_concurrent_executions must be -1 (unreserved) or a whole number >= 0."
+  }
+}
+
+variable "powertools_layer_arn" {
+  type        = string
+  description = "Powertools for AWS Lambda (Python) v3 layer version ARN. Defaults to the AWS-managed public layer for the region, runtime and architecture."
+  default     = null
+
+  validation {
+    condition     = var.powertools_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.powertools_layer_arn))
+    error_message = "powertools_layer_arn must be a Lambda layer version ARN: arn:<partition>:lambda:<region>:<account>:layer:<name>:<version>."
+  }
+}
+
+# ---- Function log group ----
+
+variable "cloudwatch_logs_retention_in_days" {
+  type        = number
+  description = "Retention of the function's own log group `/aws/lambda/<eks_bot_name>`; 0 keeps logs forever."
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.cloudwatch_logs_retention_in_days)
+    error_message = "cloudwatch_logs_retention_in_days must be one of the values CloudWatch Logs accepts: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "cloudwatch_logs_kms_key_arn" {
+  type        = string
+  description = "KMS key ARN encrypting the function's log group. The key policy must allow the CloudWatch Logs service principal of the region."
+  default     = null
+
+  validation {
+    condition     = var.cloudwatch_logs_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.cloudwatch_logs_kms_key_arn))
+    error_message = "cloudwatch_logs_kms_key_arn must be a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)."
+  }
+}
+
+# ---- Alert topic ----
+
+variable "sns_topic_kms_key_arn" {
+  type        = string
+  description = "KMS key ARN of an encrypted `sns_topic_arn`; the function is then granted kms:GenerateDataKey* and kms:Decrypt on this key only."
+  default     = null
+
+  validation {
+    condition     = var.sns_topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.sns_topic_kms_key_arn))
+    error_message = "sns_topic_kms_key_arn must be a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)."
+  }
+}
+
+# ---- Asynchronous invocation ----
+
+variable "maximum_retry_attempts" {
+  type        = number
+  description = "How often Lambda retries a failed asynchronous invocation (a batch of audit events)."
+  default     = 2
+  nullable    = false
+
+  validation {
+    condition     = contains([0, 1, 2], var.maximum_retry_attempts)
+    error_message = "maximum_retry_attempts must be 0, 1 or 2."
+  }
+}
+
+variable "maximum_event_age_in_seconds" {
+  type        = number
+  description = "How long Lambda keeps retrying an asynchronous invocation before it goes to the on-failure destination."
+  default     = 21600
+  nullable    = false
+
+  validation {
+    condition     = var.maximum_event_age_in_seconds >= 60 && var.maximum_event_age_in_seconds <= 21600 && floor(var.maximum_event_age_in_seconds) == var.maximum_event_age_in_seconds
+    error_message = "maximum_event_age_in_seconds must be a whole number from 60 to 21600 (6 hours)."
+  }
+}
+
+variable "create_on_failure_queue" {
+  type        = bool
+  description = "Create an SQS queue `<eks_bot_name>-on-failure` (SSE, 14 days retention) that keeps invocations still failing after the retries."
+  default     = false
+  nullable    = false
+}
+
+variable "on_failure_destination_arn" {
+  type        = string
+  description = "Existing on-failure destination (SQS queue, SNS topic, Lambda function or EventBridge bus ARN) for invocations still failing after the retries."
+  default     = null
+
+  validation {
+    condition     = var.on_failure_destination_arn == null || can(regex("^arn:aws[a-z-]*:(sqs|sns|lambda|events):[a-z0-9-]+:[0-9]{12}:.+$", var.on_failure_destination_arn))
+    error_message = "on_failure_destination_arn must be an SQS queue, SNS topic, Lambda function or EventBridge event bus ARN."
+  }
+
+  validation {
+    condition     = !(var.create_on_failure_queue && var.on_failure_destination_arn != null)
+    error_message = "Set either create_on_failure_queue or on_failure_destination_arn, not both."
+  }
+}
+
+# ---- Alert rules (read by the function) ----
+
+variable "min_severity" {
+  type        = string
+  description = "Alerts below this severity are not published."
+  default     = "low"
+  nullable    = false
+
+  validation {
+    condition     = contains(["low", "medium", "high", "critical"], var.min_severity)
+    error_message = "min_severity must be one of low, medium, high, critical."
+  }
+}
+
+variable "alert_on_automation" {
+  type        = bool
+  description = "Also alert on requests by automation identities (service accounts, nodes, `eks:*`, `automation_principals`)."
+  default     = false
+  nullable    = false
+}
+
+variable "automation_principals" {
+  type        = list(string)
+  description = "Globs of user names, IAM ARNs or IAM role names treated as automation (no alert), e.g. a CI role `github-deployer` or `arn:aws:iam::*:role/ci-*`."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for glob in var.automation_principals : length(trimspace(glob)) > 0])
+    error_message = "automation_principals entries must be non-empty globs."
+  }
+}
+
+variable "automation_user_agents" {
+  type        = list(string)
+  description = "Globs of user agents treated as automation (no alert), e.g. `argocd-*`."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for glob in var.automation_user_agents : length(trimspace(glob)) > 0])
+    error_message = "automation_user_agents entries must be non-empty globs."
+  }
+}
+
+variable "digest_threshold" {
+  type        = number
+  description = "Within one invocation, alerts of the same actor, verb, resource and namespace beyond this many fold into one digest."
+  default     = 5
+  nullable    = false
+
+  validation {
+    condition     = var.digest_threshold >= 1 && floor(var.digest_threshold) == var.digest_threshold
+    error_message = "digest_threshold must be a whole number >= 1."
+  }
+}
+
+variable "max_alerts_per_invocation" {
+  type        = number
+  description = "Alerts published per invocation before the rest become one summary alert."
+  default     = 50
+  nullable    = false
+
+  validation {
+    condition     = var.max_alerts_per_invocation >= 1 && var.max_alerts_per_invocation <= 1000 && floor(var.max_alerts_per_invocation) == var.max_alerts_per_invocation
+    error_message = "max_alerts_per_invocation must be a whole number from 1 to 1000."
+  }
+}
+
+variable "disabled_rules" {
+  type        = list(string)
+  description = "Ids of built-in rules to switch off."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id in var.disabled_rules : can(regex("^[a-z0-9][a-z0-9-]{0,63}$", id))])
+    error_message = "disabled_rules entries must be rule ids: lowercase letters, digits and hyphens, at most 64 characters."
+  }
+}
+
+variable "rule_severities" {
+  type        = map(string)
+  description = "Severity overrides by rule id, e.g. `{ \"configmap-kube-system\" = \"high\" }`."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id, severity in var.rule_severities : can(regex("^[a-z0-9][a-z0-9-]{0,63}$", id)) && contains(["low", "medium", "high", "critical"], severity)])
+    error_message = "rule_severities must map rule ids (lowercase letters, digits, hyphens) to one of low, medium, high, critical."
+  }
+}
+
+variable "custom_rules" {
+  type = list(object({
+    id          = string
+    title       = string
+    severity    = string
+    explanation = optional(string, "")
+    runbook     = optional(string, "")
+    match = object({
+      verbs        = optional(list(string))
+      resources    = optional(list(string))
+      subresources = optional(list(string))
+      namespaces   = optional(list(string))
+      names        = optional(list(string))
+      api_groups   = optional(list(string))
+      predicates   = optional(list(string))
+    })
+  }))
+  description = "Extra rules, evaluated like the built-in catalog: every `match` list given must contain the request's value (globs allowed); `predicates` names built-in content checks."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for rule in var.custom_rules : can(regex("^[a-z0-9][a-z0-9-]{0,63}$", rule.id)) && length(trimspace(rule.title)) > 0])
+    error_message = "Every custom rule needs an id (lowercase letters, digits, hyphens, at most 64 characters) and a non-empty title."
+  }
+
+  validation {
+    condition     = alltrue([for rule in var.custom_rules : contains(["low", "medium", "high", "critical"], rule.severity)])
+    error_message = "Every custom rule severity must be one of low, medium, high, critical."
+  }
+
+  validation {
+    condition     = length(distinct([for rule in var.custom_rules : rule.id])) == length(var.custom_rules)
+    error_message = "Custom rule ids must be unique."
+  }
+
+  validation {
+    condition     = alltrue([for rule in var.custom_rules : length([for values in values(rule.match) : values if values != null]) > 0])
+    error_message = "Every custom rule must set at least one match list (verbs, resources, subresources, namespaces, names, api_groups or predicates)."
+  }
+
+  validation {
+    # Lambda caps all environment variables of a function at 4 KB together.
+    condition     = length(jsonencode(var.custom_rules)) <= 3000
+    error_message = "custom_rules must fit in 3000 characters of JSON (Lambda environment variables share a 4 KB limit); it has ${length(jsonencode(var.custom_rules))}."
+  }
+}
+
+variable "https_format" {
+  type        = string
+  description = "Message format for `https` subscriptions: `json` (the alert document) or `chatbot` (Amazon Q Developer in chat applications custom notifications, for Slack and Teams)."
+  default     = "json"
+  nullable    = false
+
+  validation {
+    condition     = contains(["json", "chatbot"], var.https_format)
+    error_message = "https_format must be json or chatbot."
+  }
+}
+
+# ---- Filter pattern builder ----
+
+variable "watch" {
+  type = object({
+    user_names                     = optional(list(string), [])
+    ignored_user_names             = optional(list(string), ["system:*", "eks:*"])
+    ignored_user_names_except      = optional(list(string), ["system:anonymous"])
+    namespaces                     = optional(list(string), ["kube-system"])
+    namespaced_resources           = optional(list(string), ["secrets", "serviceaccounts"])
+    cluster_resources              = optional(list(string), ["namespaces", "customresourcedefinitions", "apiservices", "certificatesigningrequests"])
+    api_groups                     = optional(list(string), ["rbac.authorization.k8s.io", "admissionregistration.k8s.io"])
+    subresources                   = optional(list(string), ["exec", "attach", "portforward", "ephemeralcontainers"])
+    ignored_verbs                  = optional(list(string), ["get", "list", "watch"])
+    ignored_verbs_except_resources = optional(list(string), ["secrets"])
+    excluded_stages                = optional(list(string), ["RequestReceived"])
+  })
+  description = <<-EOT
+    What the generated CloudWatch filter pattern lets through to the function (ignored when `filter_pattern` is set).
+    Requests by `user_names` (empty: everyone) that are not `ignored_user_names` (unless in `ignored_user_names_except`),
+    in no `excluded_stages`, and either on one of the `subresources` or `ignored_verbs_except_resources` (any verb),
+    or, when the verb is not in `ignored_verbs`, in one of the `namespaces`, on one of the `namespaced_resources` or
+    `cluster_resources`, or in one of the `api_groups`. Values are exact, or take `*` as first or last character.
+  EOT
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition = alltrue([
+      for value in flatten(values(var.watch)) : can(regex("^\\*?[^*\"\\\\]+\\*?$", value))
+    ])
+    error_message = "watch values must be non-empty, without quotes or backslashes, with `*` only as the first or last character (CloudWatch wildcards)."
+  }
+
+  validation {
+    condition = length(concat(
+      var.watch.subresources, var.watch.ignored_verbs_except_resources, var.watch.namespaces,
+      var.watch.namespaced_resources, var.watch.cluster_resources, var.watch.api_groups,
+    )) > 0
+    error_message = "watch must name something to watch: subresources, ignored_verbs_except_resources, namespaces, namespaced_resources, cluster_resources or api_groups."
+  }
+}
+
+# ---- Tags ----
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource the module creates."
+  default     = {}
+  nullable    = false
+}
+
+variable "function_tags" {
+  type        = map(string)
+  description = "Extra tags for the Lambda function."
+  default     = {}
+  nullable    = false
+}
+
+variable "role_tags" {
+  type        = map(string)
+  description = "Extra tags for the IAM role."
+  default     = {}
+  nullable    = false
+}
+
+variable "log_group_tags" {
+  type        = map(string)
+  description = "Extra tags for the function's log group."
+  default     = {}
+  nullable    = false
+}
+
+variable "on_failure_queue_tags" {
+  type        = map(string)
+  description = "Extra tags for the on-failure queue."
+  default     = {}
+  nullable    = false
+}
