@@ -20,8 +20,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PACKAGE = HERE / "eks_audit_bot"
 ZIP_PATH = HERE / "eks-audit-bot.zip"
-# Only what runs in Lambda; the CLI and its helpers ship too since they are tiny and importable.
 INCLUDE_SUFFIXES = frozenset({".py", ".json", ".typed"})
+# Local-only modules: the demo needs moto, which the function never has.
+EXCLUDE_NAMES = frozenset({"demo.py"})
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644 << 16
 
@@ -33,6 +34,7 @@ def runtime_files(package: Path = PACKAGE) -> list[Path]:
         for path in package.rglob("*")
         if path.is_file()
         and path.suffix in INCLUDE_SUFFIXES
+        and path.name not in EXCLUDE_NAMES
         and "__pycache__" not in path.parts
     )
 

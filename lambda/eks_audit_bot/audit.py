@@ -138,11 +138,15 @@ def parse_event(message: str) -> AuditEvent:
         )
     try:
         raw = json.loads(message)
-    except ValueError as err:
+    except json.JSONDecodeError as err:
         raise InvalidEvent(
             SkipReason.NOT_JSON,
             f"invalid JSON ({err.msg} at char {err.pos})",
             recover_audit_id(message),
+        ) from err
+    except RecursionError as err:
+        raise InvalidEvent(
+            SkipReason.NOT_JSON, "JSON nested too deeply", recover_audit_id(message)
         ) from err
     return event_from_dict(raw)
 

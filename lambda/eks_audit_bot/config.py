@@ -34,6 +34,11 @@ class HttpsFormat(StrEnum):
     CHATBOT = "chatbot"
 
 
+# Powertools reads its own variables; these are the defaults when Terraform did not set them.
+SERVICE_NAME = os.environ.get("POWERTOOLS_SERVICE_NAME", "eks-audit-bot")
+METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "EksAuditBot")
+
+
 class ConfigError(ValueError):
     """A setting in the environment is malformed; the message names the variable."""
 
@@ -44,6 +49,7 @@ class Settings:
     account_id: str = ""
     account_name: str = ""
     region: str = ""
+    partition: str = "aws"
     min_severity: Severity = Severity.LOW
     alert_on_automation: bool = False
     automation_principals: tuple[str, ...] = ()
@@ -63,9 +69,10 @@ class Settings:
             raise ConfigError("SNS_TOPIC_ARN is required: the ARN of the topic to alert on")
         return cls(
             sns_topic_arn=topic,
-            account_id=env.get("ACCOUNT_ID", "") or _account_of(topic),
+            account_id=env.get("ACCOUNT_ID", "") or _arn_part(topic, 4),
             account_name=env.get("ACCOUNT_NAME", ""),
-            region=env.get("AWS_REGION", "") or _region_of(topic),
+            region=env.get("AWS_REGION", "") or _arn_part(topic, 3),
+            partition=_arn_part(topic, 1) or "aws",
             min_severity=_enum(env, "MIN_SEVERITY", Severity, Severity.LOW),
             alert_on_automation=_bool(env, "ALERT_ON_AUTOMATION"),
             automation_principals=tuple(_json_strings(env, "AUTOMATION_PRINCIPALS")),
@@ -79,14 +86,9 @@ class Settings:
         )
 
 
-def _account_of(arn: str) -> str:
+def _arn_part(arn: str, index: int) -> str:
     parts = arn.split(":")
-    return parts[4] if len(parts) > 5 else ""
-
-
-def _region_of(arn: str) -> str:
-    parts = arn.split(":")
-    return parts[3] if len(parts) > 5 else ""
+    return parts[index] if len(parts) > 5 and parts[0] == "arn" else ""
 
 
 def _enum[E: StrEnum](env: Mapping[str, str], name: str, kind: type[E], default: E) -> E:

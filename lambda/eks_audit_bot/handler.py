@@ -1,0 +1,124 @@
+"""Lambda entry point: decode → pipeline → fold noise → format → publish, and account for it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.config import Config
+
+from eks_audit_bot import message, noise, pipeline
+from eks_audit_bot.alert import Location
+from eks_audit_bot.config import METRICS_NAMESPACE, SERVICE_NAME, Settings
+from eks_audit_bot.decode import LogBatch, cluster_name, decode_payload
+from eks_audit_bot.publish import Publisher, PublishError, Report
+from eks_audit_bot.rules import RuleCatalog
+
+logger = Logger(service=SERVICE_NAME)
+metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    settings: Settings
+    catalog: RuleCatalog
+    publisher: Publisher
+
+
+@cache
+def runtime() -> Runtime:
+    """Built once per cold start: settings, the rule catalog and the SNS client."""
+    settings = Settings.from_env()
+    client = boto3.client(
+        "sns",
+        region_name=settings.region or None,
+        config=Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5),
+    )
+    return Runtime(settings, RuleCatalog.load(settings), Publisher(client, settings.sns_topic_arn))
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: Mapping[str, Any], context: LambdaContext) -> dict[str, int]:
+    del context
+    return handle(event, runtime())
+
+
+def handle(event: Mapping[str, Any], env: Runtime) -> dict[str, int]:
+    """Process one subscription payload; raise if an alert could not be delivered."""
+    batch = decode_payload(event)
+    logger.append_keys(log_group=batch.log_group, log_stream=batch.log_stream)
+    if batch.skip_reason:
+        logger.info("batch skipped", extra={"reason": batch.skip_reason})
+        _count("BatchesSkipped", 1, reason=batch.skip_reason)
+        return {"received": 0, "alerts": 0, "skipped": 0}
+    result = pipeline.process(
+        ((record.id, record.message) for record in batch.records),
+        _location(batch, env.settings),
+        env.settings,
+        env.catalog,
+    )
+    _account_for(result)
+    items = noise.fold(result.alerts, env.settings)
+    report = env.publisher.publish([message.build(item, env.settings) for item in items])
+    _account_for_delivery(report)
+    if report.failures:
+        raise PublishError(report.failures)
+    return {"received": result.received, "alerts": report.published, "skipped": len(result.skips)}
+
+
+def _location(batch: LogBatch, settings: Settings) -> Location:
+    return Location(
+        cluster=cluster_name(batch.log_group),
+        log_group=batch.log_group,
+        account_id=settings.account_id or batch.owner,
+        account_name=settings.account_name,
+        region=settings.region,
+        partition=settings.partition,
+    )
+
+
+def _account_for(result: pipeline.Result) -> None:
+    metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=result.received)
+    for skip in result.skips:
+        # The reason and auditID only: audit events may hold secrets, so never the line itself.
+        logger.warning(
+            "log event skipped",
+            extra={
+                "reason": skip.reason,
+                "detail": skip.detail,
+                "auditID": skip.audit_id,
+                "log_event_id": skip.where,
+            },
+        )
+    for reason in sorted({skip.reason for skip in result.skips}):
+        _count("EventsSkipped", sum(s.reason == reason for s in result.skips), reason=reason)
+    for reason, count in sorted(result.dropped.items()):
+        _count("EventsDropped", count, reason=reason)
+
+
+def _account_for_delivery(report: Report) -> None:
+    metrics.add_metric(name="AlertsPublished", unit=MetricUnit.Count, value=report.published)
+    metrics.add_metric(name="PublishFailures", unit=MetricUnit.Count, value=len(report.failures))
+    for failure in report.failures:
+        logger.error(
+            "alert not published",
+            extra={
+                "code": failure.code,
+                "detail": failure.detail[:500],
+                "auditID": failure.message.audit_id,
+            },
+        )
+
+
+def _count(name: str, value: int, *, reason: str) -> None:
+    with single_metric(
+        name=name, unit=MetricUnit.Count, value=value, namespace=METRICS_NAMESPACE
+    ) as metric:
+        metric.add_dimension(name="reason", value=reason)

@@ -1,0 +1,99 @@
+"""One SNS message per alert: a per-protocol body (`MessageStructure=json`) and attributes.
+
+Email and plain subscribers get the readable text; queues, functions and webhooks get the JSON
+document; with `HTTPS_FORMAT=chatbot`, `https` subscribers (Amazon Q Developer in chat
+applications) get its custom notification instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from eks_audit_bot.alert import Alert
+from eks_audit_bot.config import HttpsFormat, Settings
+from eks_audit_bot.document import alert_document, chat_notification
+from eks_audit_bot.format import alert_subject, render_text
+
+# SNS takes 256 KiB per message including attributes; stay well clear of it.
+MESSAGE_BYTE_LIMIT = 200 * 1024
+ATTRIBUTE_VALUE_LIMIT = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    subject: str
+    message: str
+    attributes: Mapping[str, str]
+    audit_id: str
+
+    @property
+    def size(self) -> int:
+        """Bytes SNS counts against its limit: body, attribute names, types and values."""
+        attrs = sum(
+            len(k.encode()) + len(v.encode()) + len("String") for k, v in self.attributes.items()
+        )
+        return len(self.message.encode()) + len(self.subject.encode()) + attrs
+
+
+def attributes(alert: Alert) -> dict[str, str]:
+    """The message attributes subscription filter policies match on (the DESIGN contract).
+
+    SNS rejects empty String attributes, so a cluster-scoped resource has no `namespace`
+    attribute: match it with `{"namespace": [{"exists": false}]}`.
+    """
+    event = alert.event
+    values = {
+        "severity": str(alert.severity),
+        "cluster": alert.location.cluster,
+        "account": alert.location.account_id,
+        "namespace": event.object_ref.namespace,
+        "verb": event.verb,
+        "resource": event.resource_path,
+        "actor": alert.actor.display_name,
+        "rule": alert.rule.rule_id,
+        "outcome": alert.outcome,
+    }
+    return {name: value[:ATTRIBUTE_VALUE_LIMIT] for name, value in values.items() if value}
+
+
+def build(alert: Alert, settings: Settings) -> Outgoing:
+    text = render_text(alert)
+    document = alert_document(alert)
+    body = _structure(text, document, settings, chat_notification(alert))
+    if len(body.encode()) > MESSAGE_BYTE_LIMIT:
+        document = {**document, "changes": ["(too long for one message: see the audit log)"]}
+        text = text[: MESSAGE_BYTE_LIMIT // 8] + "\n… (truncated: see the audit log)\n"
+        body = _structure(text, document, settings, None)
+    return Outgoing(
+        subject=alert_subject(alert),
+        message=body,
+        attributes=attributes(alert),
+        audit_id=alert.event.audit_id,
+    )
+
+
+def _structure(
+    text: str,
+    document: Mapping[str, Any],
+    settings: Settings,
+    chat: Mapping[str, Any] | None,
+) -> str:
+    machine = json.dumps(document, ensure_ascii=False, sort_keys=True)
+    https = machine
+    if settings.https_format is HttpsFormat.CHATBOT and chat is not None:
+        https = json.dumps(chat, ensure_ascii=False)
+    return json.dumps(
+        {
+            "default": text,
+            "email": text,
+            "email-json": machine,
+            "sqs": machine,
+            "lambda": machine,
+            "http": machine,
+            "https": https,
+        },
+        ensure_ascii=False,
+    )

@@ -1,0 +1,67 @@
+"""Helpers the tests share: fixture cases, the subscription payload, and the SQS tap."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from eks_audit_bot.decode import encode_payload
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = FIXTURES / "cases"
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"  # moto's default account
+
+
+def case_names() -> list[str]:
+    return sorted(path.stem for path in CASES.glob("*.json"))
+
+
+def load_case(name: str) -> dict[str, Any]:
+    return json.loads((CASES / f"{name}.json").read_text())
+
+
+def case_messages(case: dict[str, Any]) -> list[str]:
+    """The log lines of a case: objects become JSON lines, strings are taken as they are."""
+    return [event if isinstance(event, str) else json.dumps(event) for event in case["events"]]
+
+
+def subscription_event(case: dict[str, Any], owner: str = ACCOUNT) -> dict[str, Any]:
+    """The Lambda event CloudWatch Logs would deliver for a case."""
+    document = {
+        "messageType": case.get("messageType", "DATA_MESSAGE"),
+        "owner": owner,
+        "logGroup": case["logGroup"],
+        "logStream": case["logStream"],
+        "subscriptionFilters": ["eks-audit-bot"],
+        "logEvents": [
+            {"id": f"3{index:055d}", "timestamp": 1795183391512 + index, "message": message}
+            for index, message in enumerate(case_messages(case))
+        ],
+    }
+    return encode_payload(document)
+
+
+@dataclass
+class Inbox:
+    """A moto SNS topic with an SQS queue subscribed, as a subscriber would see it."""
+
+    topic_arn: str
+    queue_url: str
+
+    def received(self) -> list[dict[str, Any]]:
+        """SNS notifications that reached the queue (envelope with Message, Subject, attrs)."""
+        sqs = boto3.client("sqs", region_name=REGION)
+        notifications = []
+        while True:
+            batch = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10)
+            messages = batch.get("Messages", [])
+            if not messages:
+                return notifications
+            for item in messages:
+                notifications.append(json.loads(item["Body"]))
+                sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=item["ReceiptHandle"])
