@@ -1,0 +1,325 @@
+# Plan and apply runs of the root module against a mocked AWS provider: the wiring users rely on.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:role/terraform"
+      user_id    = "AROAEXAMPLEEXAMPLE:terraform"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition          = "aws"
+      dns_suffix         = "amazonaws.com"
+      reverse_dns_prefix = "com.amazonaws"
+    }
+  }
+  mock_data "aws_region" {
+    defaults = {
+      name        = "eu-west-1"
+      endpoint    = "ec2.eu-west-1.amazonaws.com"
+      description = "Europe (Ireland)"
+    }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/eks-audit-bot" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:eks-audit-bot" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/eks-audit-bot" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:eu-west-1:123456789012:eks-audit-bot-on-failure"
+      url = "https://sqs.eu-west-1.amazonaws.com/123456789012/eks-audit-bot-on-failure"
+    }
+  }
+}
+
+variables {
+  sns_topic_arn            = "arn:aws:sns:eu-west-1:123456789012:eks-alerts"
+  aws_cloudwatch_log_group = "/aws/eks/prod/cluster"
+}
+
+run "original_inputs_keep_their_meaning" {
+  command = plan
+
+  variables {
+    eks_bot_name   = "prod-eks-bot"
+    timeout        = 120
+    memory_limit   = 512
+    account_id     = "210987654321"
+    account_name   = "production"
+    filter_pattern = "{ $.verb = \"delete\" }"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.function_name == "prod-eks-bot" && aws_lambda_function.this.timeout == 120 && aws_lambda_function.this.memory_size == 512
+    error_message = "eks_bot_name, timeout and memory_limit must set the function's name, timeout and memory."
+  }
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["ACCOUNT_ID"] == "210987654321" && aws_lambda_function.this.environment[0].variables["ACCOUNT_NAME"] == "production"
+    error_message = "account_id and account_name must reach the function as ACCOUNT_ID and ACCOUNT_NAME."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_subscription_filter.this["prod"].filter_pattern == "{ $.verb = \"delete\" }" && output.filter_pattern == "{ $.verb = \"delete\" }"
+    error_message = "A raw filter_pattern must override the generated one."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_subscription_filter.this["prod"].log_group_name == "/aws/eks/prod/cluster"
+    error_message = "aws_cloudwatch_log_group must get the subscription filter, keyed by its cluster name."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.this.name == "/aws/lambda/prod-eks-bot"
+    error_message = "The function's log group must be /aws/lambda/<eks_bot_name>."
+  }
+}
+
+run "defaults_and_several_clusters" {
+  command = plan
+
+  variables {
+    aws_cloudwatch_log_groups = ["/aws/eks/staging/cluster", "/aws/eks/tools/cluster"]
+  }
+
+  assert {
+    condition     = keys(aws_cloudwatch_log_subscription_filter.this) == ["prod", "staging", "tools"] && keys(aws_lambda_permission.logs) == ["prod", "staging", "tools"]
+    error_message = "Every cluster must get one subscription filter and one invoke permission, keyed by cluster name."
+  }
+  assert {
+    condition     = alltrue([for cluster, permission in aws_lambda_permission.logs : permission.principal == "logs.eu-west-1.amazonaws.com" && permission.source_account == "123456789012" && permission.source_arn == "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/${cluster}/cluster:*" && permission.action == "lambda:InvokeFunction"])
+    error_message = "The invoke permission must be for the regional CloudWatch Logs principal, scoped to the cluster's log group ARN and account."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_subscription_filter.this["staging"].filter_pattern == file("${path.module}/lambda/eks_audit_bot/default_filter_pattern.txt")
+    error_message = "Without filter_pattern the generated default must be used, and equal lambda/eks_audit_bot/default_filter_pattern.txt (run `make pattern`)."
+  }
+  assert {
+    condition     = length(output.filter_pattern) <= 900
+    error_message = "The default pattern must leave room under the 1024-character limit."
+  }
+  assert {
+    condition     = aws_lambda_function.this.handler == "eks_audit_bot.handler.lambda_handler" && aws_lambda_function.this.runtime == "python3.13" && aws_lambda_function.this.architectures == tolist(["arm64"])
+    error_message = "Handler, default runtime python3.13 and architecture arm64 are the Lambda contract."
+  }
+  assert {
+    condition     = aws_lambda_function.this.layers == tolist(["arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:27"])
+    error_message = "The Powertools layer must be the AWS-managed one for the region, runtime and architecture."
+  }
+  assert {
+    condition = aws_lambda_function.this.environment[0].variables == tomap({
+      SNS_TOPIC_ARN                = "arn:aws:sns:eu-west-1:123456789012:eks-alerts"
+      ACCOUNT_ID                   = "123456789012"
+      POWERTOOLS_SERVICE_NAME      = "eks-audit-bot"
+      POWERTOOLS_METRICS_NAMESPACE = "EksAuditBot"
+      POWERTOOLS_LOG_LEVEL         = "INFO"
+      MIN_SEVERITY                 = "low"
+      ALERT_ON_AUTOMATION          = "false"
+      AUTOMATION_PRINCIPALS        = "[]"
+      AUTOMATION_USER_AGENTS       = "[]"
+      DIGEST_THRESHOLD             = "5"
+      MAX_ALERTS_PER_INVOCATION    = "50"
+      DISABLED_RULES               = "[]"
+      RULE_SEVERITIES              = "{}"
+      CUSTOM_RULES                 = "[]"
+      HTTPS_FORMAT                 = "json"
+    })
+    error_message = "The default environment must carry the topic, the caller's account id and every setting's default."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.this.retention_in_days == 30 && aws_cloudwatch_log_group.this.kms_key_id == null
+    error_message = "The function's log group defaults to 30 days retention, no KMS key."
+  }
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.this.maximum_retry_attempts == 2 && aws_lambda_function_event_invoke_config.this.maximum_event_age_in_seconds == 21600 && length(aws_lambda_function_event_invoke_config.this.destination_config) == 0
+    error_message = "Async invoke defaults: 2 retries, 6 hours, no on-failure destination."
+  }
+  assert {
+    condition     = length(aws_sqs_queue.on_failure) == 0 && output.on_failure_queue_arn == null
+    error_message = "No on-failure queue unless asked for."
+  }
+}
+
+run "policy_is_least_privilege" {
+  command = apply
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.this.policy).Statement == [
+      {
+        Sid      = "OwnLogs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/eks-audit-bot:*"
+      },
+      {
+        Sid      = "PublishAlerts"
+        Effect   = "Allow"
+        Action   = "sns:Publish"
+        Resource = "arn:aws:sns:eu-west-1:123456789012:eks-alerts"
+      },
+    ]
+    error_message = "Without KMS or on-failure destination the role may only write its own logs and publish to the one topic."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Principal.Service == "lambda.amazonaws.com"
+    error_message = "Only Lambda may assume the role."
+  }
+  assert {
+    condition     = output.function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:eks-audit-bot" && output.role_arn == "arn:aws:iam::123456789012:role/eks-audit-bot" && output.subscription_filters == { prod = { name = "eks-audit-bot", log_group_name = "/aws/eks/prod/cluster" } }
+    error_message = "Outputs must expose the function, role and subscription filters."
+  }
+}
+
+run "kms_topic_and_created_queue" {
+  command = apply
+
+  variables {
+    sns_topic_kms_key_arn   = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    create_on_failure_queue = true
+  }
+
+  assert {
+    condition = contains(jsondecode(aws_iam_role_policy.this.policy).Statement, {
+      Sid      = "EncryptedTopic"
+      Effect   = "Allow"
+      Action   = ["kms:GenerateDataKey*", "kms:Decrypt"]
+      Resource = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    })
+    error_message = "An encrypted topic needs kms:GenerateDataKey* and kms:Decrypt on its key only."
+  }
+  assert {
+    condition = contains(jsondecode(aws_iam_role_policy.this.policy).Statement, {
+      Sid      = "OnFailureDestination"
+      Effect   = "Allow"
+      Action   = "sqs:SendMessage"
+      Resource = "arn:aws:sqs:eu-west-1:123456789012:eks-audit-bot-on-failure"
+    })
+    error_message = "The role must be able to send to the created on-failure queue, and only to it."
+  }
+  assert {
+    condition     = aws_sqs_queue.on_failure[0].name == "eks-audit-bot-on-failure" && aws_sqs_queue.on_failure[0].sqs_managed_sse_enabled
+    error_message = "The created on-failure queue is <eks_bot_name>-on-failure with SSE."
+  }
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.this.destination_config[0].on_failure[0].destination == output.on_failure_queue_arn && output.on_failure_destination_arn == output.on_failure_queue_arn
+    error_message = "The created queue must be the on-failure destination."
+  }
+}
+
+run "passed_on_failure_destination" {
+  command = apply
+
+  variables {
+    on_failure_destination_arn = "arn:aws:sns:eu-west-1:123456789012:eks-bot-failures"
+  }
+
+  assert {
+    condition     = length(aws_sqs_queue.on_failure) == 0 && output.on_failure_destination_arn == "arn:aws:sns:eu-west-1:123456789012:eks-bot-failures"
+    error_message = "A passed destination must be used as is, without creating a queue."
+  }
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.this.destination_config[0].on_failure[0].destination == "arn:aws:sns:eu-west-1:123456789012:eks-bot-failures"
+    error_message = "The passed destination must be configured on the async invoke config."
+  }
+  assert {
+    condition = contains(jsondecode(aws_iam_role_policy.this.policy).Statement, {
+      Sid      = "OnFailureDestination"
+      Effect   = "Allow"
+      Action   = "sns:Publish"
+      Resource = "arn:aws:sns:eu-west-1:123456789012:eks-bot-failures"
+    })
+    error_message = "The role needs the destination service's action on that ARN only."
+  }
+  assert {
+    condition     = length([for statement in jsondecode(aws_iam_role_policy.this.policy).Statement : statement if statement.Sid == "EncryptedTopic"]) == 0
+    error_message = "No KMS statement without sns_topic_kms_key_arn."
+  }
+}
+
+run "tuning_reaches_the_function" {
+  command = plan
+
+  variables {
+    runtime                           = "python3.12"
+    architecture                      = "x86_64"
+    log_level                         = "DEBUG"
+    reserved_concurrent_executions    = 5
+    cloudwatch_logs_retention_in_days = 365
+    cloudwatch_logs_kms_key_arn       = "arn:aws:kms:eu-west-1:123456789012:key/abcd"
+    maximum_retry_attempts            = 1
+    maximum_event_age_in_seconds      = 3600
+    min_severity                      = "high"
+    alert_on_automation               = true
+    automation_principals             = ["arn:aws:iam::*:role/ci-*"]
+    automation_user_agents            = ["argocd-*"]
+    digest_threshold                  = 10
+    max_alerts_per_invocation         = 20
+    disabled_rules                    = ["port-forward"]
+    rule_severities                   = { "configmap-kube-system" = "critical" }
+    https_format                      = "chatbot"
+    custom_rules = [{
+      id       = "payments-secret-write"
+      title    = "Secret changed in payments"
+      severity = "high"
+      match    = { resources = ["secrets"], namespaces = ["payments"] }
+    }]
+    tags          = { team = "platform" }
+    function_tags = { component = "alerts" }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.layers == tolist(["arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:27"]) && aws_lambda_function.this.architectures == tolist(["x86_64"]) && aws_lambda_function.this.runtime == "python3.12"
+    error_message = "runtime and architecture must select the matching Powertools layer."
+  }
+  assert {
+    condition = tomap({ for name, value in aws_lambda_function.this.environment[0].variables : name => value if !contains(["SNS_TOPIC_ARN", "ACCOUNT_ID", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"], name) }) == tomap({
+      POWERTOOLS_LOG_LEVEL      = "DEBUG"
+      MIN_SEVERITY              = "high"
+      ALERT_ON_AUTOMATION       = "true"
+      AUTOMATION_PRINCIPALS     = "[\"arn:aws:iam::*:role/ci-*\"]"
+      AUTOMATION_USER_AGENTS    = "[\"argocd-*\"]"
+      DIGEST_THRESHOLD          = "10"
+      MAX_ALERTS_PER_INVOCATION = "20"
+      DISABLED_RULES            = "[\"port-forward\"]"
+      RULE_SEVERITIES           = "{\"configmap-kube-system\":\"critical\"}"
+      CUSTOM_RULES              = "[{\"explanation\":\"\",\"id\":\"payments-secret-write\",\"match\":{\"namespaces\":[\"payments\"],\"resources\":[\"secrets\"]},\"runbook\":\"\",\"severity\":\"high\",\"title\":\"Secret changed in payments\"}]"
+      HTTPS_FORMAT              = "chatbot"
+    })
+    error_message = "Rule tuning variables must reach the function as the documented environment variables (unset match lists omitted)."
+  }
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == 5 && aws_cloudwatch_log_group.this.retention_in_days == 365 && aws_cloudwatch_log_group.this.kms_key_id == "arn:aws:kms:eu-west-1:123456789012:key/abcd"
+    error_message = "Concurrency, retention and the log group's KMS key must be applied."
+  }
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.this.maximum_retry_attempts == 1 && aws_lambda_function_event_invoke_config.this.maximum_event_age_in_seconds == 3600
+    error_message = "Retry attempts and event age must be applied."
+  }
+  assert {
+    condition     = aws_lambda_function.this.tags == tomap({ team = "platform", component = "alerts" }) && aws_iam_role.this.tags == tomap({ team = "platform" })
+    error_message = "tags go everywhere, function_tags only on the function."
+  }
+}
+
+run "custom_watch_builds_the_pattern" {
+  command = plan
+
+  variables {
+    watch = {
+      user_names           = ["arn:aws:sts::123456789012:assumed-role/Admin/*"]
+      namespaces           = ["payments"]
+      namespaced_resources = ["deployments"]
+      cluster_resources    = []
+      api_groups           = []
+      subresources         = ["exec"]
+    }
+  }
+
+  assert {
+    condition     = output.filter_pattern == "{ $.stage != \"RequestReceived\" && $.user.username = \"arn:aws:sts::123456789012:assumed-role/Admin/*\" && (($.user.username != \"system:*\" && $.user.username != \"eks:*\") || $.user.username = \"system:anonymous\") && ($.objectRef.subresource = \"exec\" || $.objectRef.resource = \"secrets\" || ($.verb != \"get\" && $.verb != \"list\" && $.verb != \"watch\" && ($.objectRef.namespace = \"payments\" || $.objectRef.resource = \"deployments\"))) }"
+    error_message = "The pattern must follow the watch input."
+  }
+}

@@ -1,0 +1,118 @@
+# Every constrained input is rejected with a message that states the rule.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+}
+
+variables {
+  sns_topic_arn            = "arn:aws:sns:eu-west-1:123456789012:eks-alerts"
+  aws_cloudwatch_log_group = "/aws/eks/prod/cluster"
+}
+
+run "topic_must_be_an_sns_arn" {
+  command = plan
+  variables { sns_topic_arn = "arn:aws:sqs:eu-west-1:123456789012:eks-alerts" }
+  expect_failures = [var.sns_topic_arn]
+}
+
+run "kms_key_must_be_a_key_arn" {
+  command = plan
+  variables { sns_topic_kms_key_arn = "alias/aws/sns" }
+  expect_failures = [var.sns_topic_kms_key_arn]
+}
+
+run "retention_must_be_a_cloudwatch_value" {
+  command = plan
+  variables { cloudwatch_logs_retention_in_days = 42 }
+  expect_failures = [var.cloudwatch_logs_retention_in_days]
+}
+
+run "architecture_must_be_known" {
+  command = plan
+  variables { architecture = "arm" }
+  expect_failures = [var.architecture]
+}
+
+run "runtime_must_be_supported" {
+  command = plan
+  variables { runtime = "python3.9" }
+  expect_failures = [var.runtime]
+}
+
+run "raw_pattern_at_most_1024_characters" {
+  command = plan
+  variables { filter_pattern = format("%01025d", 0) }
+  expect_failures = [var.filter_pattern]
+}
+
+run "generated_pattern_at_most_1024_characters" {
+  command = plan
+  variables {
+    watch = { namespaces = [for i in range(40) : "team-namespace-number-${i}"] }
+  }
+  expect_failures = [aws_cloudwatch_log_subscription_filter.this]
+}
+
+run "watch_values_are_cloudwatch_safe" {
+  command = plan
+  variables { watch = { namespaces = ["kube-*-system"] } }
+  expect_failures = [var.watch]
+}
+
+run "min_severity_must_be_a_severity" {
+  command = plan
+  variables { min_severity = "urgent" }
+  expect_failures = [var.min_severity]
+}
+
+run "rule_severities_must_be_severities" {
+  command = plan
+  variables { rule_severities = { "aws-auth-changed" = "severe" } }
+  expect_failures = [var.rule_severities]
+}
+
+run "custom_rule_ids_unique" {
+  command = plan
+  variables {
+    custom_rules = [
+      { id = "mine", title = "One", severity = "low", match = { verbs = ["delete"] } },
+      { id = "mine", title = "Two", severity = "low", match = { verbs = ["create"] } },
+    ]
+  }
+  expect_failures = [var.custom_rules]
+}
+
+run "clusters_are_watched_once" {
+  command = plan
+  variables { aws_cloudwatch_log_groups = ["/aws/eks/prod/cluster"] }
+  expect_failures = [var.aws_cloudwatch_log_groups]
+}
+
+run "log_group_must_be_an_eks_log_group" {
+  command = plan
+  variables { aws_cloudwatch_log_group = "/aws/lambda/prod" }
+  expect_failures = [var.aws_cloudwatch_log_group]
+}
+
+run "on_failure_create_or_pass_not_both" {
+  command = plan
+  variables {
+    create_on_failure_queue    = true
+    on_failure_destination_arn = "arn:aws:sqs:eu-west-1:123456789012:failures"
+  }
+  expect_failures = [var.on_failure_destination_arn]
+}
+
+run "retries_at_most_two" {
+  command = plan
+  variables { maximum_retry_attempts = 3 }
+  expect_failures = [var.maximum_retry_attempts]
+}
