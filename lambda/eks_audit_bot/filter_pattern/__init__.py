@@ -49,11 +49,13 @@ Semantics where the documentation is silent
   it, ``.`` matches any character including a newline, ``\\d \\w \\s`` are ASCII, and
   ``{m, n}`` may contain spaces. A standalone regex must be the whole pattern.
 - **Space-delimited**: fields split on whitespace, ``"..."`` and ``[...]`` are single fields
-  (an unclosed one runs to the end of the line). Without ``...`` the field count must be equal.
+  (an unclosed one runs to the end of the line). A line with fewer fields than the pattern
+  never matches. Without ``...`` the last field takes the rest of the line (the documented
+  "blank ``w2`` indicator" after ``w1=ERROR``); with ``...`` every field is one field.
   Every comparison in a field tests that field, whatever name it is written with (the docs'
   ``[w1=ERROR || W1=WARNING, w2]``). Numeric operators need a field that is a number;
-  otherwise the comparison is false (``!=`` included). A trailing ``,`` before ``]`` is
-  accepted (the docs' ``[..., status_code=4*,]``). Parentheses are not accepted in fields.
+  otherwise the comparison is false (``!=`` included). A trailing ``,`` before ``]`` adds an
+  unnamed field (the docs' ``[..., status_code=4*,]``). Parentheses are not accepted in fields.
 - Parentheses in JSON patterns may nest at most 64 deep.
 """
 

@@ -2,8 +2,9 @@
 
 A message is split the way CloudWatch documents it: on whitespace, except that the text
 between double quotes or between square brackets is one field (without its quotes or
-brackets). Without ``...`` the pattern must name every field; each ``...`` stands for any
-number of fields (zero included).
+brackets). Each ``...`` stands for any number of fields (zero included). Without ``...``
+the fields are taken in order and the last one takes the rest of the line: the documented
+``[w1=ERROR, w2]`` matches ``ERROR 09/25/2014 12:00:02 Failed to process request``.
 """
 
 from __future__ import annotations
@@ -30,15 +31,17 @@ class _Field:
     ellipsis: bool = False
 
 
-def split_fields(message: str) -> list[str]:
-    """Split a log line into fields as CloudWatch does for space-delimited patterns."""
+def split_fields(message: str) -> tuple[list[str], list[int]]:
+    """Split a log line as CloudWatch does; return the fields and where each starts."""
     fields: list[str] = []
+    starts: list[int] = []
     for match in _TOKEN.finditer(message):
         quoted, bracketed, bare = match.groups()
-        fields.append(
-            quoted if quoted is not None else bracketed if bracketed is not None else bare
-        )
-    return fields
+        if quoted is None:
+            quoted = bare if bracketed is None else bracketed
+        fields.append(quoted)
+        starts.append(match.start())
+    return fields, starts
 
 
 def parse_space_pattern(cur: Cursor) -> Callable[[str], bool]:
@@ -52,7 +55,9 @@ def parse_space_pattern(cur: Cursor) -> Callable[[str], bool]:
         if cur.at_end():
             raise cur.error(f"missing closing ']' for the '[' at position {open_pos + 1}")
         if cur.peek() == "]" and fields:
-            cur.pos += 1  # a trailing comma, as in the documentation's "status_code=4*,]"
+            # "[..., request=*.html*, status_code=4*,]" (documented): an unnamed last field.
+            fields.append(_Field())
+            cur.pos += 1
             break
         fields.append(_read_field(cur, regexes))
         cur.skip_ws()
@@ -132,18 +137,24 @@ def _or_of_ands(alternatives: list[list[StrTest]]) -> StrTest:
 
 
 def _matcher(fields: tuple[_Field, ...]) -> Callable[[str], bool]:
-    if not any(field.ellipsis for field in fields):
-        return lambda message: _match_exact(fields, split_fields(message))
-    return lambda message: _match_with_ellipsis(fields, split_fields(message))
+    if any(field.ellipsis for field in fields):
+        return lambda message: _match_with_ellipsis(fields, split_fields(message)[0])
+    return lambda message: _match_positional(fields, message)
 
 
-def _match_exact(fields: tuple[_Field, ...], tokens: list[str]) -> bool:
-    if len(tokens) != len(fields):
+def _match_positional(fields: tuple[_Field, ...], message: str) -> bool:
+    """Fields in order; the last field takes the rest of the line (the docs' "blank w2")."""
+    tokens, starts = split_fields(message)
+    count = len(fields)
+    if len(tokens) < count:
         return False
-    return all(f.test is None or f.test(tok) for f, tok in zip(fields, tokens, strict=True))
+    if len(tokens) > count:
+        tokens[count - 1] = message[starts[count - 1] :].rstrip()
+    return all(f.test is None or f.test(tok) for f, tok in zip(fields, tokens, strict=False))
 
 
 def _match_with_ellipsis(fields: tuple[_Field, ...], tokens: list[str]) -> bool:
+    """Each ``...`` takes any number of fields; the others take exactly one."""
     reachable = {0}
     count = len(tokens)
     for field in fields:
