@@ -99,11 +99,21 @@ def _workload(event: AuditEvent) -> list[str]:
         return [f"replicas: {replicas}"] if isinstance(replicas, int) else []
     spec = workloads.pod_spec(ref.resource, obj)
     if ref.subresource == "ephemeralcontainers":
-        spec = {"ephemeralContainers": spec.get("ephemeralContainers", [])}
+        return _ephemeral(spec)
     risks = workloads.risky_settings(spec)
     return [f"image {line}" for line in workloads.images(spec)] + [
         f"DANGEROUS: {risk}" for risk in risks
     ]
+
+
+def _ephemeral(spec: Mapping[str, Any]) -> list[str]:
+    lines = []
+    for item in mappings(spec.get("ephemeralContainers")):
+        line = f"debug container {text(item.get('name'))}: {text(item.get('image'))}"
+        target = text(item.get("targetContainerName"))
+        lines.append(f"{line}, sharing container {target}" if target else line)
+    risks = workloads.risky_settings({"ephemeralContainers": spec.get("ephemeralContainers")})
+    return lines + [f"DANGEROUS: {risk}" for risk in risks]
 
 
 def _keys_only(event: AuditEvent) -> list[str]:
