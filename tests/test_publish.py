@@ -115,14 +115,16 @@ def test_batches_hold_ten_entries_and_stay_under_the_size_limit() -> None:
 
 
 def test_throttled_calls_are_retried_until_everything_is_delivered(inbox: Inbox) -> None:
-    flaky = FlakySNS(boto3.client("sns", region_name=REGION), throttle_calls=2)
+    # 12 messages are two calls a round: both throttled, then the first again, then through.
+    flaky = FlakySNS(boto3.client("sns", region_name=REGION), throttle_calls=3)
     delays: list[float] = []
     report = publisher(flaky, inbox, delays).publish(outgoing(12))
     assert report.published == 12
     assert report.failures == []
     assert len(subjects(inbox)) == 12
+    assert flaky.calls == [10, 2, 10, 2, 10]
     assert len(delays) == 2
-    assert delays[1] > 0
+    assert delays[1] >= delays[0]  # backoff grows
 
 
 def test_failed_entries_are_retried_alone_and_delivered_once(inbox: Inbox) -> None:
@@ -202,3 +204,12 @@ def test_handler_raises_when_sns_is_unreachable(monkeypatch: pytest.MonkeyPatch)
     )
     with pytest.raises(PublishError, match="EndpointConnectionError"):
         handler.handle(subscription_event(load_case("sso-access-entry-delete-secret")), env)
+
+
+def test_fifo_topics_get_a_group_per_cluster_and_deduplicate_retries(inbox: Inbox) -> None:
+    sns = boto3.client("sns", region_name=REGION)
+    topic = sns.create_topic(Name="eks-alerts.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    messages = outgoing(3)
+    report = Publisher(sns, topic).publish([*messages, messages[0]])
+    assert report.failures == []
+    assert report.published == 4  # SNS accepts the duplicate and drops it downstream

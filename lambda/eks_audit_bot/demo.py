@@ -77,7 +77,9 @@ def main() -> None:
         os.environ["SNS_TOPIC_ARN"] = topic
         summary = handler.lambda_handler(sample_payload(), cast(LambdaContext, _Context()))
         print(f"Handler: {json.dumps(summary)} (automation and plain reads stay quiet)\n")
-        for _, body, subject, _, _ in sns_backends[ACCOUNT][REGION].topics[topic].sent_notifications:
+        for _, body, subject, _, _ in (
+            sns_backends[ACCOUNT][REGION].topics[topic].sent_notifications
+        ):
             print(f"=== Email to platform-team@example.com ===\nSubject: {subject}\n")
             print(json.loads(body)["email"])
         received = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]

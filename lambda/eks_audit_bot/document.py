@@ -20,7 +20,7 @@ _SEVERITY_EMOJI = {
 
 def alert_document(alert: Alert) -> dict[str, Any]:
     """The JSON document for queues, functions and webhooks (`sqs`, `lambda`, `http(s)`)."""
-    event, actor, rule, where = alert.event, alert.actor, alert.rule, alert.location
+    event, rule = alert.event, alert.rule
     ref = event.object_ref
     return {
         "schema_version": SCHEMA_VERSION,
@@ -36,19 +36,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
             "runbook": rule.runbook,
         },
         "changes": list(alert.changes),
-        "actor": {
-            "display_name": actor.display_name,
-            "username": actor.username,
-            "kind": str(actor.kind),
-            "iam_arn": actor.iam_arn,
-            "canonical_arn": actor.canonical_arn,
-            "role_name": actor.role_name,
-            "session_name": actor.session_name,
-            "groups": list(actor.groups),
-            "impersonated_user": actor.impersonated_user,
-            "impersonated_groups": list(actor.impersonated_groups),
-            "client": alert.client,
-        },
+        "actor": actor_document(alert),
         "request": {
             "verb": event.verb,
             "resource": ref.resource,
@@ -60,13 +48,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
             "response_code": event.response_code,
             "dry_run": event.is_dry_run,
         },
-        "where": {
-            "cluster": where.cluster,
-            "account_id": where.account_id,
-            "account_name": where.account_name,
-            "region": where.region,
-            "log_group": where.log_group,
-        },
+        "where": where_document(alert),
         "time": event.request_received or event.stage_timestamp,
         "source": {"ips": list(event.source_ips), "user_agent": event.user_agent},
         "audit_id": event.audit_id,
@@ -74,34 +56,74 @@ def alert_document(alert: Alert) -> dict[str, Any]:
     }
 
 
+def actor_document(alert: Alert) -> dict[str, Any]:
+    actor = alert.actor
+    return {
+        "display_name": actor.display_name,
+        "username": actor.username,
+        "kind": str(actor.kind),
+        "iam_arn": actor.iam_arn,
+        "canonical_arn": actor.canonical_arn,
+        "role_name": actor.role_name,
+        "session_name": actor.session_name,
+        "groups": list(actor.groups),
+        "impersonated_user": actor.impersonated_user,
+        "impersonated_groups": list(actor.impersonated_groups),
+        "client": alert.client,
+    }
+
+
+def where_document(alert: Alert) -> dict[str, str]:
+    where = alert.location
+    return {
+        "cluster": where.cluster,
+        "account_id": where.account_id,
+        "account_name": where.account_name,
+        "region": where.region,
+        "log_group": where.log_group,
+    }
+
+
 def chat_notification(alert: Alert) -> dict[str, Any]:
     """Amazon Q Developer in chat applications' custom notification (Slack, Teams)."""
-    emoji = _SEVERITY_EMOJI.get(str(alert.severity), "")
-    description = render_text(alert)
-    if len(description) > CHAT_DESCRIPTION_LIMIT:
-        description = description[: CHAT_DESCRIPTION_LIMIT - 20].rstrip() + "\n… (truncated)"
+    return chat_message(
+        alert,
+        title=alert_subject(alert),
+        text=render_text(alert),
+        next_steps=[step for step in (alert.rule.runbook, _link(alert)) if step],
+        resources=[alert.event.resource_path],
+    )
+
+
+def chat_message(
+    lead: Alert, *, title: str, text: str, next_steps: list[str], resources: list[str]
+) -> dict[str, Any]:
+    """The custom-notification envelope, threaded per cluster and person."""
+    emoji = _SEVERITY_EMOJI.get(str(lead.severity), "")
+    if len(text) > CHAT_DESCRIPTION_LIMIT:
+        text = text[: CHAT_DESCRIPTION_LIMIT - 20].rstrip() + "\n… (truncated)"
     return {
         "version": "1.0",
         "source": "custom",
-        "id": alert.event.audit_id,
+        "id": lead.event.audit_id,
         "content": {
             "textType": "client-markdown",
-            "title": f"{emoji} {alert_subject(alert)}".strip(),
-            "description": f"```\n{description}```",
-            "nextSteps": [step for step in (alert.rule.runbook, _link(alert)) if step],
+            "title": f"{emoji} {title}".strip(),
+            "description": f"```\n{text}```",
+            "nextSteps": next_steps,
             "keywords": [
-                str(alert.severity),
-                alert.location.cluster,
-                alert.rule.rule_id,
-                alert.outcome,
+                str(lead.severity),
+                lead.location.cluster,
+                lead.rule.rule_id,
+                lead.outcome,
             ],
         },
         "metadata": {
-            "threadId": f"{alert.location.cluster}/{alert.actor.display_name}",
-            "summary": alert_subject(alert),
-            "eventType": alert.rule.rule_id,
-            "relatedResources": [alert.event.resource_path],
-            "additionalContext": {"auditID": alert.event.audit_id},
+            "threadId": f"{lead.location.cluster}/{lead.actor.display_name}",
+            "summary": title,
+            "eventType": lead.rule.rule_id,
+            "relatedResources": resources,
+            "additionalContext": {"auditID": lead.event.audit_id},
         },
     }
 

@@ -40,8 +40,13 @@ def target(event: AuditEvent) -> str:
     ref = event.object_ref
     if not ref.resource:
         return event.resource_path
-    where = "/".join(part for part in (ref.namespace, ref.name) if part)
-    return f"{ref.resource} {where}" if where else ref.resource
+    if ref.name:
+        return (
+            f"{ref.resource} {ref.namespace}/{ref.name}"
+            if ref.namespace
+            else f"{ref.resource} {ref.name}"
+        )
+    return f"{ref.resource} in {ref.namespace}" if ref.namespace else ref.resource
 
 
 def action(event: AuditEvent) -> str:
@@ -58,10 +63,10 @@ def action(event: AuditEvent) -> str:
 def headline(alert: Alert) -> str:
     """One line: `alice deleted secrets payments/db in prod` (or `was denied: ...`)."""
     event = alert.event
+    who = printable(alert.actor.label)
     if not event.allowed:
-        verb = f"{event.verb} {target(event)}"
-        return f"{alert.actor.label} was denied: {verb} in {alert.location.cluster}"
-    return f"{alert.actor.label} {action(event)} in {alert.location.cluster}"
+        return f"{who} was denied: {event.verb} {target(event)} in {alert.location.cluster}"
+    return f"{who} {action(event)} in {alert.location.cluster}"
 
 
 def subject(text: str) -> str:
@@ -137,7 +142,14 @@ def render_text(alert: Alert) -> str:
 def _section(title: str, fields: list[tuple[str, str]]) -> list[str]:
     shown = [(name, value) for name, value in fields if value]
     width = max((len(name) for name, _ in shown), default=0) + 1
-    return [f"{title}:", *(f"  {name + ':':<{width}} {value}" for name, value in shown)]
+    return [f"{title}:", *(f"  {name + ':':<{width}} {printable(value)}" for name, value in shown)]
+
+
+def printable(text: str) -> str:
+    """Control characters escaped (`\\n`), so a crafted name cannot forge lines of an alert."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def _who(alert: Alert) -> list[tuple[str, str]]:
@@ -159,7 +171,7 @@ def _who(alert: Alert) -> list[tuple[str, str]]:
 
 def _what(event: AuditEvent) -> list[tuple[str, str]]:
     ref = event.object_ref
-    api = "/".join(part for part in (ref.api_group, ref.api_version) if part)
+    api = f"{ref.api_group or 'core'}/{ref.api_version}" if ref.api_version else ref.api_group
     code = str(event.response_code) if event.response_code is not None else "unknown"
     decision = "allowed" if event.allowed else "denied"
     return [
@@ -167,7 +179,7 @@ def _what(event: AuditEvent) -> list[tuple[str, str]]:
         ("Resource", event.resource_path),
         ("Namespace", ref.namespace or ("(cluster-scoped)" if ref.resource else "")),
         ("Name", ref.name),
-        ("API group", api or ("core/v1" if ref.resource else "")),
+        ("API group", api),
         ("Response", f"{code} ({decision})"),
         ("Dry run", "yes" if event.is_dry_run else ""),
     ]

@@ -57,6 +57,7 @@ def handle(event: Mapping[str, Any], env: Runtime) -> dict[str, int]:
     if batch.skip_reason:
         logger.info("batch skipped", extra={"reason": batch.skip_reason})
         _count("BatchesSkipped", 1, reason=batch.skip_reason)
+        metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=0)
         return {"received": 0, "alerts": 0, "skipped": 0}
     result = pipeline.process(
         ((record.id, record.message) for record in batch.records),

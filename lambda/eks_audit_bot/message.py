@@ -14,8 +14,10 @@ from typing import Any
 
 from eks_audit_bot.alert import Alert
 from eks_audit_bot.config import HttpsFormat, Settings
-from eks_audit_bot.document import alert_document, chat_notification
+from eks_audit_bot.digest import digest_document, digest_subject, render_digest_text
+from eks_audit_bot.document import alert_document, chat_message, chat_notification
 from eks_audit_bot.format import alert_subject, render_text
+from eks_audit_bot.noise import Digest
 
 # SNS takes 256 KiB per message including attributes; stay well clear of it.
 MESSAGE_BYTE_LIMIT = 200 * 1024
@@ -59,7 +61,14 @@ def attributes(alert: Alert) -> dict[str, str]:
     return {name: value[:ATTRIBUTE_VALUE_LIMIT] for name, value in values.items() if value}
 
 
-def build(alert: Alert, settings: Settings) -> Outgoing:
+def build(item: Alert | Digest, settings: Settings) -> Outgoing:
+    """The SNS message for an alert or a digest."""
+    if isinstance(item, Digest):
+        return _build_digest(item, settings)
+    return _build_alert(item, settings)
+
+
+def _build_alert(alert: Alert, settings: Settings) -> Outgoing:
     text = render_text(alert)
     document = alert_document(alert)
     body = _structure(text, document, settings, chat_notification(alert))
@@ -73,6 +82,22 @@ def build(alert: Alert, settings: Settings) -> Outgoing:
         attributes=attributes(alert),
         audit_id=alert.event.audit_id,
     )
+
+
+def _build_digest(digest: Digest, settings: Settings) -> Outgoing:
+    lead = digest.lead
+    text = render_digest_text(digest)
+    title = digest_subject(digest)
+    chat = chat_message(lead, title=title, text=text, next_steps=[], resources=[])
+    body = _structure(text, digest_document(digest), settings, chat)
+    if len(body.encode()) > MESSAGE_BYTE_LIMIT:
+        document = {**digest_document(digest), "members": []}
+        body = _structure(text[: MESSAGE_BYTE_LIMIT // 8], document, settings, None)
+    values = attributes(lead)
+    values["severity"] = str(digest.severity)
+    values["outcome"] = "denied" if digest.denied == digest.count else "allowed"
+    values["digest"] = str(digest.kind)
+    return Outgoing(subject=title, message=body, attributes=values, audit_id=lead.event.audit_id)
 
 
 def _structure(

@@ -8,6 +8,7 @@ fails is reported, and the handler raises only after everything publishable went
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -94,7 +95,8 @@ class Publisher:
         """Send one PublishBatch call; return the entries worth another try."""
         try:
             response = self.client.publish_batch(
-                TopicArn=self.topic_arn, PublishBatchRequestEntries=_entries(chunk)
+                TopicArn=self.topic_arn,
+                PublishBatchRequestEntries=_entries(chunk, self.topic_arn.endswith(".fifo")),
             )
         except ClientError as err:
             code = err.response.get("Error", {}).get("Code", "ClientError")
@@ -138,9 +140,10 @@ def chunks(messages: Sequence[Outgoing]) -> Iterator[list[Outgoing]]:
         yield chunk
 
 
-def _entries(chunk: list[Outgoing]) -> list[PublishBatchRequestEntryTypeDef]:
-    return [
-        {
+def _entries(chunk: list[Outgoing], fifo: bool) -> list[PublishBatchRequestEntryTypeDef]:
+    entries: list[PublishBatchRequestEntryTypeDef] = []
+    for index, message in enumerate(chunk):
+        entry: PublishBatchRequestEntryTypeDef = {
             "Id": str(index),
             "Subject": message.subject,
             "Message": message.message,
@@ -150,8 +153,13 @@ def _entries(chunk: list[Outgoing]) -> list[PublishBatchRequestEntryTypeDef]:
                 for name, value in message.attributes.items()
             },
         }
-        for index, message in enumerate(chunk)
-    ]
+        if fifo:
+            # FIFO topics need a group (ordered per cluster) and drop retried duplicates.
+            entry["MessageGroupId"] = message.attributes.get("cluster", "eks")[:128]
+            digest = hashlib.sha256(f"{message.audit_id}\n{message.subject}".encode())
+            entry["MessageDeduplicationId"] = digest.hexdigest()
+        entries.append(entry)
+    return entries
 
 
 def _retryable(err: ClientError) -> bool:

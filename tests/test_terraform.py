@@ -1,0 +1,565 @@
+"""Terraform against a local moto server: the examples apply, wire what they promise, destroy.
+
+Each test copies an example to a temporary directory, adds a provider override pointing every
+AWS endpoint at a moto_server started on 127.0.0.1 (so the committed example stays clean),
+then runs `terraform init/apply/destroy` and checks the result with boto3.
+
+Also here: the default filter pattern file equals what terraform generates, and the pattern
+terraform generates is evaluated against realistic audit events with our CloudWatch evaluator.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+try:
+    from tests.terraform_pattern import (
+        DEFAULT_PATTERN_FILE,
+        ROOT,
+        PatternConsole,
+        TerraformError,
+        terraform_env,
+    )
+except ImportError:  # pytest's rootdir-less import mode puts tests/ itself on sys.path
+    from terraform_pattern import (
+        DEFAULT_PATTERN_FILE,
+        ROOT,
+        PatternConsole,
+        TerraformError,
+        terraform_env,
+    )
+
+pytestmark = [
+    pytest.mark.terraform,
+    pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH"),
+]
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"  # moto's default account
+MOTO_SERVICES = ("sts", "iam", "lambda", "logs", "sns", "sqs", "kms", "cloudwatch")
+
+
+# ---- moto server ----
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _moto_server_command(port: int) -> list[str]:
+    script = Path(sys.executable).parent / "moto_server"
+    if script.exists():
+        return [str(script), "-H", "127.0.0.1", "-p", str(port)]
+    return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        _moto_server_command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"moto_server did not answer on {url}")
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def aws(moto_url: str) -> dict[str, Any]:
+    """boto3 clients on a fresh moto state; fake credentials for terraform too."""
+    urllib.request.urlopen(
+        urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=10
+    ).close()
+    session = boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+    )
+    return {name: session.client(name, endpoint_url=moto_url) for name in MOTO_SERVICES}
+
+
+def _provider_block(moto_url: str) -> str:
+    endpoints = "\n".join(f'    {name} = "{moto_url}"' for name in MOTO_SERVICES)
+    return f"""provider "aws" {{
+  region                      = "{REGION}"
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  s3_use_path_style           = true
+  endpoints {{
+{endpoints}
+  }}
+}}
+"""
+
+
+def _powertools_layers(client: Any) -> None:
+    """Publish the AWS-managed Powertools layer name into moto up to the version the module uses.
+
+    moto resolves a function's layers by name and version in its own account.
+    """
+    main_tf = (ROOT / "main.tf").read_text(encoding="utf-8")
+    found = re.search(r"powertools_layer_version\s*=\s*(\d+)", main_tf)
+    assert found, "main.tf must set local.powertools_layer_version"
+    version = int(found.group(1))
+    for _ in range(version):
+        client.publish_layer_version(
+            LayerName="AWSLambdaPowertoolsPythonV3-python313-arm64",
+            Content={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
+            CompatibleRuntimes=["python3.13"],
+        )
+
+
+class Workdir:
+    """A copy of an example wired to moto; runs terraform in it."""
+
+    def __init__(self, example: str, tmp_path: Path, moto_url: str, override: str) -> None:
+        self.path = tmp_path / example
+        shutil.copytree(
+            ROOT / "examples" / example,
+            self.path,
+            ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*"),
+        )
+        main_tf = self.path / "main.tf"
+        module_source = os.path.relpath(ROOT, self.path)
+        main_tf.write_text(
+            main_tf.read_text(encoding="utf-8").replace(
+                'source = "../.."', f'source = "{module_source}"'
+            ),
+            encoding="utf-8",
+        )
+        (self.path / override).write_text(_provider_block(moto_url), encoding="utf-8")
+        self.env = terraform_env(
+            {
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_REGION": REGION,
+                "AWS_EC2_METADATA_DISABLED": "true",
+            }
+        )
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(
+            ["terraform", *args, "-no-color"],
+            cwd=self.path,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if result.returncode != 0:
+            pytest.fail(f"terraform {args[0]} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def outputs(self) -> dict[str, Any]:
+        raw = json.loads(self.run("output", "-json"))
+        return {name: value["value"] for name, value in raw.items()}
+
+
+def _eks_log_groups(logs: Any, *names: str) -> None:
+    """The EKS log groups belong to EKS, not to the module: create them like a cluster would."""
+    for name in names:
+        logs.create_log_group(logGroupName=name)
+
+
+def _filters(logs: Any, log_group: str) -> list[dict[str, Any]]:
+    return list(logs.describe_subscription_filters(logGroupName=log_group)["subscriptionFilters"])
+
+
+# ---- examples against moto ----
+
+
+def test_complete_example_applies_and_destroys(aws: dict[str, Any], tmp_path: Path) -> None:
+    clusters = ("/aws/eks/prod/cluster", "/aws/eks/staging/cluster")
+    _eks_log_groups(aws["logs"], *clusters)
+    _powertools_layers(aws["lambda"])
+    work = Workdir("complete", tmp_path, aws["sts"].meta.endpoint_url, "override.tf")
+    work.run("init", "-backend=false", "-input=false")
+    work.run("apply", "-auto-approve", "-input=false")
+    out = work.outputs()
+
+    function = aws["lambda"].get_function(FunctionName="eks-audit-bot")["Configuration"]
+    assert function["Handler"] == "eks_audit_bot.handler.lambda_handler"
+    assert function["Runtime"] == "python3.13"
+    assert function["Architectures"] == ["arm64"]
+    env = function["Environment"]["Variables"]
+    assert env["SNS_TOPIC_ARN"] == out["sns_topic_arn"]
+    assert env["ACCOUNT_ID"] == ACCOUNT
+    assert env["ACCOUNT_NAME"] == "example"
+    assert env["HTTPS_FORMAT"] == "chatbot"
+    assert json.loads(env["AUTOMATION_PRINCIPALS"]) == ["arn:aws:iam::*:role/github-actions-*"]
+
+    pattern = DEFAULT_PATTERN_FILE.read_text(encoding="utf-8")
+    assert out["filter_pattern"] == pattern
+    for log_group in clusters:
+        (subscription,) = _filters(aws["logs"], log_group)
+        assert subscription["filterPattern"] == pattern
+        assert subscription["destinationArn"] == function["FunctionArn"]
+    assert sorted(out["subscription_filters"]) == ["prod", "staging"]
+
+    sns = aws["sns"]
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=out["sns_topic_arn"])["Subscriptions"]
+    policies = {
+        sub["Endpoint"]: sns.get_subscription_attributes(SubscriptionArn=sub["SubscriptionArn"])[
+            "Attributes"
+        ].get("FilterPolicy")
+        for sub in subscriptions
+    }
+    assert policies.keys() == {
+        "platform-team@example.com",
+        "eks-paging@example.com",
+        "https://chat.example.com/hooks/eks-audit",
+    }
+    assert policies["platform-team@example.com"] is None
+    assert json.loads(policies["eks-paging@example.com"]) == {"severity": ["critical", "high"]}
+    chat_policy = policies["https://chat.example.com/hooks/eks-audit"]
+    assert json.loads(chat_policy) == {"severity": [{"exists": True}]}
+
+    queue_url = out["on_failure_queue_url"]
+    queue_arn = aws["sqs"].get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    invoke = aws["lambda"].get_function_event_invoke_config(FunctionName="eks-audit-bot")
+    assert invoke["DestinationConfig"]["OnFailure"]["Destination"] == queue_arn
+
+    work.run("destroy", "-auto-approve", "-input=false")
+    assert not aws["lambda"].list_functions()["Functions"]
+    assert not aws["sns"].list_topics()["Topics"]
+    assert not aws["sqs"].list_queues().get("QueueUrls")
+    for log_group in clusters:
+        assert _filters(aws["logs"], log_group) == []
+    assert not aws["iam"].list_roles()["Roles"]
+
+
+def _terragrunt_inputs() -> dict[str, Any]:
+    """The `inputs = { ... }` of examples/terragrunt/terragrunt.hcl (one `key = value` a line)."""
+    text = (ROOT / "examples" / "terragrunt" / "terragrunt.hcl").read_text(encoding="utf-8")
+    block = re.search(r"^inputs = \{\n(.*?)^\}", text, re.MULTILINE | re.DOTALL)
+    assert block, "terragrunt.hcl must have an inputs block"
+    inputs = {}
+    for line in block.group(1).splitlines():
+        key, _, value = line.strip().partition("=")
+        inputs[key.strip()] = json.loads(value.strip())  # HCL strings/numbers used here are JSON
+    return inputs
+
+
+def test_terragrunt_inputs_apply_unchanged(aws: dict[str, Any], tmp_path: Path) -> None:
+    inputs = _terragrunt_inputs()
+    assert sorted(inputs) == sorted(
+        [
+            "eks_bot_name",
+            "timeout",
+            "memory_limit",
+            "aws_cloudwatch_log_group",
+            "account_id",
+            "account_name",
+            "sns_topic_arn",
+            "filter_pattern",
+        ]
+    )
+    _eks_log_groups(aws["logs"], inputs["aws_cloudwatch_log_group"])
+    _powertools_layers(aws["lambda"])
+    aws["sns"].create_topic(Name=inputs["sns_topic_arn"].rsplit(":", 1)[-1])
+    work = Workdir("terragrunt", tmp_path, aws["sts"].meta.endpoint_url, "moto_provider.tf")
+    # Exactly what Terragrunt does with `inputs`: TF_VAR_<name>, JSON-encoded for non-strings.
+    work.env.update(
+        {
+            f"TF_VAR_{key}": value if isinstance(value, str) else json.dumps(value)
+            for key, value in inputs.items()
+        }
+    )
+    work.run("init", "-backend=false", "-input=false")
+    work.run("apply", "-auto-approve", "-input=false")
+
+    function = aws["lambda"].get_function(FunctionName=inputs["eks_bot_name"])["Configuration"]
+    assert function["Timeout"] == inputs["timeout"]
+    assert function["MemorySize"] == inputs["memory_limit"]
+    env = function["Environment"]["Variables"]
+    assert env["ACCOUNT_ID"] == inputs["account_id"]
+    assert env["ACCOUNT_NAME"] == inputs["account_name"]
+    assert env["SNS_TOPIC_ARN"] == inputs["sns_topic_arn"]
+    (subscription,) = _filters(aws["logs"], inputs["aws_cloudwatch_log_group"])
+    assert subscription["filterPattern"] == inputs["filter_pattern"]
+    assert subscription["filterName"] == inputs["eks_bot_name"]
+
+    work.run("destroy", "-auto-approve", "-input=false")
+    assert not aws["lambda"].list_functions()["Functions"]
+    assert _filters(aws["logs"], inputs["aws_cloudwatch_log_group"]) == []
+
+
+def test_terragrunt_wrapper_passes_every_input() -> None:
+    """examples/terragrunt/main.tf hands each terragrunt input to the module under its name."""
+    main_tf = (ROOT / "examples" / "terragrunt" / "main.tf").read_text(encoding="utf-8")
+    passed = dict(re.findall(r"^\s+(\w+)\s+= var\.(\w+)$", main_tf, re.MULTILINE))
+    assert passed == {name: name for name in _terragrunt_inputs()}
+
+
+# ---- the generated filter pattern: one source of truth ----
+
+
+@pytest.fixture(scope="module")
+def console() -> Iterator[PatternConsole]:
+    try:
+        with PatternConsole() as pattern_console:
+            yield pattern_console
+    except TerraformError as err:
+        pytest.fail(str(err))
+
+
+def test_default_pattern_file_is_what_terraform_generates(console: PatternConsole) -> None:
+    generated = console.pattern()
+    assert DEFAULT_PATTERN_FILE.read_text(encoding="utf-8") == generated, "run `make pattern`"
+    assert len(generated) <= 900, f"default pattern is {len(generated)} characters"
+
+
+# ---- the generated pattern against realistic audit events (our CloudWatch evaluator) ----
+
+
+def _event(
+    user: str,
+    verb: str,
+    resource: str,
+    *,
+    namespace: str | None = "default",
+    subresource: str | None = None,
+    name: str = "example",
+    api_group: str | None = None,
+    stage: str = "ResponseComplete",
+    groups: tuple[str, ...] = ("system:authenticated",),
+) -> str:
+    object_ref: dict[str, str] = {"resource": resource, "name": name, "apiVersion": "v1"}
+    if namespace:
+        object_ref["namespace"] = namespace
+    if subresource:
+        object_ref["subresource"] = subresource
+    if api_group:
+        object_ref["apiGroup"] = api_group
+        object_ref["apiVersion"] = "v1"
+    path = f"/api/v1/namespaces/{namespace}/{resource}/{name}" if namespace else f"/{resource}"
+    return json.dumps(
+        {
+            "kind": "Event",
+            "apiVersion": "audit.k8s.io/v1",
+            "level": "Metadata",
+            "auditID": "4d1b0b5e-6a7f-4a40-9a43-1f0f5b6b2f10",
+            "stage": stage,
+            "requestURI": path + (f"/{subresource}" if subresource else ""),
+            "verb": verb,
+            "user": {"username": user, "groups": list(groups)},
+            "sourceIPs": ["203.0.113.7"],
+            "userAgent": "kubectl/v1.31.2 (linux/amd64) kubernetes/5864a46",
+            "objectRef": object_ref,
+            "responseStatus": {"metadata": {}, "code": 200},
+            "requestReceivedTimestamp": "2026-11-20T10:15:01.000000Z",
+            "stageTimestamp": "2026-11-20T10:15:01.020000Z",
+            "annotations": {"authorization.k8s.io/decision": "allow"},
+        },
+        separators=(",", ":"),
+    )
+
+
+SSO_USER = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123/alice@example.com"
+
+DEFAULT_PATTERN_CASES = [
+    ("human deletes a secret", _event(SSO_USER, "delete", "secrets"), True),
+    (
+        "human behind kubernetes-admin patches aws-auth",
+        _event("kubernetes-admin", "patch", "configmaps", namespace="kube-system", name="aws-auth"),
+        True,
+    ),
+    (
+        "controller updates a configmap",
+        _event(
+            "system:serviceaccount:kube-system:aws-node",
+            "update",
+            "configmaps",
+            namespace="kube-system",
+        ),
+        False,
+    ),
+    (
+        "eks addon manager writes a clusterrolebinding",
+        _event(
+            "eks:addon-manager",
+            "update",
+            "clusterrolebindings",
+            namespace=None,
+            api_group="rbac.authorization.k8s.io",
+        ),
+        False,
+    ),
+    (
+        "RequestReceived stage of a secret delete",
+        _event(SSO_USER, "delete", "secrets", stage="RequestReceived"),
+        False,
+    ),
+    (
+        "anonymous reads secrets",
+        _event("system:anonymous", "get", "secrets", groups=("system:unauthenticated",)),
+        True,
+    ),
+    (
+        "anonymous lists namespaces",
+        _event("system:anonymous", "list", "namespaces", namespace=None),
+        False,
+    ),
+    (
+        "exec into a pod",
+        _event(SSO_USER, "create", "pods", subresource="exec", stage="ResponseStarted"),
+        True,
+    ),
+    (
+        "port-forward opened with get",
+        _event(SSO_USER, "get", "pods", subresource="portforward"),
+        True,
+    ),
+    ("human gets pods", _event(SSO_USER, "get", "pods"), False),
+    ("human gets secrets", _event(SSO_USER, "get", "secrets"), True),
+    (
+        "human lists secrets across namespaces",
+        _event(SSO_USER, "list", "secrets", namespace=None),
+        True,
+    ),
+    (
+        "human binds cluster-admin",
+        _event(
+            SSO_USER,
+            "create",
+            "clusterrolebindings",
+            namespace=None,
+            api_group="rbac.authorization.k8s.io",
+        ),
+        True,
+    ),
+    (
+        "human creates a service-account token",
+        _event(SSO_USER, "create", "serviceaccounts", subresource="token"),
+        True,
+    ),
+    (
+        "human approves a CSR",
+        _event(
+            SSO_USER,
+            "update",
+            "certificatesigningrequests",
+            namespace=None,
+            subresource="approval",
+            api_group="certificates.k8s.io",
+        ),
+        True,
+    ),
+    (
+        "human changes a validating webhook",
+        _event(
+            SSO_USER,
+            "patch",
+            "validatingwebhookconfigurations",
+            namespace=None,
+            api_group="admissionregistration.k8s.io",
+        ),
+        True,
+    ),
+    (
+        "human scales a deployment in kube-system",
+        _event(
+            SSO_USER,
+            "patch",
+            "deployments",
+            namespace="kube-system",
+            subresource="scale",
+            api_group="apps",
+        ),
+        True,
+    ),
+    (
+        "human scales a deployment elsewhere",
+        _event(SSO_USER, "patch", "deployments", namespace="shop", api_group="apps"),
+        False,
+    ),
+    (
+        "node updates its lease",
+        _event(
+            "system:node:ip-10-0-1-23.ec2.internal",
+            "update",
+            "leases",
+            namespace="kube-node-lease",
+            api_group="coordination.k8s.io",
+        ),
+        False,
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def default_pattern(console: PatternConsole) -> Any:
+    compile_pattern = pytest.importorskip("eks_audit_bot.filter_pattern").compile_pattern
+    return compile_pattern(console.pattern())
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [pytest.param(message, expected, id=name) for name, message, expected in DEFAULT_PATTERN_CASES],
+)
+def test_default_pattern_on_audit_events(
+    default_pattern: Any, message: str, expected: bool
+) -> None:
+    assert default_pattern.matches(message) is expected
+
+
+def test_custom_watch_pattern_on_audit_events(console: PatternConsole) -> None:
+    compile_pattern = pytest.importorskip("eks_audit_bot.filter_pattern").compile_pattern
+    pattern = compile_pattern(
+        console.pattern(
+            {
+                "user_names": ["arn:aws:sts::*"],
+                "namespaces": ["payments"],
+                "namespaced_resources": ["deployments"],
+                "cluster_resources": [],
+                "api_groups": [],
+                "subresources": ["exec"],
+                "ignored_verbs_except_resources": [],
+            }
+        )
+    )
+    assert pattern.matches(_event(SSO_USER, "patch", "deployments", namespace="shop"))
+    assert pattern.matches(_event(SSO_USER, "delete", "configmaps", namespace="payments"))
+    assert pattern.matches(_event(SSO_USER, "create", "pods", subresource="exec"))
+    assert not pattern.matches(
+        _event("kubernetes-admin", "delete", "configmaps", namespace="payments")
+    )
+    assert not pattern.matches(_event(SSO_USER, "get", "secrets"))
+    assert not pattern.matches(_event(SSO_USER, "delete", "secrets", namespace="shop"))
+    assert not pattern.matches(_event(SSO_USER, "get", "deployments", namespace="payments"))
