@@ -23,7 +23,7 @@ export CHECKPOINT_DISABLE := 1
 
 TF_DIRS := . examples/terragrunt examples/complete
 
-.PHONY: help demo test lint typecheck pytest zip zip-check tf-fmt tf-validate tf-test pattern clean
+.PHONY: help demo test venv tf-config lint typecheck pytest readme zip zip-check tf-fmt tf-validate tf-test pattern clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -48,14 +48,17 @@ demo: venv ## Run sample EKS audit events through the real handler into a local 
 test: lint typecheck zip-check tf-fmt tf-validate tf-test pytest ## Everything CI runs
 
 lint: venv ## ruff lint and format check
-	$(BIN)/ruff check lambda tests benchmarks
-	$(BIN)/ruff format --check lambda tests benchmarks
+	$(BIN)/ruff check lambda tests benchmarks scripts
+	$(BIN)/ruff format --check lambda tests benchmarks scripts
 
 typecheck: venv ## mypy --strict on the package
 	$(BIN)/mypy
 
 pytest: venv tf-config ## Python tests, including moto end-to-end and the terraform apply against moto_server
 	$(BIN)/pytest
+
+readme: venv ## Regenerate README.md's rule table and example alert
+	$(BIN)/python scripts/readme_sections.py
 
 zip: ## Rebuild the committed function zip
 	$(PYTHON) lambda/build.py

@@ -6,6 +6,8 @@ what an email subscriber and an SQS subscriber of the alert topic would receive.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 from importlib import resources
@@ -60,12 +62,12 @@ def main() -> None:
         "POWERTOOLS_METRICS_DISABLED": "true",
     }.items():
         os.environ[name] = value
-    # moto is a development dependency: imported here so the Lambda package never needs it.
-    import boto3
-    from moto import mock_aws
-    from moto.sns.models import sns_backends
+    # Imported once the environment is set: Powertools reads it when the handler module loads.
+    import boto3  # noqa: PLC0415
+    from moto import mock_aws  # noqa: PLC0415
+    from moto.sns.models import sns_backends  # noqa: PLC0415
 
-    from eks_audit_bot import handler
+    from eks_audit_bot import handler  # noqa: PLC0415
 
     with mock_aws():
         sns, sqs = boto3.client("sns"), boto3.client("sqs")
@@ -75,8 +77,11 @@ def main() -> None:
         sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn["Attributes"]["QueueArn"])
         sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="platform-team@example.com")
         os.environ["SNS_TOPIC_ARN"] = topic
-        summary = handler.lambda_handler(sample_payload(), cast(LambdaContext, _Context()))
-        print(f"Handler: {json.dumps(summary)} (automation and plain reads stay quiet)\n")
+        emf = io.StringIO()  # the function's EMF metric lines, which CloudWatch would ingest
+        with contextlib.redirect_stdout(emf):
+            summary = handler.lambda_handler(sample_payload(), cast(LambdaContext, _Context()))
+        print(f"Handler: {json.dumps(summary)} (automation and plain reads stay quiet)")
+        print(f"Metrics: {len(emf.getvalue().splitlines())} EMF records written to stdout\n")
         for _, body, subject, _, _ in (
             sns_backends[ACCOUNT][REGION].topics[topic].sent_notifications
         ):

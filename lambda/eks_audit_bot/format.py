@@ -160,7 +160,7 @@ def _who(alert: Alert) -> list[tuple[str, str]]:
     return [
         ("Person", actor.display_name),
         ("Kubernetes user", actor.username),
-        ("IAM identity", actor.iam_arn),
+        ("IAM identity", actor.iam_arn if actor.iam_arn != actor.username else ""),
         ("IAM role or user", actor.canonical_arn),
         ("Session", actor.session_name),
         ("Groups", ", ".join(actor.groups)),

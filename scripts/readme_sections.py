@@ -1,0 +1,83 @@
+"""Keep the generated parts of README.md in step with the code.
+
+- the alert rules table, from the catalog (`lambda/eks_audit_bot/rules.json`);
+- "What an alert looks like", rendered by the real pipeline from the demo's sample events.
+
+    python scripts/readme_sections.py           # rewrite the sections
+    python scripts/readme_sections.py --check   # exit 1 when README.md is out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from eks_audit_bot.alert import Location
+from eks_audit_bot.config import Settings
+from eks_audit_bot.decode import cluster_name, decode_payload
+from eks_audit_bot.demo import ACCOUNT, REGION, sample_payload
+from eks_audit_bot.format import alert_subject, render_text
+from eks_audit_bot.pipeline import process
+from eks_audit_bot.rules import RuleCatalog, builtin_rules
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def rules_table() -> str:
+    rows = [
+        f"| `{rule.id}` | {rule.severity} | {rule.title} | {rule.explanation} |"
+        for rule in builtin_rules()
+    ]
+    return "\n".join(
+        ["| Rule | Severity | Title | Why it matters |", "| --- | --- | --- | --- |", *rows]
+    )
+
+
+def example_alert() -> str:
+    """The most severe alert the demo's sample events produce, as an email subscriber sees it."""
+    settings = Settings(
+        f"arn:aws:sns:{REGION}:{ACCOUNT}:eks-alerts", account_name="demo", region=REGION
+    )
+    batch = decode_payload(sample_payload())
+    location = Location(
+        cluster=cluster_name(batch.log_group),
+        log_group=batch.log_group,
+        account_id=ACCOUNT,
+        account_name="demo",
+        region=REGION,
+    )
+    records = ((record.id, record.message) for record in batch.records)
+    result = process(records, location, settings, RuleCatalog.load(settings))
+    alert = max(result.alerts, key=lambda item: item.severity.rank)
+    return f"```text\nSubject: {alert_subject(alert)}\n\n{render_text(alert)}```"
+
+
+def render(text: str) -> str:
+    for name, body in (("RULES", rules_table()), ("EXAMPLE_ALERT", example_alert())):
+        begin, end = f"<!-- BEGIN_{name} -->", f"<!-- END_{name} -->"
+        head, _, rest = text.partition(begin)
+        _, found, tail = rest.partition(end)
+        if not found:
+            raise SystemExit(f"README.md lacks the {begin} ... {end} markers")
+        text = f"{head}{begin}\n{body}\n{end}{tail}"
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if README.md is stale")
+    args = parser.parse_args(argv)
+    current = README.read_text()
+    fresh = render(current)
+    if args.check:
+        if fresh != current:
+            print("README.md generated sections are stale: run `make readme`", file=sys.stderr)
+            return 1
+        return 0
+    README.write_text(fresh)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
