@@ -1,0 +1,14 @@
+# The original module's Terragrunt inputs, unchanged. Terragrunt passes them as TF_VAR_*
+# variables to main.tf in this folder, which calls the module; in your own live repository,
+# point `terraform { source = "git::https://<your-git-host>/eks-audit-bot.git?ref=<tag>" }`
+# at the module instead and keep the same inputs.
+inputs = {
+  eks_bot_name             = "eks-audit-bot-prod"
+  timeout                  = 60
+  memory_limit             = 256
+  aws_cloudwatch_log_group = "/aws/eks/prod/cluster"
+  account_id               = "123456789012"
+  account_name             = "prod"
+  sns_topic_arn            = "arn:aws:sns:us-east-1:123456789012:eks-audit-alerts"
+  filter_pattern           = "{ ($.stage = \"ResponseComplete\") && ($.user.username != \"system:*\") && ($.user.username != \"eks:*\") && ($.verb != \"get\") && ($.verb != \"list\") && ($.verb != \"watch\") && (($.objectRef.resource = \"secrets\") || ($.objectRef.resource = \"configmaps\") || ($.objectRef.resource = \"*roles\") || ($.objectRef.resource = \"*rolebindings\") || ($.objectRef.namespace = \"kube-system\")) }"
+}
