@@ -31,6 +31,8 @@ _KNOWN_CLIENTS = {
     "pulumi": "Pulumi",
     "eksctl": "eksctl",
 }
+# Clients whose version is their own (HashiCorp/1.0 is the provider SDK's, v0.0.0 a dev build).
+_VERSIONED = frozenset({"kubectl", "helm", "eksctl", "terraform"})
 
 
 def is_automation(event: AuditEvent, actor: Actor, settings: Settings) -> bool:
@@ -73,6 +75,6 @@ def client_of(user_agent: str) -> str:
     name = _KNOWN_CLIENTS.get(product.lower())
     if name is None:
         return product[:60]
-    if version and version != "v0.0.0" and name in ("kubectl", "Helm", "eksctl", "Terraform"):
+    if version and version != "v0.0.0" and product.lower() in _VERSIONED:
         return f"{name} {version[:30]}"
     return name
