@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eks_audit_bot.alert import Alert
-from eks_audit_bot.format import alert_subject, headline, logs_insights_url, render_text
+from eks_audit_bot.format import alert_subject, headline, logs_insights_url, printable
 
 # Bump the major part on any change that could break a consumer; see schema/alert.schema.json.
 SCHEMA_VERSION = "1.0"
@@ -89,10 +89,45 @@ def chat_notification(alert: Alert) -> dict[str, Any]:
     return chat_message(
         alert,
         title=alert_subject(alert),
-        text=render_text(alert),
+        text=chat_markdown(alert),
         next_steps=[step for step in (alert.rule.runbook, _link(alert)) if step],
         resources=[alert.event.resource_path],
     )
+
+
+def chat_markdown(alert: Alert) -> str:
+    """A compact markdown body for chat: the headline, why, what changed, who and where."""
+    event, actor, where = alert.event, alert.actor, alert.location
+    lines = [
+        f"*{_md(alert.rule.title)}* ({alert.severity}, {alert.outcome})",
+        _md(headline(alert)),
+    ]
+    if alert.rule.explanation:
+        lines.append(f"_Why it matters:_ {_md(alert.rule.explanation)}")
+    if alert.changes:
+        lines += ["*What changed*", *(f"• {_md(change)}" for change in alert.changes)]
+    identity = [
+        actor.role_name and f"role {actor.role_name}",
+        actor.session_name and f"session {actor.session_name}",
+        alert.client,
+    ]
+    lines.append(f"*Who:* {_md(' · '.join([actor.display_name, *filter(None, identity)]))}")
+    account = (
+        f"{where.account_id} ({where.account_name})" if where.account_name else where.account_id
+    )
+    lines.append(f"*Where:* {_md(f'cluster {where.cluster} · account {account} · {where.region}')}")
+    if event.source_ips:
+        lines.append(f"*From:* {_md(', '.join(event.source_ips))}")
+    lines.append(f"*Audit ID:* `{event.audit_id}`")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Plain text that cannot open markdown formatting or fake lines in chat."""
+    escaped = printable(text).replace("`", "'")
+    for char in "*_~":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped
 
 
 def chat_message(
@@ -109,7 +144,7 @@ def chat_message(
         "content": {
             "textType": "client-markdown",
             "title": f"{emoji} {title}".strip(),
-            "description": f"```\n{text}```",
+            "description": text,
             "nextSteps": next_steps,
             "keywords": [
                 str(lead.severity),

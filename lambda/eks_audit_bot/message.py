@@ -88,7 +88,7 @@ def _build_digest(digest: Digest, settings: Settings) -> Outgoing:
     lead = digest.lead
     text = render_digest_text(digest)
     title = digest_subject(digest)
-    chat = chat_message(lead, title=title, text=text, next_steps=[], resources=[])
+    chat = chat_message(lead, title=title, text=f"```\n{text}```", next_steps=[], resources=[])
     body = _structure(text, digest_document(digest), settings, chat)
     if len(body.encode()) > MESSAGE_BYTE_LIMIT:
         document = {**digest_document(digest), "members": []}
