@@ -120,6 +120,17 @@ def test_plain_reads_do_not_alert_unless_a_rule_names_them() -> None:
     assert hit_id(fixture("secret-read-by-human")) == "secret-read-by-human"  # get secret
 
 
+def test_access_reviews_are_reads() -> None:
+    # `kubectl auth can-i` creates a SelfSubjectAccessReview: it changes nothing.
+    raw = json.loads((RULE_FIXTURES / "secret-read-by-human" / "fires.json").read_text())
+    raw |= {
+        "verb": "create",
+        "requestURI": "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+    }
+    raw["objectRef"] = {"resource": "selfsubjectaccessreviews", "apiGroup": "authorization.k8s.io"}
+    assert hit_id(event_from_dict(raw)) is None
+
+
 def test_disabled_rules_are_gone() -> None:
     rules = catalog(disabled_rules=frozenset({"namespace-deleted"}))
     assert rules.get("namespace-deleted") is None
