@@ -29,6 +29,13 @@ locals {
     replace(var.runtime, ".", ""), var.architecture, local.powertools_layer_version,
   ))
 
+  # Rule ids users may disable or re-rate: the shipped catalog (also in the function zip) and
+  # their own custom rules.
+  rule_ids = concat(
+    [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/rules.json")).rules : rule.id],
+    [for rule in var.custom_rules : rule.id],
+  )
+
   on_failure_destination_arn = var.create_on_failure_queue ? aws_sqs_queue.on_failure[0].arn : var.on_failure_destination_arn
 
   environment = { for name, value in {

@@ -334,25 +334,31 @@ variable "max_alerts_per_invocation" {
 
 variable "disabled_rules" {
   type        = list(string)
-  description = "Ids of built-in rules to switch off."
+  description = "Ids of rules to switch off (see the README rule table)."
   default     = []
   nullable    = false
 
   validation {
-    condition     = alltrue([for id in var.disabled_rules : can(regex("^[a-z0-9][a-z0-9-]{0,63}$", id))])
-    error_message = "disabled_rules entries must be rule ids: lowercase letters, digits and hyphens, at most 64 characters."
+    # An unknown id would make the function fail at every cold start.
+    condition     = alltrue([for id in var.disabled_rules : contains(local.rule_ids, id)])
+    error_message = "disabled_rules must name rules of the catalog (lambda/eks_audit_bot/rules.json, the README rule table) or of custom_rules; unknown: ${join(", ", [for id in var.disabled_rules : id if !contains(local.rule_ids, id)])}."
   }
 }
 
 variable "rule_severities" {
   type        = map(string)
-  description = "Severity overrides by rule id, e.g. `{ \"configmap-kube-system\" = \"high\" }`."
+  description = "Severity overrides by rule id, e.g. `{ \"configmap-kube-system-changed\" = \"high\" }`."
   default     = {}
   nullable    = false
 
   validation {
-    condition     = alltrue([for id, severity in var.rule_severities : can(regex("^[a-z0-9][a-z0-9-]{0,63}$", id)) && contains(["low", "medium", "high", "critical"], severity)])
-    error_message = "rule_severities must map rule ids (lowercase letters, digits, hyphens) to one of low, medium, high, critical."
+    condition     = alltrue([for severity in values(var.rule_severities) : contains(["low", "medium", "high", "critical"], severity)])
+    error_message = "rule_severities values must be one of low, medium, high, critical."
+  }
+
+  validation {
+    condition     = alltrue([for id in keys(var.rule_severities) : contains(local.rule_ids, id)])
+    error_message = "rule_severities keys must name rules of the catalog (lambda/eks_audit_bot/rules.json, the README rule table) or of custom_rules; unknown: ${join(", ", [for id in keys(var.rule_severities) : id if !contains(local.rule_ids, id)])}."
   }
 }
 
@@ -373,13 +379,13 @@ variable "custom_rules" {
       predicates   = optional(list(string))
     })
   }))
-  description = "Extra rules, evaluated like the built-in catalog: every `match` list given must contain the request's value (globs allowed); `predicates` names built-in content checks."
+  description = "Extra rules, evaluated like the built-in catalog: every `match` list given must contain the request's value (globs allowed); `predicates` names built-in content checks. A custom rule with a built-in id replaces that rule."
   default     = []
   nullable    = false
 
   validation {
-    condition     = alltrue([for rule in var.custom_rules : can(regex("^[a-z0-9][a-z0-9-]{0,63}$", rule.id)) && length(trimspace(rule.title)) > 0])
-    error_message = "Every custom rule needs an id (lowercase letters, digits, hyphens, at most 64 characters) and a non-empty title."
+    condition     = alltrue([for rule in var.custom_rules : can(regex("^[a-z0-9][a-z0-9-]{0,62}$", rule.id)) && length(trimspace(rule.title)) > 0])
+    error_message = "Every custom rule needs an id (lowercase letters, digits, hyphens, at most 63 characters) and a non-empty title."
   }
 
   validation {

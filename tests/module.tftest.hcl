@@ -257,8 +257,8 @@ run "tuning_reaches_the_function" {
     automation_user_agents            = ["argocd-*"]
     digest_threshold                  = 10
     max_alerts_per_invocation         = 20
-    disabled_rules                    = ["port-forward"]
-    rule_severities                   = { "configmap-kube-system" = "critical" }
+    disabled_rules                    = ["port-forward", "payments-secret-write"]
+    rule_severities                   = { "configmap-kube-system-changed" = "critical" }
     https_format                      = "chatbot"
     custom_rules = [{
       id       = "payments-secret-write"
@@ -283,8 +283,8 @@ run "tuning_reaches_the_function" {
       AUTOMATION_USER_AGENTS    = "[\"argocd-*\"]"
       DIGEST_THRESHOLD          = "10"
       MAX_ALERTS_PER_INVOCATION = "20"
-      DISABLED_RULES            = "[\"port-forward\"]"
-      RULE_SEVERITIES           = "{\"configmap-kube-system\":\"critical\"}"
+      DISABLED_RULES            = "[\"port-forward\",\"payments-secret-write\"]"
+      RULE_SEVERITIES           = "{\"configmap-kube-system-changed\":\"critical\"}"
       CUSTOM_RULES              = "[{\"explanation\":\"\",\"id\":\"payments-secret-write\",\"match\":{\"namespaces\":[\"payments\"],\"resources\":[\"secrets\"]},\"runbook\":\"\",\"severity\":\"high\",\"title\":\"Secret changed in payments\"}]"
       HTTPS_FORMAT              = "chatbot"
     })

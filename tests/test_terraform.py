@@ -27,22 +27,13 @@ from typing import Any
 import boto3
 import pytest
 
-try:
-    from tests.terraform_pattern import (
-        DEFAULT_PATTERN_FILE,
-        ROOT,
-        PatternConsole,
-        TerraformError,
-        terraform_env,
-    )
-except ImportError:  # pytest's rootdir-less import mode puts tests/ itself on sys.path
-    from terraform_pattern import (
-        DEFAULT_PATTERN_FILE,
-        ROOT,
-        PatternConsole,
-        TerraformError,
-        terraform_env,
-    )
+from terraform_pattern import (
+    DEFAULT_PATTERN_FILE,
+    ROOT,
+    PatternConsole,
+    TerraformError,
+    terraform_env,
+)
 
 pytestmark = [
     pytest.mark.terraform,

@@ -116,3 +116,27 @@ run "retries_at_most_two" {
   variables { maximum_retry_attempts = 3 }
   expect_failures = [var.maximum_retry_attempts]
 }
+
+run "disabled_rule_ids_must_exist" {
+  command = plan
+  variables { disabled_rules = ["aws-auth-change"] }
+  expect_failures = [var.disabled_rules]
+}
+
+run "re_rated_rule_ids_must_exist" {
+  command = plan
+  variables { rule_severities = { "portforward" = "low" } }
+  expect_failures = [var.rule_severities]
+}
+
+run "custom_rule_ids_may_be_disabled" {
+  command = plan
+  variables {
+    custom_rules   = [{ id = "payments-secret-write", title = "Secret changed in payments", severity = "high", match = { resources = ["secrets"] } }]
+    disabled_rules = ["payments-secret-write", "port-forward"]
+  }
+  assert {
+    condition     = jsondecode(aws_lambda_function.this.environment[0].variables["DISABLED_RULES"]) == ["payments-secret-write", "port-forward"]
+    error_message = "Ids of custom rules and of the catalog are accepted."
+  }
+}
