@@ -22,7 +22,7 @@ _PAST_TENSE = {
     "watch": "watched",
     "approve": "approved",
 }
-_STREAMING_PHRASES = {
+STREAMING_PHRASES = {
     "exec": "exec'd into",
     "attach": "attached to",
     "portforward": "port-forwarded to",
@@ -33,6 +33,11 @@ _CONSOLE_HOSTS = {
     "aws-us-gov": "console.amazonaws-us-gov.com",
     "aws-cn": "console.amazonaws.cn",
 }
+
+
+def past_tense(verb: str) -> str:
+    """`deleted` for `delete`; verbs without a known form stay as they are."""
+    return _PAST_TENSE.get(verb, verb)
 
 
 def target(event: AuditEvent) -> str:
@@ -53,8 +58,8 @@ def action(event: AuditEvent) -> str:
     """What was done, in a few words: `deleted secrets payments/db`, `exec'd into pods app/x`."""
     ref = event.object_ref
     if event.is_streaming:
-        return f"{_STREAMING_PHRASES[ref.subresource]} {target(event)}"
-    verb = _PAST_TENSE.get(event.verb, event.verb)
+        return f"{STREAMING_PHRASES[ref.subresource]} {target(event)}"
+    verb = past_tense(event.verb)
     if ref.subresource:
         return f"{verb} {target(event)} ({ref.subresource})"
     return f"{verb} {target(event)}"

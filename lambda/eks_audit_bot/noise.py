@@ -17,21 +17,10 @@ from enum import StrEnum
 from eks_audit_bot.alert import Alert, Location, RuleHit
 from eks_audit_bot.bodies import name_of
 from eks_audit_bot.config import Settings, Severity
+from eks_audit_bot.format import STREAMING_PHRASES, past_tense
 from eks_audit_bot.identity import Actor
 
 NAMES_IN_SUMMARY = 3
-_PAST_TENSE = {
-    "create": "created",
-    "update": "updated",
-    "patch": "patched",
-    "delete": "deleted",
-    "deletecollection": "deleted collections of",
-    "get": "read",
-    "list": "listed",
-    "watch": "watched",
-}
-_STREAMING = {"exec": "exec'd into", "attach": "attached to", "portforward": "port-forwarded to"}
-
 type Item = Alert | Digest
 
 
@@ -146,9 +135,9 @@ def _repeated_summary(digest: Digest) -> str:
     event = digest.lead.event
     ref = event.object_ref
     if event.is_streaming:
-        verb, resource = _STREAMING[ref.subresource], ref.resource
+        verb, resource = STREAMING_PHRASES[ref.subresource], ref.resource
     else:
-        verb, resource = _PAST_TENSE.get(event.verb, event.verb), event.resource_path
+        verb, resource = past_tense(event.verb), event.resource_path
     names = digest.names
     what = f"{digest.count} {resource}"
     if len(names) < digest.count:
