@@ -347,20 +347,24 @@ def test_progress_line_only_on_a_terminal() -> None:
     assert quiet.getvalue() == ""
 
 
-@pytest.mark.parametrize("command", ["test-pattern", "replay"])
+@pytest.mark.parametrize(
+    "command",
+    [["test-pattern"], ["replay", "--chunk-size", "200"]],
+    ids=["test-pattern", "replay"],
+)
 def test_memory_stays_flat_as_the_log_grows(
-    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lines = EVENTS.read_text().splitlines()
     peaks = []
-    for count in (1_500, 6_000):  # more than one replay chunk (1,000 events) in both
+    for count in (1_500, 6_000):  # both fill several replay chunks (5 of 11 events pass)
         log = tmp_path / f"{count}.jsonl"
         log.write_text(_numbered(lines, count))
         with open(tmp_path / "out", "w") as sink:
             monkeypatch.setattr(sys, "stdout", sink)
             tracemalloc.start()
             try:
-                assert cli.main([command, str(log)]) == 0
+                assert cli.main([*command, str(log)]) == 0
                 peaks.append(tracemalloc.get_traced_memory()[1])
             finally:
                 tracemalloc.stop()

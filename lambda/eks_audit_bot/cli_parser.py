@@ -49,8 +49,9 @@ examples:
   AWS_PROFILE=ops eks-audit-bot replay --sns-topic-arn arn:aws:sns:eu-west-1:111122223333:eks \\
       subscription-payloads.jsonl
 
-Events go through in chunks of --chunk-size from one log group and stream, as Lambda batches
-do: the stage that speaks for an action and digests of repeats are chosen within a chunk.
+Events that pass the pattern reach the Lambda's logic in chunks of --chunk-size from one log
+group and stream, as subscription batches do: one alert per auditID (the stage that speaks for
+it), digests of repeats and the per-invocation cap all apply within a chunk.
 
 {INPUTS}"""
 
@@ -119,7 +120,7 @@ def _replay_options(parser: argparse.ArgumentParser) -> None:
         type=_positive,
         default=1000,
         metavar="N",
-        help="log events per simulated Lambda batch (default 1000)",
+        help="delivered log events per simulated Lambda batch (default 1000)",
     )
 
 

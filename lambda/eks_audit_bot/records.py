@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from eks_audit_bot.decode import AUDIT_STREAM_PREFIX, CONTROL_MESSAGE, PayloadError, decode_payload
 from eks_audit_bot.filter_pattern import NOT_JSON
@@ -32,9 +32,13 @@ class Origin:
 NO_ORIGIN = Origin()
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One log event: its message, `json.loads(message)` (or `NOT_JSON`), and where it was."""
+class Record(NamedTuple):
+    """One log event: its message, `json.loads(message)` (or `NOT_JSON`), and where it was.
+
+    A named tuple rather than a frozen dataclass: one is built per log line, and a frozen
+    dataclass's `__init__` costs four times as much (~0.85 against ~0.27 µs), 15% of `json.loads`
+    of a typical audit event.
+    """
 
     source: str
     line: int
@@ -68,6 +72,13 @@ def loads(text: str) -> object:
         return json.loads(text)
     except (ValueError, RecursionError):
         return NOT_JSON
+
+
+def is_container(parsed: object) -> bool:
+    """True for a JSON value that holds log events rather than being one (see `expand`)."""
+    if type(parsed) is dict:
+        return _opener(parsed) is not None
+    return type(parsed) is list
 
 
 def expand(source: str, line: int, text: str, parsed: object) -> Iterator[Item]:

@@ -1,10 +1,11 @@
 """`eks-audit-bot replay`: an audit log through the pattern and the Lambda's own pipeline.
 
-Log events go through in chunks, as subscription batches would: at most `chunk_size` events
-from one log group and stream at a time, so memory stays flat however long the log is. Within
-a chunk the Lambda's logic applies unchanged: one alert per auditID (the stage that speaks for
-it), automation dropped, rules, `min_severity`, then digests of repeats and the per-invocation
-cap. The messages are what SNS would receive, printed or published.
+Log events the pattern passes (and that come from an audit stream) are grouped as CloudWatch
+would batch them for the Lambda: at most `chunk_size` from one log group and stream at a time,
+so memory stays flat however long the log is. Within a chunk the Lambda's logic applies
+unchanged: one alert per auditID (the stage that speaks for it), automation dropped, rules,
+`min_severity`, then digests of repeats and the per-invocation cap. The messages are what SNS
+would receive, printed or published.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from eks_audit_bot.decode import cluster_name
 from eks_audit_bot.filter_pattern import CompiledPattern
 from eks_audit_bot.message import Outgoing
 from eks_audit_bot.publish import Failure, Publisher
-from eks_audit_bot.records import BadInput, Item, Origin, Record
+from eks_audit_bot.records import NO_ORIGIN, BadInput, Item, Origin, Record
 from eks_audit_bot.rules import RuleCatalog
 
 CHUNK_SIZE = 1000
@@ -61,10 +62,8 @@ class ReplayTally:
 def run(replay: Replay, items: Iterable[Item], sink: Sink) -> ReplayTally:
     """Replay every log event; hand each chunk's messages to `sink` as soon as they exist."""
     tally = ReplayTally()
-    for chunk in chunks(items, replay.chunk_size, tally.bad):
-        events = _events(chunk, replay.pattern, tally)
-        if not events:
-            continue
+    for chunk in chunks(delivered(items, replay.pattern, tally), replay.chunk_size):
+        events = _events(chunk, tally)
         location = _location(chunk[0].origin, replay)
         result = pipeline.alerts_for(events, location, replay.settings, replay.catalog)
         tally.dropped.update(result.dropped)
@@ -76,42 +75,51 @@ def run(replay: Replay, items: Iterable[Item], sink: Sink) -> ReplayTally:
     return tally
 
 
-def chunks(items: Iterable[Item], size: int, bad: BadLines) -> Iterator[list[Record]]:
-    """Runs of at most `size` records from one origin; bad input is counted on the way."""
-    chunk: list[Record] = []
+def delivered(
+    items: Iterable[Item], pattern: CompiledPattern | None, tally: ReplayTally
+) -> Iterator[Record]:
+    """What reaches the Lambda: audit-stream events the pattern passes; bad lines counted."""
+    matches = pattern.matches_parsed if pattern is not None else None
     for item in items:
         if isinstance(item, BadInput):
-            bad.add(item.where, item.reason)
+            tally.bad.add(item.where, item.reason)
             continue
-        if chunk and (len(chunk) >= size or item.origin != chunk[0].origin):
+        tally.read += 1
+        origin, parsed = item.origin, item.parsed
+        if origin is not NO_ORIGIN and not origin.is_audit_stream:
+            tally.other_streams += 1
+        elif not (type(parsed) is dict and "auditID" in parsed and "verb" in parsed):
+            tally.bad.add(item.where, bad_reason(item) or "not an audit event")
+        elif matches is not None and not matches(item.message, parsed):
+            tally.filtered += 1
+        else:
+            tally.passed += 1
+            yield item
+
+
+def chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    """Runs of at most `size` records from one log group and stream, like Lambda batches."""
+    chunk: list[Record] = []
+    origin = NO_ORIGIN
+    for record in records:
+        moved = record.origin is not origin and record.origin != origin
+        if chunk and (moved or len(chunk) >= size):
             yield chunk
             chunk = []
-        chunk.append(item)
+        origin = record.origin
+        chunk.append(record)
     if chunk:
         yield chunk
 
 
-def _events(
-    chunk: list[Record], pattern: CompiledPattern | None, tally: ReplayTally
-) -> list[AuditEvent]:
-    """The chunk's audit events that CloudWatch would deliver and the Lambda could read."""
-    tally.read += len(chunk)
-    if not chunk[0].origin.is_audit_stream:
-        tally.other_streams += len(chunk)
-        return []
+def _events(chunk: list[Record], tally: ReplayTally) -> list[AuditEvent]:
+    """The chunk's records as audit events; one the model rejects is a bad line."""
     events = []
     for record in chunk:
-        reason = bad_reason(record)
-        if reason is not None:
-            tally.bad.add(record.where, reason)
-        elif pattern is not None and not pattern.matches_parsed(record.message, record.parsed):
-            tally.filtered += 1
-        else:
-            tally.passed += 1
-            try:
-                events.append(event_from_dict(record.parsed))
-            except InvalidEvent as err:
-                tally.bad.add(record.where, f"{err.reason}: {err.detail}")
+        try:
+            events.append(event_from_dict(record.parsed))
+        except InvalidEvent as err:
+            tally.bad.add(record.where, f"{err.reason}: {err.detail}")
     tally.events += len(events)
     return events
 

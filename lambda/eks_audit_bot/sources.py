@@ -26,7 +26,16 @@ from typing import IO, cast
 
 from eks_audit_bot.filter_pattern import NOT_JSON
 from eks_audit_bot.progress import Progress
-from eks_audit_bot.records import BadInput, Item, Origin, Record, expand, insights_origin, loads
+from eks_audit_bot.records import (
+    BadInput,
+    Item,
+    Origin,
+    Record,
+    expand,
+    insights_origin,
+    is_container,
+    loads,
+)
 
 GZIP_MAGIC = b"\x1f\x8b"
 STDIN = "-"
@@ -89,7 +98,11 @@ def _json_lines(
         if not text or text.isspace():
             continue
         progress.tick()
-        yield from expand(name, number, text, loads(text))
+        parsed = loads(text)
+        if is_container(parsed):
+            yield from expand(name, number, text, parsed)
+        else:  # the common case, without a generator per line
+            yield Record(name, number, text, parsed)
 
 
 def _csv(name: str, first: int, lines: Iterable[bytes], progress: Progress) -> Iterator[Item]:

@@ -16,7 +16,7 @@ from eks_audit_bot.audit import InvalidEvent, event_from_dict
 from eks_audit_bot.badlines import BadLines, bad_reason
 from eks_audit_bot.filter_pattern import CompiledPattern
 from eks_audit_bot.identity import actor_of
-from eks_audit_bot.records import BadInput, Item, Record
+from eks_audit_bot.records import NO_ORIGIN, BadInput, Item, Record
 
 TABLE_ROWS = 20
 TOP_VALUES = 6
@@ -51,23 +51,41 @@ class PatternTally:
 def run(pattern: CompiledPattern, items: Iterable[Item], show: TextIO | None) -> PatternTally:
     """Test every log event; with `show`, print each match on one line as it is found."""
     tally = PatternTally()
+    matches = pattern.matches_parsed
+    read = 0
     for item in items:
         if isinstance(item, BadInput):
             tally.bad.add(item.where, item.reason)
             continue
-        tally.read += 1
-        if not item.origin.is_audit_stream:
-            tally.other_streams += 1
-        elif (reason := bad_reason(item)) is not None:
-            tally.bad.add(item.where, reason)
-        if not pattern.matches_parsed(item.message, item.parsed):
-            continue
-        tally.matched += 1
-        match = describe(item)
-        tally.actions[match.key] += 1
-        if show is not None:
-            show.write(match_line(match, item.where))
+        read += 1
+        parsed = item.parsed
+        # The hot path (a plain audit-log line) stays inline; anything else is looked at closely.
+        if not (
+            item.origin is NO_ORIGIN
+            and type(parsed) is dict
+            and "auditID" in parsed
+            and "verb" in parsed
+        ):
+            _check(item, tally)
+        if matches(item.message, parsed):
+            _count_match(item, tally, show)
+    tally.read = read
     return tally
+
+
+def _check(record: Record, tally: PatternTally) -> None:
+    if not record.origin.is_audit_stream:
+        tally.other_streams += 1
+    elif (reason := bad_reason(record)) is not None:
+        tally.bad.add(record.where, reason)
+
+
+def _count_match(record: Record, tally: PatternTally, show: TextIO | None) -> None:
+    tally.matched += 1
+    match = describe(record)
+    tally.actions[match.key] += 1
+    if show is not None:
+        show.write(match_line(match, record.where))
 
 
 def describe(record: Record) -> Match:
