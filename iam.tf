@@ -51,7 +51,6 @@ resource "aws_iam_role" "this" {
       Action = "sts:AssumeRole"
       # The same principal name in every partition.
       Principal = { Service = "lambda.amazonaws.com" }
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
     }]
   })
   tags = merge(var.tags, var.role_tags)
