@@ -34,13 +34,7 @@ locals {
   )
 
   # (a || b) for lists of two or more, a for one, "" for none (dropped by compact()).
-  user_clause = length(local.user_terms) > 1 ? "(${join(" || ", local.user_terms)})" : join("", local.user_terms)
-  ignored_all = length(local.ignored_terms) > 1 ? "(${join(" && ", local.ignored_terms)})" : join("", local.ignored_terms)
-  not_ignored_clause = (
-    length(local.ignored_terms) == 0 ? "" :
-    length(local.except_terms) == 0 ? local.ignored_all :
-    "(${join(" || ", concat([local.ignored_all], local.except_terms))})"
-  )
+  user_clause  = length(local.user_terms) > 1 ? "(${join(" || ", local.user_terms)})" : join("", local.user_terms)
   write_any    = length(local.write_terms) > 1 ? "(${join(" || ", local.write_terms)})" : join("", local.write_terms)
   write_clause = length(local.write_terms) == 0 ? "" : join(" && ", compact(concat(local.verb_terms, [local.write_any])))
   what_terms = compact(concat(
@@ -49,8 +43,18 @@ locals {
   ))
   what_clause = length(local.what_terms) > 1 ? "(${join(" || ", local.what_terms)})" : join("", local.what_terms)
 
+  # People (not ignored) doing something watched; the exceptions (system:anonymous) pass
+  # whatever they request, since an allowed anonymous request is an alert of its own and the
+  # function tells public health/version probes apart.
+  person_terms  = compact(concat(local.ignored_terms, [local.what_clause]))
+  person_clause = length(local.person_terms) > 1 ? "(${join(" && ", local.person_terms)})" : join("", local.person_terms)
+  subject_clause = (
+    length(local.ignored_terms) == 0 || length(local.except_terms) == 0 ? join(" && ", local.person_terms) :
+    "(${join(" || ", concat([local.person_clause], local.except_terms))})"
+  )
+
   generated_filter_pattern = "{ ${join(" && ", compact(concat(
-    local.stage_terms, [local.user_clause, local.not_ignored_clause, local.what_clause],
+    local.stage_terms, [local.user_clause, local.subject_clause],
   )))} }"
 
   filter_pattern = var.filter_pattern != null ? var.filter_pattern : local.generated_filter_pattern

@@ -439,11 +439,12 @@ variable "watch" {
     excluded_stages                = optional(list(string), ["RequestReceived"])
   })
   description = <<-EOT
-    What the generated CloudWatch filter pattern lets through to the function (ignored when `filter_pattern` is set).
-    Requests by `user_names` (empty: everyone) that are not `ignored_user_names` (unless in `ignored_user_names_except`),
-    in no `excluded_stages`, and either on one of the `subresources` or `ignored_verbs_except_resources` (any verb),
-    or, when the verb is not in `ignored_verbs`, in one of the `namespaces`, on one of the `namespaced_resources` or
-    `cluster_resources`, or in one of the `api_groups`. Values are exact, or take `*` as first or last character.
+    What the generated CloudWatch filter pattern lets through to the function (ignored when `filter_pattern` is set):
+    requests in no `excluded_stages`, by `user_names` (empty: everyone), that either come from
+    `ignored_user_names_except` (any request) or from users not in `ignored_user_names` and are on one of the
+    `subresources` or `ignored_verbs_except_resources` (any verb) or, when the verb is not in `ignored_verbs`, in one
+    of the `namespaces`, on one of the `namespaced_resources` or `cluster_resources`, or in one of the `api_groups`.
+    Values are exact, or take `*` as first or last character.
   EOT
   default     = {}
   nullable    = false

@@ -319,7 +319,7 @@ run "custom_watch_builds_the_pattern" {
   }
 
   assert {
-    condition     = output.filter_pattern == "{ $.stage != \"RequestReceived\" && $.user.username = \"arn:aws:sts::123456789012:assumed-role/Admin/*\" && (($.user.username != \"system:*\" && $.user.username != \"eks:*\") || $.user.username = \"system:anonymous\") && ($.objectRef.subresource = \"exec\" || $.objectRef.resource = \"secrets\" || ($.verb != \"get\" && $.verb != \"list\" && $.verb != \"watch\" && ($.objectRef.namespace = \"payments\" || $.objectRef.resource = \"deployments\"))) }"
+    condition     = output.filter_pattern == "{ $.stage != \"RequestReceived\" && $.user.username = \"arn:aws:sts::123456789012:assumed-role/Admin/*\" && (($.user.username != \"system:*\" && $.user.username != \"eks:*\" && ($.objectRef.subresource = \"exec\" || $.objectRef.resource = \"secrets\" || ($.verb != \"get\" && $.verb != \"list\" && $.verb != \"watch\" && ($.objectRef.namespace = \"payments\" || $.objectRef.resource = \"deployments\")))) || $.user.username = \"system:anonymous\") }"
     error_message = "The pattern must follow the watch input."
   }
 }

@@ -423,9 +423,14 @@ DEFAULT_PATTERN_CASES = [
         True,
     ),
     (
+        "a controller reads secrets",
+        _event("system:serviceaccount:cert-manager:cert-manager", "get", "secrets"),
+        False,
+    ),
+    (
         "anonymous lists namespaces",
         _event("system:anonymous", "list", "namespaces", namespace=None),
-        False,
+        True,
     ),
     (
         "exec into a pod",
@@ -554,3 +559,5 @@ def test_custom_watch_pattern_on_audit_events(console: PatternConsole) -> None:
     assert not pattern.matches(_event(SSO_USER, "get", "secrets"))
     assert not pattern.matches(_event(SSO_USER, "delete", "secrets", namespace="shop"))
     assert not pattern.matches(_event(SSO_USER, "get", "deployments", namespace="payments"))
+    # user_names narrows everything, the anonymous exception included.
+    assert not pattern.matches(_event("system:anonymous", "get", "secrets"))
