@@ -54,4 +54,3 @@ def deliver_to_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[st
 
     monkeypatch.setattr(LambdaBackend, "send_log_event", send_log_event)
     yield results
-
