@@ -57,8 +57,9 @@ typecheck: venv ## mypy --strict on the package
 pytest: venv tf-config ## Python tests, including moto end-to-end and the terraform apply against moto_server
 	$(BIN)/pytest
 
-readme: venv ## Regenerate README.md's rule table and example alert
-	$(BIN)/python scripts/readme_sections.py
+readme: venv ## Regenerate README.md's generated parts: rule table, example alert, inputs/outputs
+	$(BIN)/python scripts/readme_sections.py --write
+	$(BIN)/python scripts/tfdocs.py --write
 
 zip: ## Rebuild the committed function zip
 	$(PYTHON) lambda/build.py

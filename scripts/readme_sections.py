@@ -3,7 +3,8 @@
 - the alert rules table, from the catalog (`lambda/eks_audit_bot/rules.json`);
 - "What an alert looks like", rendered by the real pipeline from the demo's sample events.
 
-    python scripts/readme_sections.py           # rewrite the sections
+    python scripts/readme_sections.py           # print the sections
+    python scripts/readme_sections.py --write   # rewrite them in README.md
     python scripts/readme_sections.py --check   # exit 1 when README.md is out of date
 """
 
@@ -66,16 +67,19 @@ def render(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if README.md is stale")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="rewrite README.md")
+    mode.add_argument("--check", action="store_true", help="fail if README.md is stale")
     args = parser.parse_args(argv)
     current = README.read_text()
     fresh = render(current)
-    if args.check:
-        if fresh != current:
-            print("README.md generated sections are stale: run `make readme`", file=sys.stderr)
-            return 1
-        return 0
-    README.write_text(fresh)
+    if args.check and fresh != current:
+        print("README.md generated sections are stale: run `make readme`", file=sys.stderr)
+        return 1
+    if args.write:
+        README.write_text(fresh)
+    elif not args.check:
+        print(f"{rules_table()}\n\n{example_alert()}")
     return 0
 
 

@@ -28,7 +28,7 @@ def test_readme_inputs_outputs_in_sync() -> None:
     tfdocs = _tfdocs()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert readme == tfdocs.replace_region(readme, tfdocs.render()), (
-        "README.md inputs/outputs are stale: run `python scripts/tfdocs.py --write`"
+        "README.md inputs/outputs are stale: run `make readme`"
     )
 
 
