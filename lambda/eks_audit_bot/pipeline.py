@@ -73,10 +73,14 @@ def one_per_action(events: Iterable[AuditEvent], result: Result) -> list[AuditEv
 
 
 def alerts_for(
-    events: Iterable[AuditEvent], location: Location, settings: Settings, catalog: RuleCatalog
+    events: Iterable[AuditEvent],
+    location: Location,
+    settings: Settings,
+    catalog: RuleCatalog,
+    result: Result | None = None,
 ) -> Result:
     """The whole pipeline over already-parsed events (the CLI enters here too)."""
-    result = Result()
+    result = Result() if result is None else result
     for event in one_per_action(events, result):
         alert = _alert(event, location, settings, catalog, result)
         if alert is not None:
@@ -91,11 +95,9 @@ def process(
     catalog: RuleCatalog,
 ) -> Result:
     """Log records in, alerts out: what the handler runs for one subscription batch."""
-    parsed = Result()
-    events = parse_records(records, parsed)
-    result = alerts_for(events, location, settings, catalog)
-    result.skips, result.received = parsed.skips, parsed.received
-    return result
+    result = Result()
+    events = parse_records(records, result)
+    return alerts_for(events, location, settings, catalog, result)
 
 
 def _alert(
