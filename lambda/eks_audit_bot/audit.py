@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from eks_audit_bot.jsonvalue import mapping, strings, text
+
 # CloudWatch Logs cuts events over 256 KB and appends this marker.
 TRUNCATION_MARKER = "[Truncated...]"
 _AUDIT_ID = re.compile(r'"auditID"\s*:\s*"([0-9a-fA-F-]{8,64})"')
@@ -171,22 +173,22 @@ def event_from_dict(raw: object) -> AuditEvent:
         audit_id=raw["auditID"],
         stage=raw["stage"],
         verb=raw["verb"],
-        request_uri=_str(raw.get("requestURI")),
+        request_uri=text(raw.get("requestURI")),
         user=user,
-        level=_str(raw.get("level")),
+        level=text(raw.get("level")),
         impersonated_user=_user(raw.get("impersonatedUser")),
-        source_ips=tuple(_strings(raw.get("sourceIPs"))),
-        user_agent=_str(raw.get("userAgent")),
+        source_ips=tuple(strings(raw.get("sourceIPs"))),
+        user_agent=text(raw.get("userAgent")),
         object_ref=_object_ref(raw.get("objectRef")),
         response_code=_response_code(raw.get("responseStatus")),
-        response_reason=_str(_mapping(raw.get("responseStatus")).get("reason")),
+        response_reason=text(mapping(raw.get("responseStatus")).get("reason")),
         request_object=_mapping_or_none(raw.get("requestObject")),
         response_object=_mapping_or_none(raw.get("responseObject")),
         annotations={
-            k: v for k, v in _mapping(raw.get("annotations")).items() if isinstance(v, str)
+            k: v for k, v in mapping(raw.get("annotations")).items() if isinstance(v, str)
         },
-        request_received=_str(raw.get("requestReceivedTimestamp")),
-        stage_timestamp=_str(raw.get("stageTimestamp")),
+        request_received=text(raw.get("requestReceivedTimestamp")),
+        stage_timestamp=text(raw.get("stageTimestamp")),
     )
 
 
@@ -194,48 +196,36 @@ def _user(value: object) -> UserInfo | None:
     if not isinstance(value, dict) or not isinstance(value.get("username"), str):
         return None
     extra = {
-        str(key): tuple(_strings(values)) for key, values in _mapping(value.get("extra")).items()
+        str(key): tuple(strings(values)) for key, values in mapping(value.get("extra")).items()
     }
     return UserInfo(
         username=value["username"],
-        uid=_str(value.get("uid")),
-        groups=tuple(_strings(value.get("groups"))),
+        uid=text(value.get("uid")),
+        groups=tuple(strings(value.get("groups"))),
         extra=extra,
     )
 
 
 def _object_ref(value: object) -> ObjectRef:
-    ref = _mapping(value)
+    ref = mapping(value)
     return ObjectRef(
-        resource=_str(ref.get("resource")),
-        namespace=_str(ref.get("namespace")),
-        name=_str(ref.get("name")),
-        api_group=_str(ref.get("apiGroup")),
-        api_version=_str(ref.get("apiVersion")),
-        subresource=_str(ref.get("subresource")),
+        resource=text(ref.get("resource")),
+        namespace=text(ref.get("namespace")),
+        name=text(ref.get("name")),
+        api_group=text(ref.get("apiGroup")),
+        api_version=text(ref.get("apiVersion")),
+        subresource=text(ref.get("subresource")),
     )
 
 
 def _response_code(value: object) -> int | None:
-    code = _mapping(value).get("code")
+    code = mapping(value).get("code")
     return code if isinstance(code, int) and not isinstance(code, bool) else None
-
-
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _mapping_or_none(value: object) -> Mapping[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _str(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
 def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _strings(value: object) -> list[str]:
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from eks_audit_bot.bodies import mapping, text
+from eks_audit_bot.jsonvalue import mapping, text
 
 MAP_KEYS = ("mapRoles", "mapUsers", "mapAccounts")
 _ACCOUNT = re.compile(r"\b\d{12}\b")

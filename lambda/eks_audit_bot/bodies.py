@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from eks_audit_bot.audit import AuditEvent
+from eks_audit_bot.jsonvalue import mapping, text
 
 # Kinds that describe the request or its result, not the object it touched.
 _ENVELOPE_KINDS = frozenset({"Status", "DeleteOptions"})
@@ -27,21 +28,4 @@ def name_of(event: AuditEvent) -> str:
     """The object's name: from objectRef, else from the body (a create may only have it there)."""
     if event.object_ref.name:
         return event.object_ref.name
-    name = mapping(object_of(event).get("metadata")).get("name")
-    return name if isinstance(name, str) else ""
-
-
-def mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def mappings(value: object) -> list[Mapping[str, Any]]:
-    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
-
-
-def strings(value: object) -> list[str]:
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
-
-
-def text(value: object) -> str:
-    return value if isinstance(value, str) else ""
+    return text(mapping(object_of(event).get("metadata")).get("name"))

@@ -14,7 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from eks_audit_bot import awsauth, rbac, workloads
 from eks_audit_bot.audit import AuditEvent
-from eks_audit_bot.bodies import mapping, mappings, name_of, object_of, strings, text
+from eks_audit_bot.bodies import name_of, object_of
+from eks_audit_bot.jsonvalue import mapping, mappings, strings, text
 
 MAX_LINES = 12
 _MAX_COMMAND = 300

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from eks_audit_bot.bodies import mapping, mappings, strings, text
+from eks_audit_bot.jsonvalue import mapping, mappings, strings, text
 
 PRIVILEGED_ROLES = frozenset({"cluster-admin", "admin"})
 PRIVILEGED_GROUPS = frozenset({"system:masters"})

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from eks_audit_bot.decode import AUDIT_STREAM_PREFIX, CONTROL_MESSAGE, PayloadError, decode_payload
 from eks_audit_bot.filter_pattern import NOT_JSON
+from eks_audit_bot.jsonvalue import text
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,7 @@ def _decoded_payload(source: str, line: int, value: dict[str, Any]) -> Iterator[
     if value.get("messageType") == CONTROL_MESSAGE:
         return
     origin = Origin(
-        _str(value.get("logGroup")), _str(value.get("logStream")), _str(value.get("owner"))
+        text(value.get("logGroup")), text(value.get("logStream")), text(value.get("owner"))
     )
     yield from _events(source, line, value.get("logEvents"), "logEvents", lambda _: origin)
 
@@ -137,7 +138,7 @@ def _page(source: str, line: int, value: dict[str, Any]) -> Iterator[Item]:
     streams: dict[str, Origin] = {}
 
     def origin_of(event: dict[str, Any]) -> Origin:
-        stream = _str(event.get("logStreamName"))
+        stream = text(event.get("logStreamName"))
         return streams.setdefault(stream, Origin(log_stream=stream))
 
     yield from _events(source, line, value.get("events"), "events", origin_of)
@@ -172,8 +173,8 @@ def _insights_row(source: str, line: int, value: dict[str, Any]) -> Iterator[Ite
 
 
 def insights_origin(row: dict[str, Any]) -> Origin:
-    owner, _, group = _str(row.get("@log")).rpartition(":")
-    return Origin(group, _str(row.get("@logStream")), owner)
+    owner, _, group = text(row.get("@log")).rpartition(":")
+    return Origin(group, text(row.get("@logStream")), owner)
 
 
 def _rows(source: str, line: int, rows: list[dict[str, Any]]) -> Iterator[Item]:
@@ -192,7 +193,3 @@ def _with_detail(item: Item, detail: str) -> Item:
     if isinstance(item, BadInput):
         return BadInput(f"{item.where} {detail}", item.reason)
     return Record(item.source, item.line, item.message, item.parsed, item.origin, detail)
-
-
-def _str(value: object) -> str:
-    return value if isinstance(value, str) else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from eks_audit_bot.bodies import mapping, mappings, strings, text
+from eks_audit_bot.jsonvalue import mapping, mappings, strings, text
 
 # Where each workload kind keeps its pod spec.
 POD_SPEC_PATHS: Mapping[str, tuple[str, ...]] = {
