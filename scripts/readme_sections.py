@@ -16,7 +16,7 @@ from pathlib import Path
 
 from eks_audit_bot.alert import Location
 from eks_audit_bot.config import Settings
-from eks_audit_bot.decode import cluster_name, decode_payload
+from eks_audit_bot.decode import decode_payload
 from eks_audit_bot.demo import ACCOUNT, REGION, sample_payload
 from eks_audit_bot.format import alert_subject, render_text
 from eks_audit_bot.pipeline import process
@@ -41,13 +41,7 @@ def example_alert() -> str:
         f"arn:aws:sns:{REGION}:{ACCOUNT}:eks-alerts", account_name="demo", region=REGION
     )
     batch = decode_payload(sample_payload())
-    location = Location(
-        cluster=cluster_name(batch.log_group),
-        log_group=batch.log_group,
-        account_id=ACCOUNT,
-        account_name="demo",
-        region=REGION,
-    )
+    location = Location.of(batch.log_group, settings, owner=batch.owner)
     records = ((record.id, record.message) for record in batch.records)
     result = process(records, location, settings, RuleCatalog.load(settings))
     alert = max(result.alerts, key=lambda item: item.severity.rank)

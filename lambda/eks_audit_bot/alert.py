@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eks_audit_bot.audit import AuditEvent
-from eks_audit_bot.config import Severity
+from eks_audit_bot.config import Settings, Severity
+from eks_audit_bot.decode import cluster_name
 from eks_audit_bot.identity import Actor
 
 
@@ -30,6 +31,21 @@ class Location:
     account_name: str = ""
     region: str = ""
     partition: str = "aws"
+
+    @classmethod
+    def of(
+        cls, log_group: str, settings: Settings, owner: str = "", cluster: str | None = None
+    ) -> Location:
+        """The place of a log group's events: its cluster, and the account from settings or
+        the payload's owner."""
+        return cls(
+            cluster=cluster or cluster_name(log_group),
+            log_group=log_group,
+            account_id=settings.account_id or owner,
+            account_name=settings.account_name,
+            region=settings.region,
+            partition=settings.partition,
+        )
 
 
 @dataclass(frozen=True, slots=True)

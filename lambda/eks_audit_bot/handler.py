@@ -16,7 +16,7 @@ from botocore.config import Config
 from eks_audit_bot import message, noise, pipeline
 from eks_audit_bot.alert import Location
 from eks_audit_bot.config import METRICS_NAMESPACE, SERVICE_NAME, Settings
-from eks_audit_bot.decode import LogBatch, cluster_name, decode_payload
+from eks_audit_bot.decode import decode_payload
 from eks_audit_bot.publish import Publisher, PublishError, Report
 from eks_audit_bot.rules import RuleCatalog
 
@@ -61,7 +61,7 @@ def handle(event: Mapping[str, Any], env: Runtime) -> dict[str, int]:
         return {"received": 0, "alerts": 0, "skipped": 0}
     result = pipeline.process(
         ((record.id, record.message) for record in batch.records),
-        _location(batch, env.settings),
+        Location.of(batch.log_group, env.settings, owner=batch.owner),
         env.settings,
         env.catalog,
     )
@@ -72,17 +72,6 @@ def handle(event: Mapping[str, Any], env: Runtime) -> dict[str, int]:
     if report.failures:
         raise PublishError(report.failures)
     return {"received": result.received, "alerts": report.published, "skipped": len(result.skips)}
-
-
-def _location(batch: LogBatch, settings: Settings) -> Location:
-    return Location(
-        cluster=cluster_name(batch.log_group),
-        log_group=batch.log_group,
-        account_id=settings.account_id or batch.owner,
-        account_name=settings.account_name,
-        region=settings.region,
-        partition=settings.partition,
-    )
 
 
 def _account_for(result: pipeline.Result) -> None:

@@ -21,7 +21,6 @@ from eks_audit_bot.alert import Location
 from eks_audit_bot.audit import AuditEvent, InvalidEvent, event_from_dict
 from eks_audit_bot.badlines import BadLines, bad_reason
 from eks_audit_bot.config import Settings
-from eks_audit_bot.decode import cluster_name
 from eks_audit_bot.filter_pattern import CompiledPattern
 from eks_audit_bot.message import Outgoing
 from eks_audit_bot.publish import Failure, Publisher
@@ -126,18 +125,11 @@ def _events(chunk: list[Record], tally: ReplayTally) -> list[AuditEvent]:
 
 def _location(origin: Origin, replay: Replay) -> Location:
     """The cluster from `--cluster`, else from an EKS log group in the input, else `unknown`."""
-    settings, cluster = replay.settings, replay.cluster
+    cluster = replay.cluster
     log_group = origin.log_group or (f"/aws/eks/{cluster}/cluster" if cluster else "")
-    if cluster is None:
-        cluster = cluster_name(origin.log_group) if origin.log_group else UNKNOWN_CLUSTER
-    return Location(
-        cluster=cluster,
-        log_group=log_group,
-        account_id=settings.account_id or origin.owner,
-        account_name=settings.account_name,
-        region=settings.region,
-        partition=settings.partition,
-    )
+    if not log_group:
+        cluster = UNKNOWN_CLUSTER
+    return Location.of(log_group, replay.settings, owner=origin.owner, cluster=cluster)
 
 
 @dataclass(frozen=True, slots=True)
