@@ -84,12 +84,12 @@ def delivered(
             tally.bad.add(item.where, item.reason)
             continue
         tally.read += 1
-        origin, parsed = item.origin, item.parsed
+        origin = item.origin
         if origin is not NO_ORIGIN and not origin.is_audit_stream:
             tally.other_streams += 1
-        elif not (type(parsed) is dict and "auditID" in parsed and "verb" in parsed):
-            tally.bad.add(item.where, bad_reason(item) or "not an audit event")
-        elif matches is not None and not matches(item.message, parsed):
+        elif (reason := bad_reason(item)) is not None:
+            tally.bad.add(item.where, reason)
+        elif matches is not None and not matches(item.message, item.parsed):
             tally.filtered += 1
         else:
             tally.passed += 1
