@@ -69,13 +69,13 @@ def build(item: Alert | Digest, settings: Settings) -> Outgoing:
 
 
 def _build_alert(alert: Alert, settings: Settings) -> Outgoing:
-    text = render_text(alert)
-    document = alert_document(alert)
-    body = _structure(text, document, settings, chat_notification(alert))
-    if len(body.encode()) > MESSAGE_BYTE_LIMIT:
-        document = {**document, "changes": ["(too long for one message: see the audit log)"]}
-        text = text[: MESSAGE_BYTE_LIMIT // 8] + "\n… (truncated: see the audit log)\n"
-        body = _structure(text, document, settings, None)
+    body = _fitted(
+        render_text(alert),
+        alert_document(alert),
+        settings,
+        chat_notification(alert),
+        bulky=("changes", ["(too long for one message: see the audit log)"]),
+    )
     return Outgoing(
         subject=alert_subject(alert),
         message=body,
@@ -89,15 +89,30 @@ def _build_digest(digest: Digest, settings: Settings) -> Outgoing:
     text = render_digest_text(digest)
     title = digest_subject(digest)
     chat = chat_message(lead, title=title, text=f"```\n{text}```", next_steps=[], resources=[])
-    body = _structure(text, digest_document(digest), settings, chat)
-    if len(body.encode()) > MESSAGE_BYTE_LIMIT:
-        document = {**digest_document(digest), "members": []}
-        body = _structure(text[: MESSAGE_BYTE_LIMIT // 8], document, settings, None)
+    body = _fitted(text, digest_document(digest), settings, chat, bulky=("members", []))
     values = attributes(lead)
     values["severity"] = str(digest.severity)
     values["outcome"] = "denied" if digest.denied == digest.count else "allowed"
     values["digest"] = str(digest.kind)
     return Outgoing(subject=title, message=body, attributes=values, audit_id=lead.event.audit_id)
+
+
+def _fitted(
+    text: str,
+    document: Mapping[str, Any],
+    settings: Settings,
+    chat: Mapping[str, Any] | None,
+    *,
+    bulky: tuple[str, list[str]],
+) -> str:
+    """The message body, slimmed when too big for SNS: the bulky list of the document goes and
+    the text is cut; who, what and where stay."""
+    body = _structure(text, document, settings, chat)
+    if len(body.encode()) <= MESSAGE_BYTE_LIMIT:
+        return body
+    field, placeholder = bulky
+    cut = text[: MESSAGE_BYTE_LIMIT // 8] + "\n… (truncated: see the audit log)\n"
+    return _structure(cut, {**document, field: placeholder}, settings, None)
 
 
 def _structure(
