@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -87,8 +88,8 @@ def _account_for(result: pipeline.Result) -> None:
                 "log_event_id": skip.where,
             },
         )
-    for reason in sorted({skip.reason for skip in result.skips}):
-        _count("EventsSkipped", sum(s.reason == reason for s in result.skips), reason=reason)
+    for reason, count in sorted(Counter(skip.reason for skip in result.skips).items()):
+        _count("EventsSkipped", count, reason=reason)
     for reason, count in sorted(result.dropped.items()):
         _count("EventsDropped", count, reason=reason)
 
