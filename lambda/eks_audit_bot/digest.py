@@ -6,7 +6,7 @@ from typing import Any
 
 from eks_audit_bot.alert import Alert
 from eks_audit_bot.document import SCHEMA_VERSION, actor_document, where_document
-from eks_audit_bot.format import action, logs_insights_url, subject
+from eks_audit_bot.format import action, alert_link, subject
 from eks_audit_bot.noise import Digest, DigestKind
 
 MEMBERS_IN_TEXT = 50
@@ -36,7 +36,7 @@ def render_digest_text(digest: Digest) -> str:
     where = lead.location
     account = " ".join(part for part in (where.account_id, f"({where.account_name})") if part)
     lines += ["", f"Cluster: {where.cluster} | Account: {account} | Region: {where.region}"]
-    lines += ["Find the first in CloudWatch Logs Insights:", _link(lead)]
+    lines += ["Find the first in CloudWatch Logs Insights:", alert_link(lead)]
     return "\n".join(lines) + "\n"
 
 
@@ -53,7 +53,7 @@ def digest_document(digest: Digest) -> dict[str, Any]:
         "actor": actor_document(lead),
         "where": where_document(lead),
         "members": [_member(alert) for alert in digest.alerts[:MEMBERS_IN_DOCUMENT]],
-        "links": {"logs_insights": _link(lead)},
+        "links": {"logs_insights": alert_link(lead)},
     }
 
 
@@ -79,7 +79,3 @@ def _member(alert: Alert) -> dict[str, Any]:
         "severity": str(alert.severity),
         "rule": alert.rule.rule_id,
     }
-
-
-def _link(alert: Alert) -> str:
-    return logs_insights_url(alert.location, alert.event.audit_id, alert.event.request_received)

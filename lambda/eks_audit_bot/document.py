@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eks_audit_bot.alert import Alert
-from eks_audit_bot.format import alert_subject, headline, logs_insights_url, printable
+from eks_audit_bot.format import alert_link, alert_subject, headline, printable
 
 # Bump the major part on any change that could break a consumer; see schema/alert.schema.json.
 SCHEMA_VERSION = "1.0"
@@ -52,7 +52,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
         "time": event.request_received or event.stage_timestamp,
         "source": {"ips": list(event.source_ips), "user_agent": event.user_agent},
         "audit_id": event.audit_id,
-        "links": {"logs_insights": _link(alert)},
+        "links": {"logs_insights": alert_link(alert)},
     }
 
 
@@ -90,7 +90,7 @@ def chat_notification(alert: Alert) -> dict[str, Any]:
         alert,
         title=alert_subject(alert),
         text=chat_markdown(alert),
-        next_steps=[step for step in (alert.rule.runbook, _link(alert)) if step],
+        next_steps=[step for step in (alert.rule.runbook, alert_link(alert)) if step],
         resources=[alert.event.resource_path],
     )
 
@@ -161,8 +161,3 @@ def chat_message(
             "additionalContext": {"auditID": lead.event.audit_id},
         },
     }
-
-
-def _link(alert: Alert) -> str:
-    event = alert.event
-    return logs_insights_url(alert.location, event.audit_id, event.request_received)

@@ -87,6 +87,12 @@ def alert_subject(alert: Alert) -> str:
     return subject(f"[{alert.severity.upper()}] {headline(alert)}")
 
 
+def alert_link(alert: Alert) -> str:
+    """The Logs Insights link for an alert's audit event."""
+    event = alert.event
+    return logs_insights_url(alert.location, event.audit_id, event.request_received)
+
+
 def logs_insights_url(location: Location, audit_id: str, when: str) -> str:
     """A CloudWatch Logs Insights console link that runs a query for this auditID."""
     region = location.region or "us-east-1"
@@ -138,7 +144,7 @@ def render_text(alert: Alert) -> str:
     lines += ["", *_section("Who", _who(alert)), "", *_section("What", _what(event))]
     lines += ["", *_section("Where", _where(alert.location))]
     lines += ["", *_section("When and from where", _from_where(alert))]
-    url = logs_insights_url(alert.location, event.audit_id, event.request_received)
+    url = alert_link(alert)
     lines += ["", f"Audit ID: {event.audit_id}", "Find it in CloudWatch Logs Insights:", url]
     lines += ["", f"Rule: {rule.rule_id} | Severity: {alert.severity} | Outcome: {alert.outcome}"]
     return "\n".join(lines) + "\n"
