@@ -43,7 +43,7 @@ $(TF_RC):
 tf-config: $(if $(wildcard $(TF_MIRROR)/registry.terraform.io),$(TF_RC))
 
 demo: venv ## Run sample EKS audit events through the real handler into a local (moto) SNS topic
-	$(BIN)/python -m eks_audit_bot.demo
+	$(BIN)/python -m eks_audit_bot.cli.demo
 
 test: lint typecheck zip-check tf-fmt tf-validate tf-test pytest ## Everything CI runs
 

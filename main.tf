@@ -32,7 +32,7 @@ locals {
   # Rule ids users may disable or re-rate: the shipped catalog (also in the function zip) and
   # their own custom rules.
   rule_ids = concat(
-    [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/rules.json")).rules : rule.id],
+    [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/detection/rules.json")).rules : rule.id],
     [for rule in var.custom_rules : rule.id],
   )
 

@@ -30,14 +30,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import eventgen
-from eks_audit_bot import replay, testpattern
-from eks_audit_bot.cli import default_pattern
-from eks_audit_bot.config import Settings
+from eks_audit_bot.cli import replay, testpattern
+from eks_audit_bot.cli.inputs import read_inputs
+from eks_audit_bot.cli.main import default_pattern
+from eks_audit_bot.cli.progress import Progress
+from eks_audit_bot.cli.records import Item
+from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.filter_pattern import compile_pattern
-from eks_audit_bot.progress import Progress
-from eks_audit_bot.records import Item
-from eks_audit_bot.rules import RuleCatalog
-from eks_audit_bot.sources import read_inputs
+from eks_audit_bot.settings import Settings
 
 MODES = ("baseline", "evaluator", "test-pattern", "replay")
 

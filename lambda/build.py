@@ -12,7 +12,6 @@ is current by building it again and comparing.
 from __future__ import annotations
 
 import argparse
-import ast
 import io
 import sys
 import zipfile
@@ -21,48 +20,27 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PACKAGE = HERE / "eks_audit_bot"
 ZIP_PATH = HERE / "eks-audit-bot.zip"
-ENTRY_MODULE = "eks_audit_bot.handler"
-DATA_SUFFIXES = frozenset({".json", ".typed"})
+CLI_ONLY = frozenset({"cli", "filter_pattern"})
+RUNTIME_SUFFIXES = frozenset({".py", ".json", ".typed"})
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644 << 16
 
 
 def runtime_files(package: Path = PACKAGE) -> list[Path]:
-    """The handler's modules (what it imports, transitively) and the package data, sorted.
+    """Every module and data file of the package except the CLI-only packages, sorted.
 
-    The CLI, the demo and the filter-pattern evaluator stay out: the function never runs them.
+    The function runs the runtime packages (sources, model, detection, rendering, delivery)
+    and the top-level modules; `cli/` and `filter_pattern/` are for the command line only, and
+    an import-linter contract keeps the runtime from importing them.
     """
-    modules = _imported_modules(ENTRY_MODULE, package)
-    paths = {_module_path(name, package) for name in modules}
-    paths |= {package / "__init__.py"}
-    paths |= {path for path in package.rglob("*") if path.suffix in DATA_SUFFIXES}
-    return sorted(path for path in paths if "__pycache__" not in path.parts)
-
-
-def _imported_modules(entry: str, package: Path) -> set[str]:
-    seen: set[str] = set()
-    pending = [entry]
-    while pending:
-        name = pending.pop()
-        if name in seen or not _module_path(name, package).exists():
-            continue
-        seen.add(name)
-        tree = ast.parse(_module_path(name, package).read_text())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(package.name):
-                pending.append(node.module or "")
-                pending += [f"{node.module}.{alias.name}" for alias in node.names]
-            elif isinstance(node, ast.Import):
-                pending += [alias.name for alias in node.names]
-    return seen
-
-
-def _module_path(name: str, package: Path) -> Path:
-    parts = name.split(".")
-    if parts[0] != package.name:
-        return package / "__not_ours__"
-    base = package.joinpath(*parts[1:])
-    return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+    return sorted(
+        path
+        for path in package.rglob("*")
+        if path.is_file()
+        and path.suffix in RUNTIME_SUFFIXES
+        and "__pycache__" not in path.parts
+        and path.relative_to(package).parts[0] not in CLI_ONLY
+    )
 
 
 def build_zip(package: Path = PACKAGE) -> bytes:

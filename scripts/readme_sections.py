@@ -1,6 +1,6 @@
 """Keep the generated parts of README.md in step with the code.
 
-- the alert rules table, from the catalog (`lambda/eks_audit_bot/rules.json`);
+- the alert rules table, from the catalog (`lambda/eks_audit_bot/detection/rules.json`);
 - "What an alert looks like", rendered by the real pipeline from the demo's sample events.
 
     python scripts/readme_sections.py           # print the sections
@@ -14,13 +14,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from eks_audit_bot.alert import Location
-from eks_audit_bot.config import Settings
-from eks_audit_bot.decode import decode_payload
-from eks_audit_bot.demo import ACCOUNT, REGION, sample_payload
-from eks_audit_bot.format import alert_subject, render_text
-from eks_audit_bot.pipeline import process
-from eks_audit_bot.rules import RuleCatalog, builtin_rules
+from eks_audit_bot.cli.demo import ACCOUNT, REGION, sample_payload
+from eks_audit_bot.detection.pipeline import process
+from eks_audit_bot.detection.rules import RuleCatalog, builtin_rules
+from eks_audit_bot.rendering.text import alert_subject, render_text
+from eks_audit_bot.settings import Settings
+from eks_audit_bot.sources.cloudwatch import decode_payload
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -41,7 +40,7 @@ def example_alert() -> str:
         f"arn:aws:sns:{REGION}:{ACCOUNT}:eks-alerts", account_name="demo", region=REGION
     )
     batch = decode_payload(sample_payload())
-    location = Location.of(batch.log_group, settings, owner=batch.owner)
+    location = settings.location(batch.log_group, owner=batch.owner)
     records = ((record.id, record.message) for record in batch.records)
     result = process(records, location, settings, RuleCatalog.load(settings))
     alert = max(result.alerts, key=lambda item: item.severity.rank)

@@ -94,8 +94,8 @@ run "defaults_and_several_clusters" {
     error_message = "The invoke permission must be for the regional CloudWatch Logs principal, scoped to the cluster's log group ARN and account."
   }
   assert {
-    condition     = aws_cloudwatch_log_subscription_filter.this["staging"].filter_pattern == file("${path.module}/lambda/eks_audit_bot/default_filter_pattern.txt")
-    error_message = "Without filter_pattern the generated default must be used, and equal lambda/eks_audit_bot/default_filter_pattern.txt (run `make pattern`)."
+    condition     = aws_cloudwatch_log_subscription_filter.this["staging"].filter_pattern == file("${path.module}/lambda/eks_audit_bot/cli/default_filter_pattern.txt")
+    error_message = "Without filter_pattern the generated default must be used, and equal lambda/eks_audit_bot/cli/default_filter_pattern.txt (run `make pattern`)."
   }
   assert {
     condition     = length(output.filter_pattern) <= 900

@@ -1,7 +1,7 @@
 """The CloudWatch filter pattern the Terraform module generates, read from terraform itself.
 
 The module builds its default pattern in HCL (filter_pattern.tf). The Python CLI reads the same
-default from lambda/eks_audit_bot/default_filter_pattern.txt (no trailing newline). This helper
+default from lambda/eks_audit_bot/cli/default_filter_pattern.txt (no trailing newline). This helper
 asks `terraform console` what the module produces, so that file and the tests can never drift:
 
     python -m tests.terraform_pattern            # print the generated default pattern
@@ -30,7 +30,7 @@ from types import TracebackType
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "pattern" / "main.tf"
-DEFAULT_PATTERN_FILE = ROOT / "lambda" / "eks_audit_bot" / "default_filter_pattern.txt"
+DEFAULT_PATTERN_FILE = ROOT / "lambda" / "eks_audit_bot" / "cli" / "default_filter_pattern.txt"
 LOCAL_CLI_CONFIG = ROOT / "build" / "terraform.tfrc"
 
 

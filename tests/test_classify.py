@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from eks_audit_bot import classify, pipeline
-from eks_audit_bot.alert import Location
-from eks_audit_bot.audit import AuditEvent, event_from_dict
-from eks_audit_bot.config import Settings
-from eks_audit_bot.identity import actor_of
-from eks_audit_bot.rules import RuleCatalog
+from eks_audit_bot.detection import classify, pipeline
+from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.model.alert import Location
+from eks_audit_bot.model.audit import AuditEvent, event_from_dict
+from eks_audit_bot.model.identity import actor_of
+from eks_audit_bot.settings import Settings
 
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:eks-alerts"
 ACCOUNT = "111122223333"

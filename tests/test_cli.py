@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from eks_audit_bot import cli
-from eks_audit_bot.progress import Progress
+from eks_audit_bot.cli import main as cli
+from eks_audit_bot.cli.progress import Progress
 from support import FIXTURES, Inbox
 
 CLI = FIXTURES / "cli"
@@ -83,7 +83,7 @@ def test_every_input_format_gives_the_same_matches(
 def test_default_pattern_is_the_module_file(capsys: pytest.CaptureFixture[str]) -> None:
     text = (Path(cli.__file__).parent / "default_filter_pattern.txt").read_text().rstrip("\n")
     _, out, _ = run(capsys, "test-pattern", EVENTS)
-    assert f"default (eks_audit_bot/default_filter_pattern.txt), {len(text)} characters" in out
+    assert f"default (eks_audit_bot/cli/default_filter_pattern.txt), {len(text)} characters" in out
     assert cli.default_pattern() == text
 
 

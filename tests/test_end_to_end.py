@@ -23,7 +23,7 @@ STREAM = "kube-apiserver-audit-8f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
 
 def default_pattern() -> str:
-    return resources.files("eks_audit_bot").joinpath("default_filter_pattern.txt").read_text()
+    return resources.files("eks_audit_bot.cli").joinpath("default_filter_pattern.txt").read_text()
 
 
 def deploy(inbox: Inbox) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from eks_audit_bot import noise
-from eks_audit_bot.alert import Alert, Location, RuleHit
-from eks_audit_bot.audit import event_from_dict
-from eks_audit_bot.config import Settings, Severity
-from eks_audit_bot.identity import actor_of
-from eks_audit_bot.noise import Digest, DigestKind
+from eks_audit_bot.detection import noise
+from eks_audit_bot.model.alert import Alert, Digest, DigestKind, Location, RuleHit
+from eks_audit_bot.model.audit import event_from_dict
+from eks_audit_bot.model.identity import actor_of
+from eks_audit_bot.model.severity import Severity
+from eks_audit_bot.rendering.digest import digest_summary
+from eks_audit_bot.settings import Settings
 
 LOCATION = Location("prod", "/aws/eks/prod/cluster", "111122223333", "prod", "eu-west-1")
 SECRET_CHANGED = RuleHit("secret-changed", "Secret written", Severity.MEDIUM)
@@ -59,7 +60,7 @@ def test_25_deletions_become_one_digest() -> None:
     assert isinstance(digest, Digest)
     assert digest.kind is DigestKind.REPEATED
     assert digest.count == 25
-    assert digest.summary == (
+    assert digest_summary(digest) == (
         "alice deleted 25 secrets in payments: secret-00, secret-01, secret-02, … and 22 more"
     )
     assert digest.alerts == tuple(alerts)
@@ -95,14 +96,14 @@ def test_digest_is_as_severe_as_its_worst_member_and_counts_denials() -> None:
     assert digest.severity is Severity.CRITICAL
     assert digest.rule.rule_id == "aws-auth-changed"
     assert digest.rule_ids == ("secret-changed", "aws-auth-changed")
-    assert "(2 denied)" in digest.summary
+    assert "(2 denied)" in digest_summary(digest)
 
 
 def test_repeated_writes_to_one_object_say_how_many_times() -> None:
     alerts = [alert("web", verb="patch", resource="deployments", rule=MANUAL) for _ in range(7)]
     (digest,) = noise.fold(alerts, settings())
     assert isinstance(digest, Digest)
-    assert digest.summary == "alice patched deployments 7 times in payments: web"
+    assert digest_summary(digest) == "alice patched deployments 7 times in payments: web"
 
 
 def test_exec_digest_reads_naturally() -> None:
@@ -111,7 +112,9 @@ def test_exec_digest_reads_naturally() -> None:
     ]
     (digest,) = noise.fold(alerts, settings())
     assert isinstance(digest, Digest)
-    assert digest.summary.startswith("alice exec'd into 6 pods in payments: web-0, web-1, web-2")
+    assert digest_summary(digest).startswith(
+        "alice exec'd into 6 pods in payments: web-0, web-1, web-2"
+    )
 
 
 def test_cap_keeps_the_most_severe_and_summarises_the_rest() -> None:
@@ -126,7 +129,7 @@ def test_cap_keeps_the_most_severe_and_summarises_the_rest() -> None:
     assert overflow.kind is DigestKind.OVERFLOW
     assert overflow.count == 11
     assert alerts[57] in items[:-1]
-    assert overflow.summary == (
+    assert digest_summary(overflow) == (
         "11 more alerts in this batch (11 low) over the limit of 50 messages per invocation"
     )
 

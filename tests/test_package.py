@@ -20,11 +20,11 @@ ZIP = Path(__file__).parents[1] / "lambda" / "eks-audit-bot.zip"
 PROGRAM = """
 import json, sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
-from eks_audit_bot import pipeline
-from eks_audit_bot.config import Settings
-from eks_audit_bot.decode import cluster_name, decode_payload
-from eks_audit_bot.alert import Location
-from eks_audit_bot.rules import RuleCatalog
+from eks_audit_bot.detection import pipeline
+from eks_audit_bot.settings import Settings
+from eks_audit_bot.sources.cloudwatch import decode_payload
+from eks_audit_bot.model.alert import Location, cluster_name
+from eks_audit_bot.detection.rules import RuleCatalog
 import eks_audit_bot.handler
 assert eks_audit_bot.__file__.startswith(sys.argv[1]), eks_audit_bot.__file__
 settings = Settings("arn:aws:sns:eu-west-1:111122223333:t")
@@ -53,6 +53,10 @@ def test_the_zip_alone_runs_the_pipeline() -> None:
 def test_the_zip_leaves_out_what_the_function_never_runs() -> None:
     names = zipfile.ZipFile(ZIP).namelist()
     assert "eks_audit_bot/handler.py" in names
-    assert "eks_audit_bot/rules.json" in names
-    assert not [name for name in names if name.endswith(("cli.py", "demo.py"))]
+    assert "eks_audit_bot/detection/rules.json" in names
+    assert not [
+        name
+        for name in names
+        if name.startswith(("eks_audit_bot/cli/", "eks_audit_bot/filter_pattern/"))
+    ]
     assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in zipfile.ZipFile(ZIP).infolist())

@@ -17,10 +17,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from eks_audit_bot import handler
-from eks_audit_bot.config import Settings
-from eks_audit_bot.message import Outgoing
-from eks_audit_bot.publish import BATCH_SIZE, Publisher, PublishError, chunks
-from eks_audit_bot.rules import RuleCatalog
+from eks_audit_bot.delivery.sns import BATCH_SIZE, Publisher, PublishError, chunks
+from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.model.outgoing import Outgoing
+from eks_audit_bot.settings import Settings
 from support import REGION, Inbox, load_case, subscription_event
 
 

@@ -21,13 +21,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from moto import mock_aws
 from moto.sns.models import sns_backends
 
-from eks_audit_bot import changes, handler, message
-from eks_audit_bot.alert import Alert, Location
-from eks_audit_bot.audit import event_from_dict
-from eks_audit_bot.config import HttpsFormat, Settings
-from eks_audit_bot.decode import encode_payload
-from eks_audit_bot.identity import actor_of
-from eks_audit_bot.rules import RuleCatalog
+from eks_audit_bot import handler
+from eks_audit_bot.detection import changes
+from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.model.alert import Alert, Location
+from eks_audit_bot.model.audit import event_from_dict
+from eks_audit_bot.model.identity import actor_of
+from eks_audit_bot.rendering import message
+from eks_audit_bot.settings import HttpsFormat, Settings
+from eks_audit_bot.sources.cloudwatch import encode_payload
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"  # moto's default account

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from eks_audit_bot import changes, classify
-from eks_audit_bot.audit import AuditEvent, event_from_dict
-from eks_audit_bot.config import ConfigError, Settings, Severity
-from eks_audit_bot.identity import actor_of
-from eks_audit_bot.rules import RuleCatalog, builtin_rules
+from eks_audit_bot.detection import changes, classify
+from eks_audit_bot.detection.rules import RuleCatalog, builtin_rules
+from eks_audit_bot.model.audit import AuditEvent, event_from_dict
+from eks_audit_bot.model.identity import actor_of
+from eks_audit_bot.model.severity import Severity
+from eks_audit_bot.settings import ConfigError, Settings
 
 RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 LAMBDA_README = Path(__file__).parent.parent / "lambda" / "README.md"

@@ -1,4 +1,4 @@
-"""Lambda entry point: decode → pipeline → fold noise → format → publish, and account for it."""
+"""Lambda entry point: read the payload, run the flow, account for it in logs and metrics."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
-from eks_audit_bot import message, noise, pipeline
-from eks_audit_bot.alert import Location
-from eks_audit_bot.config import METRICS_NAMESPACE, SERVICE_NAME, Settings
-from eks_audit_bot.decode import decode_payload
-from eks_audit_bot.publish import Publisher, PublishError, Report
-from eks_audit_bot.rules import RuleCatalog
+from eks_audit_bot import flow
+from eks_audit_bot.delivery.sns import Publisher, PublishError, Report
+from eks_audit_bot.detection import pipeline
+from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.settings import METRICS_NAMESPACE, SERVICE_NAME, Settings
+from eks_audit_bot.sources.cloudwatch import decode_payload
 
 logger = Logger(service=SERVICE_NAME)
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
@@ -60,15 +60,15 @@ def handle(event: Mapping[str, Any], env: Runtime) -> dict[str, int]:
         _count("BatchesSkipped", 1, reason=batch.skip_reason)
         metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=0)
         return {"received": 0, "alerts": 0, "skipped": 0}
-    result = pipeline.process(
+    outcome = flow.run(
         ((record.id, record.message) for record in batch.records),
-        Location.of(batch.log_group, env.settings, owner=batch.owner),
+        env.settings.location(batch.log_group, owner=batch.owner),
         env.settings,
         env.catalog,
+        env.publisher,
     )
+    result, report = outcome.result, outcome.report
     _account_for(result)
-    items = noise.fold(result.alerts, env.settings)
-    report = env.publisher.publish([message.build(item, env.settings) for item in items])
     _account_for_delivery(report)
     if report.failures:
         raise PublishError(report.failures)

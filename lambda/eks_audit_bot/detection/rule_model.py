@@ -1,0 +1,161 @@
+"""One catalog rule: its match conditions, and reading it from JSON with clear errors.
+
+Errors name where the rule came from (`CUSTOM_RULES[2]`), its id and the field at fault, so a
+bad Terraform input fails the function's cold start with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Any
+
+from eks_audit_bot.detection.predicates import PREDICATES
+from eks_audit_bot.model.alert import RuleHit
+from eks_audit_bot.model.audit import REVIEW_RESOURCES, AuditEvent
+from eks_audit_bot.model.bodies import name_of
+from eks_audit_bot.model.identity import Actor
+from eks_audit_bot.model.severity import Severity
+from eks_audit_bot.settings import ConfigError
+
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+_RULE_KEYS = frozenset({"id", "title", "severity", "explanation", "runbook", "match"})
+_MATCH_KEYS = (
+    "verbs",
+    "resources",
+    "subresources",
+    "namespaces",
+    "names",
+    "api_groups",
+    "predicates",
+)
+
+
+class RuleError(ConfigError):
+    """A rule or a rule setting is malformed; the message names the rule and the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Conditions that must all hold; an empty tuple means "any" (see `subresources`)."""
+
+    verbs: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+    subresources: tuple[str, ...] = ("",)  # "" = the resource itself; "*" = any subresource
+    namespaces: tuple[str, ...] = ()  # "" = cluster-scoped or across all namespaces
+    names: tuple[str, ...] = ()
+    api_groups: tuple[str, ...] = ()  # "" = the core group
+    predicates: tuple[str, ...] = ()
+
+    def accepts(self, event: AuditEvent, actor: Actor) -> bool:
+        if event.is_read_only and not self.names_read(event):
+            return False
+        ref = event.object_ref
+        fields = (
+            (self.verbs, event.verb),
+            (self.resources, ref.resource),
+            (self.subresources, ref.subresource),
+            (self.namespaces, ref.namespace),
+            (self.api_groups, ref.api_group),
+        )
+        if not all(_any_glob(globs, value) for globs, value in fields):
+            return False
+        if self.names and not _any_glob(self.names, name_of(event)):
+            return False
+        return all(PREDICATES[name](event, actor) for name in self.predicates)
+
+    def names_read(self, event: AuditEvent) -> bool:
+        """Whether this rule asks for a read-only request (it never matches one otherwise)."""
+        if "*" in self.verbs:
+            return True
+        if event.object_ref.resource in REVIEW_RESOURCES:
+            return event.object_ref.resource in self.resources
+        return event.verb in self.verbs
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    title: str
+    severity: Severity
+    match: Match
+    explanation: str = ""
+    runbook: str = ""
+
+    def hit(self) -> RuleHit:
+        return RuleHit(self.id, self.title, self.severity, self.explanation, self.runbook)
+
+
+def parse_rule(raw: object, where: str) -> Rule:
+    """A `Rule` from its JSON form; raise `RuleError` naming `where`, the id and the field."""
+    if not isinstance(raw, Mapping):
+        raise RuleError(f"{where}: expected a JSON object with id, title, severity and match")
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
+        raise RuleError(
+            f"{where}: field 'id': {rule_id!r} is not a rule id "
+            "(lower-case letters, digits and '-', at most 63 characters)"
+        )
+    where = f"{where} (id {rule_id!r})"
+    unknown = sorted(set(raw) - _RULE_KEYS)
+    if unknown:
+        raise RuleError(f"{where}: unknown field {unknown[0]!r}; allowed: {_sorted(_RULE_KEYS)}")
+    return Rule(
+        id=rule_id,
+        title=_text(raw, "title", where, required=True),
+        severity=_severity(raw.get("severity"), where),
+        match=_match(raw.get("match"), where),
+        explanation=_text(raw, "explanation", where),
+        runbook=_text(raw, "runbook", where),
+    )
+
+
+def _text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise RuleError(f"{where}: field {key!r}: expected a non-empty string")
+    return value.strip()
+
+
+def _severity(value: object, where: str) -> Severity:
+    try:
+        return Severity(str(value).lower())
+    except ValueError:
+        allowed = ", ".join(severity.value for severity in Severity)
+        raise RuleError(f"{where}: field 'severity': {value!r} is not one of {allowed}") from None
+
+
+def _match(raw: object, where: str) -> Match:
+    if not isinstance(raw, Mapping):
+        raise RuleError(f"{where}: field 'match': expected an object, e.g. {{\"verbs\": [...]}}")
+    unknown = sorted(set(raw) - set(_MATCH_KEYS))
+    if unknown:
+        raise RuleError(
+            f"{where}: field 'match.{unknown[0]}' is unknown; allowed: {', '.join(_MATCH_KEYS)}"
+        )
+    values = {key: _strings(raw[key], f"{where}: field 'match.{key}'") for key in raw}
+    for name in values.get("predicates", ()):
+        if name not in PREDICATES:
+            raise RuleError(
+                f"{where}: field 'match.predicates': unknown predicate {name!r}; "
+                f"known: {_sorted(PREDICATES)}"
+            )
+    return Match(**values)
+
+
+def _strings(value: object, field: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise RuleError(f"{field}: expected a non-empty list of strings (omit it to match any)")
+    if not all(isinstance(item, str) for item in value):
+        raise RuleError(f"{field}: every item must be a string")
+    return tuple(value)
+
+
+def _sorted(keys: Iterable[str]) -> str:
+    return ", ".join(sorted(keys))
+
+
+def _any_glob(globs: tuple[str, ...], value: str) -> bool:
+    return not globs or any(fnmatchcase(value, glob) for glob in globs)

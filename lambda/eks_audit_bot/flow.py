@@ -1,0 +1,45 @@
+"""One composition from log records to delivered messages, for the handler and `replay`.
+
+detect (parse, one stage per action, who, automation, rules, what changed) → fold noise →
+render one message per alert or digest → hand them to a sink (SNS, or the CLI's printer).
+Imports every stage; nothing below imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from eks_audit_bot.delivery.sns import Report
+from eks_audit_bot.detection import noise, pipeline
+from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.model.alert import Location
+from eks_audit_bot.model.outgoing import Outgoing
+from eks_audit_bot.rendering import message
+from eks_audit_bot.settings import Settings
+
+
+class Sink(Protocol):
+    def publish(self, messages: list[Outgoing]) -> Report: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    result: pipeline.Result
+    messages: list[Outgoing]
+    report: Report
+
+
+def run(
+    records: Iterable[pipeline.RawRecord],
+    location: Location,
+    settings: Settings,
+    catalog: RuleCatalog,
+    sink: Sink,
+) -> Outcome:
+    """Records of one batch (one log group and stream) in, messages handed to `sink` out."""
+    result = pipeline.process(records, location, settings, catalog)
+    items = noise.fold(result.alerts, settings)
+    messages = [message.build(item, settings) for item in items]
+    return Outcome(result, messages, sink.publish(messages) if messages else Report())

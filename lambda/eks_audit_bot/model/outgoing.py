@@ -1,0 +1,22 @@
+"""A message ready for SNS: what rendering produces and delivery sends."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    subject: str
+    message: str
+    attributes: Mapping[str, str]
+    audit_id: str
+
+    @property
+    def size(self) -> int:
+        """Bytes SNS counts against its limit: body, attribute names, types and values."""
+        attrs = sum(
+            len(k.encode()) + len(v.encode()) + len("String") for k, v in self.attributes.items()
+        )
+        return len(self.message.encode()) + len(self.subject.encode()) + attrs

@@ -1,0 +1,154 @@
+"""Settings, read from the environment once at cold start. Only `SNS_TOPIC_ARN` is required."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from eks_audit_bot.model.alert import Location, cluster_name
+from eks_audit_bot.model.severity import Severity
+
+
+class HttpsFormat(StrEnum):
+    JSON = "json"
+    CHATBOT = "chatbot"
+
+
+# Powertools reads its own variables; these are the defaults when Terraform did not set them.
+SERVICE_NAME = os.environ.get("POWERTOOLS_SERVICE_NAME", "eks-audit-bot")
+METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "EksAuditBot")
+
+
+class ConfigError(ValueError):
+    """A setting in the environment is malformed; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    sns_topic_arn: str
+    account_id: str = ""
+    account_name: str = ""
+    region: str = ""
+    partition: str = "aws"
+    min_severity: Severity = Severity.LOW
+    alert_on_automation: bool = False
+    automation_principals: tuple[str, ...] = ()
+    automation_user_agents: tuple[str, ...] = ()
+    digest_threshold: int = 5
+    max_alerts_per_invocation: int = 50
+    disabled_rules: frozenset[str] = frozenset()
+    rule_severities: Mapping[str, Severity] = field(default_factory=dict)
+    custom_rules: tuple[Mapping[str, Any], ...] = ()
+    https_format: HttpsFormat = HttpsFormat.JSON
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        topic = env.get("SNS_TOPIC_ARN", "").strip()
+        if not topic:
+            raise ConfigError("SNS_TOPIC_ARN is required: the ARN of the topic to alert on")
+        return cls(
+            sns_topic_arn=topic,
+            account_id=env.get("ACCOUNT_ID", "") or _arn_part(topic, 4),
+            account_name=env.get("ACCOUNT_NAME", ""),
+            region=env.get("AWS_REGION", "") or _arn_part(topic, 3),
+            partition=_arn_part(topic, 1) or "aws",
+            min_severity=_enum(env, "MIN_SEVERITY", Severity, Severity.LOW),
+            alert_on_automation=_bool(env, "ALERT_ON_AUTOMATION"),
+            automation_principals=tuple(_json_strings(env, "AUTOMATION_PRINCIPALS")),
+            automation_user_agents=tuple(_json_strings(env, "AUTOMATION_USER_AGENTS")),
+            digest_threshold=_int(env, "DIGEST_THRESHOLD", 5),
+            max_alerts_per_invocation=_int(env, "MAX_ALERTS_PER_INVOCATION", 50),
+            disabled_rules=frozenset(_json_strings(env, "DISABLED_RULES")),
+            rule_severities=_severity_map(env, "RULE_SEVERITIES"),
+            custom_rules=tuple(_json_objects(env, "CUSTOM_RULES")),
+            https_format=_enum(env, "HTTPS_FORMAT", HttpsFormat, HttpsFormat.JSON),
+        )
+
+    def location(self, log_group: str, owner: str = "", cluster: str | None = None) -> Location:
+        """The place of a log group's events: its cluster, and the account from these settings
+        or the payload's owner."""
+        return Location(
+            cluster=cluster or cluster_name(log_group),
+            log_group=log_group,
+            account_id=self.account_id or owner,
+            account_name=self.account_name,
+            region=self.region,
+            partition=self.partition,
+        )
+
+
+def _arn_part(arn: str, index: int) -> str:
+    parts = arn.split(":")
+    return parts[index] if len(parts) > 5 and parts[0] == "arn" else ""
+
+
+def _enum[E: StrEnum](env: Mapping[str, str], name: str, kind: type[E], default: E) -> E:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise ConfigError(f"{name}={raw!r}: expected one of {allowed}") from None
+
+
+def _bool(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "false", "0", "no"):
+        return False
+    if raw in ("true", "1", "yes"):
+        return True
+    raise ConfigError(f"{name}={raw!r}: expected true or false")
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name}={raw!r}: expected a positive whole number")
+    return int(raw)
+
+
+def _json(env: Mapping[str, str], name: str, kind: type, example: str) -> Any:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return kind()
+    try:
+        value = json.loads(raw)
+    except ValueError as err:
+        raise ConfigError(f"{name}: invalid JSON ({err}); expected e.g. {example}") from err
+    if not isinstance(value, kind):
+        raise ConfigError(f"{name}: expected a JSON {kind.__name__}, e.g. {example}")
+    return value
+
+
+def _json_strings(env: Mapping[str, str], name: str) -> list[str]:
+    values = _json(env, name, list, '["argocd-*"]')
+    if not all(isinstance(value, str) for value in values):
+        raise ConfigError(f"{name}: every item must be a string")
+    return list(values)
+
+
+def _json_objects(env: Mapping[str, str], name: str) -> list[Mapping[str, Any]]:
+    values = _json(env, name, list, '[{"id": "my-rule", ...}]')
+    if not all(isinstance(value, dict) for value in values):
+        raise ConfigError(f"{name}: every item must be a JSON object")
+    return list(values)
+
+
+def _severity_map(env: Mapping[str, str], name: str) -> dict[str, Severity]:
+    values = _json(env, name, dict, '{"configmap-kube-system": "high"}')
+    result = {}
+    for rule_id, severity in values.items():
+        try:
+            result[str(rule_id)] = Severity(str(severity).lower())
+        except ValueError:
+            raise ConfigError(f"{name}: {rule_id}={severity!r} is not a severity") from None
+    return result
