@@ -2,7 +2,7 @@
 
 An event takes the highest-severity rule it matches (ties go to the earlier rule). Read-only
 requests match only rules that name their verb (or `*`), or name the review resource, so a
-plain `get` alerts only when a rule asks for it (DESIGN decision 5). The catch-all
+plain `get` alerts only when a rule asks for it. The catch-all
 `manual-change` rule stays last: every other change by a person alerts as `low`.
 """
 

@@ -54,7 +54,6 @@ class InvalidEvent(ValueError):
 @dataclass(frozen=True, slots=True)
 class UserInfo:
     username: str
-    uid: str = ""
     groups: tuple[str, ...] = ()
     extra: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -80,13 +79,11 @@ class AuditEvent:
     verb: str
     request_uri: str
     user: UserInfo
-    level: str = ""
     impersonated_user: UserInfo | None = None
     source_ips: tuple[str, ...] = ()
     user_agent: str = ""
     object_ref: ObjectRef = field(default_factory=ObjectRef)
     response_code: int | None = None
-    response_reason: str = ""
     request_object: Mapping[str, Any] | None = None
     response_object: Mapping[str, Any] | None = None
     annotations: Mapping[str, str] = field(default_factory=dict)
@@ -175,13 +172,11 @@ def event_from_dict(raw: object) -> AuditEvent:
         verb=raw["verb"],
         request_uri=text(raw.get("requestURI")),
         user=user,
-        level=text(raw.get("level")),
         impersonated_user=_user(raw.get("impersonatedUser")),
         source_ips=tuple(strings(raw.get("sourceIPs"))),
         user_agent=text(raw.get("userAgent")),
         object_ref=_object_ref(raw.get("objectRef")),
         response_code=_response_code(raw.get("responseStatus")),
-        response_reason=text(mapping(raw.get("responseStatus")).get("reason")),
         request_object=_mapping_or_none(raw.get("requestObject")),
         response_object=_mapping_or_none(raw.get("responseObject")),
         annotations={
@@ -200,7 +195,6 @@ def _user(value: object) -> UserInfo | None:
     }
     return UserInfo(
         username=value["username"],
-        uid=text(value.get("uid")),
         groups=tuple(strings(value.get("groups"))),
         extra=extra,
     )

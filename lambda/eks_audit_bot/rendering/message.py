@@ -24,7 +24,7 @@ ATTRIBUTE_VALUE_LIMIT = 256
 
 
 def attributes(alert: Alert) -> dict[str, str]:
-    """The message attributes subscription filter policies match on (the DESIGN contract).
+    """The message attributes subscription filter policies match on (a documented contract).
 
     SNS rejects empty String attributes, so a cluster-scoped resource has no `namespace`
     attribute: match it with `{"namespace": [{"exists": false}]}`.
