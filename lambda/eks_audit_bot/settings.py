@@ -23,6 +23,10 @@ SERVICE_NAME = os.environ.get("POWERTOOLS_SERVICE_NAME", "eks-audit-bot")
 METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "EksAuditBot")
 
 
+# How long an alert's action is remembered as published (Powertools' idempotency record TTL).
+DEFAULT_DEDUP_TTL_SECONDS = 86400
+
+
 class ConfigError(ValueError):
     """A setting in the environment is malformed; the message names the variable."""
 
@@ -44,6 +48,10 @@ class Settings:
     rule_severities: Mapping[str, Severity] = field(default_factory=dict)
     custom_rules: tuple[Mapping[str, Any], ...] = ()
     https_format: HttpsFormat = HttpsFormat.JSON
+    # Fleet: the DynamoDB table that remembers what was published, and account id -> name.
+    dedup_table_name: str = ""
+    dedup_ttl_seconds: int = DEFAULT_DEDUP_TTL_SECONDS
+    account_names: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -67,19 +75,39 @@ class Settings:
             rule_severities=_severity_map(env, "RULE_SEVERITIES"),
             custom_rules=tuple(_json_objects(env, "CUSTOM_RULES")),
             https_format=_enum(env, "HTTPS_FORMAT", HttpsFormat, HttpsFormat.JSON),
+            dedup_table_name=env.get("DEDUP_TABLE_NAME", "").strip(),
+            dedup_ttl_seconds=_int(env, "DEDUP_TTL_SECONDS", DEFAULT_DEDUP_TTL_SECONDS),
+            account_names=_account_names(env, "ACCOUNT_NAMES"),
         )
 
-    def location(self, log_group: str, owner: str = "", cluster: str | None = None) -> Location:
-        """The place of a log group's events: its cluster, and the account from these settings
-        or the payload's owner."""
+    def location(
+        self,
+        log_group: str,
+        owner: str = "",
+        cluster: str | None = None,
+        *,
+        remote: bool = False,
+        region: str = "",
+    ) -> Location:
+        """The place of a log group's events: its cluster, and its account — from these settings
+        or the payload's owner; a `remote` payload (another account, through Kinesis) is always
+        named by its owner, and by its region when the source knows it."""
+        account = owner if remote and owner else self.account_id or owner
         return Location(
             cluster=cluster or cluster_name(log_group),
             log_group=log_group,
-            account_id=self.account_id or owner,
-            account_name=self.account_name,
-            region=self.region,
+            account_id=account,
+            account_name=self.account_name_of(account),
+            region=region or self.region,
             partition=self.partition,
         )
+
+    def account_name_of(self, account_id: str) -> str:
+        """`ACCOUNT_NAMES` first; `ACCOUNT_NAME` names this function's own account only."""
+        if account_id in self.account_names:
+            return self.account_names[account_id]
+        own = not self.account_id or account_id == self.account_id
+        return self.account_name if own else ""
 
 
 def _arn_part(arn: str, index: int) -> str:
@@ -152,3 +180,11 @@ def _severity_map(env: Mapping[str, str], name: str) -> dict[str, Severity]:
         except ValueError:
             raise ConfigError(f"{name}: {rule_id}={severity!r} is not a severity") from None
     return result
+
+
+def _account_names(env: Mapping[str, str], name: str) -> dict[str, str]:
+    values = _json(env, name, dict, '{"111122223333": "prod"}')
+    for account, label in values.items():
+        if not (len(account) == 12 and account.isdigit()) or not isinstance(label, str):
+            raise ConfigError(f"{name}: {account!r} must be a 12-digit account id with a name")
+    return dict(values)

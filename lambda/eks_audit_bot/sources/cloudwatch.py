@@ -13,6 +13,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import CloudWatchLogsEvent
 
+from eks_audit_bot.model.jsonvalue import strings
+
 AUDIT_STREAM_PREFIX = "kube-apiserver-audit"
 CONTROL_MESSAGE = "CONTROL_MESSAGE"
 
@@ -35,6 +37,7 @@ class LogBatch:
     owner: str
     message_type: str
     records: tuple[LogRecord, ...]
+    filters: tuple[str, ...] = ()  # the subscription filters that matched
 
     @property
     def skip_reason(self) -> str | None:
@@ -49,18 +52,27 @@ class LogBatch:
 def decode_payload(event: Mapping[str, Any]) -> LogBatch:
     if not isinstance(event.get("awslogs"), Mapping) or "data" not in event["awslogs"]:
         raise PayloadError("expected a CloudWatch Logs subscription payload {'awslogs': {'data'}}")
+    return decode_data(event["awslogs"]["data"])
+
+
+def decode_data(data: object) -> LogBatch:
+    """A subscription payload's `data` (base64 of gzipped JSON), as Lambda receives it from
+    CloudWatch Logs directly or from a Kinesis record a Logs destination wrote."""
     try:
-        data = CloudWatchLogsEvent(dict(event)).parse_logs_data()
+        if not isinstance(data, str):
+            raise TypeError(f"data is {type(data).__name__}, not base64 text")
+        parsed = CloudWatchLogsEvent({"awslogs": {"data": data}}).parse_logs_data()
         records = tuple(
             LogRecord(id=str(item.get_id), timestamp=int(item.timestamp), message=item.message)
-            for item in data.log_events
+            for item in parsed.log_events
         )
         return LogBatch(
-            log_group=data.log_group,
-            log_stream=data.log_stream,
-            owner=data.owner,
-            message_type=data.message_type,
+            log_group=parsed.log_group,
+            log_stream=parsed.log_stream,
+            owner=parsed.owner,
+            message_type=parsed.message_type,
             records=records,
+            filters=tuple(strings(parsed.get("subscriptionFilters"))),
         )
     except (binascii.Error, OSError, EOFError, zlib.error, ValueError, KeyError, TypeError) as err:
         raise PayloadError(f"undecodable awslogs.data: {err}") from err
