@@ -56,7 +56,10 @@ locals {
     CUSTOM_RULES = jsonencode([for rule in var.custom_rules : merge(rule, {
       match = { for key, values in rule.match : key => values if values != null }
     })])
-    HTTPS_FORMAT = var.https_format
+    HTTPS_FORMAT      = var.https_format
+    DEDUP_TABLE_NAME  = local.dedup_table_name
+    DEDUP_TTL_SECONDS = local.dedup_table_name == null ? null : tostring(var.dedup_ttl_in_seconds)
+    ACCOUNT_NAMES     = length(var.account_names) == 0 ? null : jsonencode(var.account_names)
   } : name => value if value != null }
 }
 
@@ -94,7 +97,7 @@ resource "aws_lambda_function" "this" {
   }
 
   # The log group must exist first, or Lambda creates it without retention and encryption.
-  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this, aws_iam_role_policy.dedup]
 }
 
 resource "aws_lambda_permission" "logs" {

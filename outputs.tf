@@ -57,3 +57,13 @@ output "filter_pattern" {
   description = "The effective CloudWatch Logs filter pattern: `filter_pattern` when set, else the one generated from `watch`."
   value       = local.filter_pattern
 }
+
+output "dedup_table_name" {
+  description = "Name of the DynamoDB table the function remembers published alerts in, or null without dedup."
+  value       = local.dedup_table_name
+}
+
+output "dedup_table_arn" {
+  description = "ARN of the dedup table, or null without dedup."
+  value       = local.dedup_table_arn
+}

@@ -95,7 +95,7 @@ variable "filter_pattern" {
 
 variable "aws_cloudwatch_log_groups" {
   type        = list(string)
-  description = "More EKS control-plane log groups (`/aws/eks/<cluster>/cluster`) to watch with the same function, one subscription filter each."
+  description = "More EKS control-plane log groups (`/aws/eks/<cluster>/cluster`) to watch with the same function, one subscription filter each. Both may be left empty when the function reads another source (`modules/central` feeds it from Kinesis)."
   default     = []
   nullable    = false
 
@@ -107,11 +107,6 @@ variable "aws_cloudwatch_log_groups" {
   validation {
     condition     = length(distinct(concat(compact([var.aws_cloudwatch_log_group]), var.aws_cloudwatch_log_groups))) == length(concat(compact([var.aws_cloudwatch_log_group]), var.aws_cloudwatch_log_groups))
     error_message = "Each cluster may be watched once: aws_cloudwatch_log_groups repeats a log group, or repeats aws_cloudwatch_log_group."
-  }
-
-  validation {
-    condition     = length(concat(compact([var.aws_cloudwatch_log_group]), var.aws_cloudwatch_log_groups)) > 0
-    error_message = "Set aws_cloudwatch_log_group or aws_cloudwatch_log_groups: at least one EKS log group to watch."
   }
 }
 
@@ -465,6 +460,56 @@ variable "watch" {
   }
 }
 
+# ---- Exactly-once alerts and account names (fleet) ----
+
+variable "create_dedup_table" {
+  type        = bool
+  description = "Create a DynamoDB table (pay per request, TTL on, encrypted) in which the function remembers published alerts, so that retries and re-deliveries never publish one twice. Named `dedup_table_name`, by default `<eks_bot_name>-dedup`."
+  default     = false
+  nullable    = false
+}
+
+variable "dedup_table_name" {
+  type        = string
+  description = "The dedup table: the name of the one `create_dedup_table` creates, or of an existing table (partition key `id` string, TTL attribute `expiration`, as Powertools' idempotency utility lays it out) to use. null without `create_dedup_table`: no dedup."
+  default     = null
+
+  validation {
+    condition     = var.dedup_table_name == null || can(regex("^[A-Za-z0-9_.-]{3,255}$", var.dedup_table_name))
+    error_message = "dedup_table_name must be 3 to 255 letters, digits, underscores, hyphens or dots (a DynamoDB table name)."
+  }
+}
+
+variable "dedup_ttl_in_seconds" {
+  type        = number
+  description = "How long a published alert is remembered: within this time the same action (cluster, auditID, rule, request) is not published again."
+  default     = 86400
+  nullable    = false
+
+  validation {
+    condition     = var.dedup_ttl_in_seconds >= 300 && var.dedup_ttl_in_seconds <= 1209600 && floor(var.dedup_ttl_in_seconds) == var.dedup_ttl_in_seconds
+    error_message = "dedup_ttl_in_seconds must be a whole number from 300 (5 minutes) to 1209600 (14 days, the longest an on-failure queue keeps a batch for replay)."
+  }
+}
+
+variable "account_names" {
+  type        = map(string)
+  description = "Names for AWS account ids, shown in alerts next to the id, e.g. `{ \"111122223333\" = \"payments-prod\" }`. For alerts from other accounts (`modules/central`); `account_name` names the function's own account."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id, name in var.account_names : can(regex("^[0-9]{12}$", id)) && length(trimspace(name)) > 0 && length(name) <= 64])
+    error_message = "account_names keys must be 12-digit account ids and values non-empty names of at most 64 characters."
+  }
+
+  validation {
+    # Lambda caps all environment variables of a function at 4 KB together.
+    condition     = length(jsonencode(var.account_names)) <= 2500
+    error_message = "account_names must fit in 2500 characters of JSON (Lambda environment variables share a 4 KB limit), about 80 accounts; it has ${length(jsonencode(var.account_names))}. Name the accounts that matter most."
+  }
+}
+
 # ---- Tags ----
 
 variable "tags" {
@@ -498,6 +543,13 @@ variable "log_group_tags" {
 variable "on_failure_queue_tags" {
   type        = map(string)
   description = "Extra tags for the on-failure queue."
+  default     = {}
+  nullable    = false
+}
+
+variable "dedup_table_tags" {
+  type        = map(string)
+  description = "Extra tags for the dedup table."
   default     = {}
   nullable    = false
 }

@@ -198,8 +198,11 @@ class StreamReader:
     stream_arn: str
     iterators: dict[str, str] = field(default_factory=dict)
 
+    def client(self) -> Any:
+        return boto3.client("kinesis", region_name=parse_arn(self.stream_arn).region)
+
     def __post_init__(self) -> None:
-        kinesis = boto3.client("kinesis", region_name=REGION)
+        kinesis = self.client()
         name = self.stream_arn.rsplit("/", 1)[-1]
         for shard in kinesis.list_shards(StreamName=name)["Shards"]:
             self.iterators[shard["ShardId"]] = kinesis.get_shard_iterator(
@@ -210,18 +213,20 @@ class StreamReader:
 
     def poll(self) -> list[dict[str, Any]]:
         """The next Lambda events, one per shard with records (each a batch for one shard)."""
-        kinesis = boto3.client("kinesis", region_name=REGION)
+        kinesis = self.client()
         events = []
         for shard, iterator in self.iterators.items():
             response = kinesis.get_records(ShardIterator=iterator)
             self.iterators[shard] = response["NextShardIterator"]
             if response["Records"]:
-                events.append(kinesis_event(self.stream_arn, shard, response["Records"]))
+                records = response["Records"]
+                events.append(kinesis_event(self.stream_arn, shard, records))
         return events
 
 
 def kinesis_event(stream_arn: str, shard: str, records: list[dict[str, Any]]) -> dict[str, Any]:
     """The event Lambda's event source mapping builds from `get_records` output."""
+    arn = parse_arn(stream_arn)
     return {
         "Records": [
             {
@@ -238,8 +243,8 @@ def kinesis_event(stream_arn: str, shard: str, records: list[dict[str, Any]]) ->
                 "eventVersion": "1.0",
                 "eventID": f"{shard}:{record['SequenceNumber']}",
                 "eventName": "aws:kinesis:record",
-                "invokeIdentityArn": f"arn:aws:iam::{ACCOUNT}:role/eks-audit-bot",
-                "awsRegion": REGION,
+                "invokeIdentityArn": f"arn:aws:iam::{arn.account}:role/eks-audit-bot",
+                "awsRegion": arn.region,
                 "eventSourceARN": stream_arn,
             }
             for record in records

@@ -1,0 +1,54 @@
+# The dedup table: one item per published alert's action, written by Powertools' idempotency
+# persistence layer (partition key `id`, TTL attribute `expiration`). Items expire by TTL, so the
+# table stays small; pay per request because alerts are rare and bursty.
+locals {
+  dedup_table_name = var.create_dedup_table ? coalesce(var.dedup_table_name, "${var.eks_bot_name}-dedup") : var.dedup_table_name
+  dedup_table_arn = (
+    var.create_dedup_table ? aws_dynamodb_table.dedup[0].arn :
+    var.dedup_table_name == null ? null :
+    "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${var.dedup_table_name}"
+  )
+}
+
+resource "aws_dynamodb_table" "dedup" {
+  count = var.create_dedup_table ? 1 : 0
+
+  name         = local.dedup_table_name
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expiration"
+    enabled        = true
+  }
+
+  # With the AWS managed key (aws/dynamodb) rather than the AWS owned default, so that key use
+  # shows in CloudTrail.
+  server_side_encryption {
+    enabled = true
+  }
+
+  tags = merge(var.tags, var.dedup_table_tags)
+}
+
+resource "aws_iam_role_policy" "dedup" {
+  count = var.create_dedup_table || var.dedup_table_name != null ? 1 : 0
+
+  name = "dedup-table"
+  role = aws_iam_role.this.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid    = "DedupTable"
+      Effect = "Allow"
+      # Claim (conditional put), confirm (update) and release (delete) one item per alert.
+      Action   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+      Resource = local.dedup_table_arn
+    }]
+  })
+}

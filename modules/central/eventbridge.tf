@@ -1,0 +1,58 @@
+# Member accounts forward EKS API calls and tampering with the pipeline (CloudTrail events)
+# to this bus; a rule on it hands them to the function. The pattern is shared with the member
+# module (and the root module's own rules): one list of what matters.
+locals {
+  cloudtrail_event_pattern = file("${path.module}/../../cloudtrail_event_pattern.json")
+}
+
+resource "aws_cloudwatch_event_bus" "this" {
+  name = var.name
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_bus_policy" "this" {
+  event_bus_name = aws_cloudwatch_event_bus.this.name
+  policy = local.organization ? jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "Organization"
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "events:PutEvents"
+      Resource  = aws_cloudwatch_event_bus.this.arn
+      Condition = { StringEquals = { "aws:PrincipalOrgID" = var.organization_id } }
+    }]
+    }) : jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "MemberAccounts"
+      Effect    = "Allow"
+      Principal = { AWS = [for id in var.member_account_ids : "arn:${local.partition}:iam::${id}:root"] }
+      Action    = "events:PutEvents"
+      Resource  = aws_cloudwatch_event_bus.this.arn
+    }]
+  })
+}
+
+resource "aws_cloudwatch_event_rule" "forwarded" {
+  name           = "${var.name}-forwarded"
+  description    = "EKS API calls and audit-pipeline tampering forwarded by member accounts"
+  event_bus_name = aws_cloudwatch_event_bus.this.name
+  event_pattern  = local.cloudtrail_event_pattern
+  tags           = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "function" {
+  rule           = aws_cloudwatch_event_rule.forwarded.name
+  event_bus_name = aws_cloudwatch_event_bus.this.name
+  target_id      = "function"
+  arn            = module.function.function_arn
+}
+
+resource "aws_lambda_permission" "events" {
+  statement_id  = "forwarded-cloudtrail-events"
+  action        = "lambda:InvokeFunction"
+  function_name = module.function.function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.forwarded.arn
+}

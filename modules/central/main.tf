@@ -1,0 +1,77 @@
+# The central deployment of an organization: one function reads every member account's EKS
+# audit log from a Kinesis stream (filled by CloudWatch Logs destinations) and their EKS API
+# calls from an EventBridge bus, and publishes each alert once (a DynamoDB dedup table).
+#
+# The function, its role, log group, on-failure queue and dedup table come from the root
+# module, called as a child with no log groups of its own: one definition of the function
+# for single accounts and organizations alike.
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+
+  organization = var.organization_id != null
+  function     = var.function
+}
+
+module "function" {
+  source = "../.."
+
+  eks_bot_name  = var.name
+  sns_topic_arn = var.sns_topic_arn
+
+  create_dedup_table      = true
+  dedup_ttl_in_seconds    = var.dedup_ttl_in_seconds
+  account_names           = var.account_names
+  create_on_failure_queue = true
+
+  # null leaves the root module's default.
+  timeout                           = local.function.timeout
+  memory_limit                      = local.function.memory_limit
+  reserved_concurrent_executions    = local.function.reserved_concurrent_executions
+  log_level                         = local.function.log_level
+  powertools_layer_arn              = local.function.powertools_layer_arn
+  cloudwatch_logs_retention_in_days = local.function.cloudwatch_logs_retention_in_days
+  cloudwatch_logs_kms_key_arn       = local.function.cloudwatch_logs_kms_key_arn
+  sns_topic_kms_key_arn             = local.function.sns_topic_kms_key_arn
+  min_severity                      = local.function.min_severity
+  alert_on_automation               = local.function.alert_on_automation
+  automation_principals             = local.function.automation_principals
+  automation_user_agents            = local.function.automation_user_agents
+  digest_threshold                  = local.function.digest_threshold
+  max_alerts_per_invocation         = local.function.max_alerts_per_invocation
+  disabled_rules                    = local.function.disabled_rules
+  rule_severities                   = local.function.rule_severities
+  custom_rules                      = local.function.custom_rules
+  https_format                      = local.function.https_format
+
+  tags = var.tags
+}
+
+resource "aws_lambda_event_source_mapping" "this" {
+  event_source_arn = aws_kinesis_stream.this.arn
+  function_name    = module.function.function_arn
+  # From the oldest record: nothing written before the mapping existed is skipped.
+  starting_position                  = "TRIM_HORIZON"
+  batch_size                         = var.event_source_mapping.batch_size
+  maximum_batching_window_in_seconds = var.event_source_mapping.maximum_batching_window_in_seconds
+  parallelization_factor             = var.event_source_mapping.parallelization_factor
+  bisect_batch_on_function_error     = var.event_source_mapping.bisect_batch_on_function_error
+  maximum_record_age_in_seconds      = var.event_source_mapping.maximum_record_age_in_seconds
+  maximum_retry_attempts             = var.event_source_mapping.maximum_retry_attempts
+  # The function names the records it could not deliver; Lambda retries from the first of
+  # them, and the dedup table keeps the records after it from alerting twice.
+  function_response_types = ["ReportBatchItemFailures"]
+
+  destination_config {
+    on_failure {
+      destination_arn = module.function.on_failure_queue_arn
+    }
+  }
+
+  depends_on = [aws_iam_role_policy.stream]
+}

@@ -1,0 +1,91 @@
+# A member account and region of an organization deployment: its EKS audit logs go to the
+# central account's CloudWatch Logs destination, its EKS API calls and tampering with the
+# pipeline (CloudTrail events) to the central EventBridge bus. Nothing runs here.
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  region = data.aws_region.current.name
+  # The coarse pre-filter the root module generates from its default `watch` (kept in the
+  # package by `make pattern`); the central function decides for real.
+  filter_pattern = coalesce(var.filter_pattern, trimspace(file("${path.module}/../../lambda/eks_audit_bot/cli/default_filter_pattern.txt")))
+  # The payload does not say which region a log group is in; the central function reads it
+  # from the end of the subscription filter's name.
+  filter_name = "${var.name}-${local.region}"
+  clusters    = { for name in var.log_group_names : regex("^/aws/eks/([^/]+)/cluster$", name)[0] => name }
+}
+
+resource "aws_cloudwatch_log_subscription_filter" "this" {
+  for_each = local.clusters
+
+  name            = local.filter_name
+  log_group_name  = each.value
+  filter_pattern  = local.filter_pattern
+  destination_arn = var.destination_arn
+}
+
+resource "aws_cloudwatch_log_account_policy" "this" {
+  count = var.create_account_policy ? 1 : 0
+
+  policy_name = local.filter_name
+  policy_type = "SUBSCRIPTION_FILTER_POLICY"
+  scope       = "ALL"
+  # Every log group of the account and region, now and future; the pattern only passes audit
+  # events, and the function skips streams that are not EKS audit streams.
+  policy_document = jsonencode({
+    DestinationArn = var.destination_arn
+    FilterPattern  = local.filter_pattern
+    Distribution   = "Random"
+  })
+  selection_criteria = length(var.account_policy_excluded_log_groups) == 0 ? null : "LogGroupName NOT IN ${jsonencode(var.account_policy_excluded_log_groups)}"
+}
+
+resource "aws_cloudwatch_event_rule" "forward" {
+  count = var.create_event_forwarding ? 1 : 0
+
+  name          = "${var.name}-forward"
+  description   = "EKS API calls and audit-pipeline tampering, forwarded to the central eks-audit-bot"
+  event_pattern = file("${path.module}/../../cloudtrail_event_pattern.json")
+  tags          = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "central" {
+  count = var.create_event_forwarding ? 1 : 0
+
+  rule      = aws_cloudwatch_event_rule.forward[0].name
+  target_id = "central-bus"
+  arn       = var.event_bus_arn
+  role_arn  = aws_iam_role.forward[0].arn
+}
+
+resource "aws_iam_role" "forward" {
+  count = var.create_event_forwarding ? 1 : 0
+
+  name        = "${var.name}-forward-${local.region}"
+  description = "Lets EventBridge forward EKS events to the central eks-audit-bot bus"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "events.amazonaws.com" }
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "forward" {
+  count = var.create_event_forwarding ? 1 : 0
+
+  name = "put-events"
+  role = aws_iam_role.forward[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "CentralBus"
+      Effect   = "Allow"
+      Action   = "events:PutEvents"
+      Resource = var.event_bus_arn
+    }]
+  })
+}

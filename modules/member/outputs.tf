@@ -1,0 +1,24 @@
+output "subscription_filters" {
+  description = "The subscription filters by cluster name: filter name and log group."
+  value = {
+    for cluster, filter in aws_cloudwatch_log_subscription_filter.this : cluster => {
+      name           = filter.name
+      log_group_name = filter.log_group_name
+    }
+  }
+}
+
+output "account_policy_name" {
+  description = "Name of the account-level subscription filter policy, or null."
+  value       = one(aws_cloudwatch_log_account_policy.this[*].policy_name)
+}
+
+output "event_rule_arn" {
+  description = "ARN of the rule forwarding CloudTrail events to the central bus, or null."
+  value       = one(aws_cloudwatch_event_rule.forward[*].arn)
+}
+
+output "filter_pattern" {
+  description = "The filter pattern the subscriptions use."
+  value       = local.filter_pattern
+}
