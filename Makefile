@@ -21,7 +21,9 @@ endif
 export TF_IN_AUTOMATION := 1
 export CHECKPOINT_DISABLE := 1
 
-TF_DIRS := . examples/terragrunt examples/complete
+TF_DIRS := . examples/terragrunt examples/complete examples/organization modules/central modules/member modules/destination
+# Modules with `terraform test` suites (mock_provider) under their tests/.
+TF_TEST_DIRS := . modules/central modules/member modules/destination
 
 .PHONY: help demo test venv tf-config lint typecheck pytest readme zip zip-check tf-fmt tf-validate tf-test pattern clean
 
@@ -77,8 +79,12 @@ tf-validate: tf-config ## terraform init + validate for the module and each exam
 	  terraform -chdir=$$d validate -no-color; \
 	done
 
-tf-test: tf-config ## terraform test (mock_provider runs under tests/)
-	terraform test -no-color
+tf-test: tf-config ## terraform test (mock_provider runs under tests/ of the module and each sub-module)
+	@for d in $(TF_TEST_DIRS); do \
+	  echo "terraform test: $$d"; \
+	  terraform -chdir=$$d init -backend=false -input=false -no-color >/dev/null; \
+	  terraform -chdir=$$d test -no-color; \
+	done
 
 pattern: tf-config ## Regenerate the default filter pattern file from Terraform itself
 	$(BIN)/python -m tests.terraform_pattern --write

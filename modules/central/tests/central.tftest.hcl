@@ -1,0 +1,248 @@
+# The central module against a mocked provider: stream, destination role, event source
+# mapping, dedup, EventBridge bus, and the function settings it hands to the root module.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "999999999999" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:999999999999:log-group:/aws/lambda/eks-audit-bot" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:999999999999:function:eks-audit-bot" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::999999999999:role/eks-audit-bot" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:eu-west-1:999999999999:eks-audit-bot-on-failure"
+      url = "https://sqs.eu-west-1.amazonaws.com/999999999999/eks-audit-bot-on-failure"
+    }
+  }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:eu-west-1:999999999999:table/eks-audit-bot-dedup" }
+  }
+  mock_resource "aws_kinesis_stream" {
+    defaults = { arn = "arn:aws:kinesis:eu-west-1:999999999999:stream/eks-audit-bot" }
+  }
+  mock_resource "aws_cloudwatch_log_destination" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:999999999999:destination:eks-audit-bot" }
+  }
+  mock_resource "aws_cloudwatch_event_bus" {
+    defaults = { arn = "arn:aws:events:eu-west-1:999999999999:event-bus/eks-audit-bot" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-1:999999999999:rule/eks-audit-bot/eks-audit-bot-forwarded" }
+  }
+}
+
+variables {
+  sns_topic_arn      = "arn:aws:sns:eu-west-1:999999999999:eks-alerts"
+  member_account_ids = ["111111111111", "222222222222"]
+  account_names      = { "111111111111" = "payments-prod" }
+}
+
+run "defaults_read_an_encrypted_on_demand_stream_exactly_once" {
+  command = apply
+
+  assert {
+    condition = (
+      aws_kinesis_stream.this.stream_mode_details[0].stream_mode == "ON_DEMAND" &&
+      aws_kinesis_stream.this.shard_count == null &&
+      aws_kinesis_stream.this.encryption_type == "KMS" &&
+      aws_kinesis_stream.this.kms_key_id == "alias/aws/kinesis" &&
+      aws_kinesis_stream.this.retention_period == 24
+    )
+    error_message = "The stream is on demand, encrypted with the AWS managed key, kept 24 hours."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_event_source_mapping.this.event_source_arn == aws_kinesis_stream.this.arn &&
+      aws_lambda_event_source_mapping.this.starting_position == "TRIM_HORIZON" &&
+      aws_lambda_event_source_mapping.this.batch_size == 100 &&
+      aws_lambda_event_source_mapping.this.maximum_batching_window_in_seconds == 5 &&
+      aws_lambda_event_source_mapping.this.parallelization_factor == 1 &&
+      aws_lambda_event_source_mapping.this.bisect_batch_on_function_error &&
+      aws_lambda_event_source_mapping.this.maximum_record_age_in_seconds == 21600 &&
+      aws_lambda_event_source_mapping.this.maximum_retry_attempts == 10 &&
+      aws_lambda_event_source_mapping.this.function_response_types == toset(["ReportBatchItemFailures"])
+    )
+    error_message = "The mapping reads from the start, reports item failures, splits failing batches and gives up after 10 retries or 6 hours."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.this.destination_config[0].on_failure[0].destination_arn == "arn:aws:sqs:eu-west-1:999999999999:eks-audit-bot-on-failure"
+    error_message = "Records that keep failing go to the on-failure queue the root module creates."
+  }
+
+  assert {
+    condition     = output.dedup_table_name == "eks-audit-bot-dedup" && output.on_failure_queue_url != null
+    error_message = "The root module, called as a child, creates the dedup table and the on-failure queue."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.stream.policy).Statement[0].Resource == aws_kinesis_stream.this.arn && contains(
+      jsondecode(aws_iam_role_policy.stream.policy).Statement[0].Action, "kinesis:GetRecords"
+    ) && aws_iam_role_policy.stream.role == "eks-audit-bot"
+    error_message = "The function's role may read this stream only."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.destination.policy).Statement == [{
+      Sid      = "PutRecords"
+      Effect   = "Allow"
+      Action   = ["kinesis:PutRecord", "kinesis:PutRecords"]
+      Resource = "arn:aws:kinesis:eu-west-1:999999999999:stream/eks-audit-bot"
+    }]
+    error_message = "CloudWatch Logs may only put records on the stream."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.destination.assume_role_policy).Statement[0].Condition.StringLike["aws:SourceArn"] == [
+      "arn:aws:logs:*:999999999999:*", "arn:aws:logs:*:111111111111:*", "arn:aws:logs:*:222222222222:*",
+    ] && length(jsondecode(aws_iam_role.destination.assume_role_policy).Statement) == 1
+    error_message = "Only CloudWatch Logs, for this account's destinations and the member accounts, may assume the destination role."
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_bus_policy.this.policy).Statement[0].Principal.AWS == [
+      "arn:aws:iam::111111111111:root", "arn:aws:iam::222222222222:root",
+    ] && jsondecode(aws_cloudwatch_event_bus_policy.this.policy).Statement[0].Action == "events:PutEvents"
+    error_message = "The member accounts, and only they, may put events on the bus."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudwatch_event_rule.forwarded.event_pattern) == jsondecode(file("${path.module}/../../cloudtrail_event_pattern.json")) &&
+      aws_cloudwatch_event_rule.forwarded.event_bus_name == aws_cloudwatch_event_bus.this.name &&
+      aws_cloudwatch_event_target.function.arn == output.function_arn &&
+      aws_lambda_permission.events.source_arn == aws_cloudwatch_event_rule.forwarded.arn
+    )
+    error_message = "Forwarded CloudTrail events (the shared pattern) on the central bus invoke the function, and only from that rule."
+  }
+
+  assert {
+    condition     = output.destination_arn == "arn:aws:logs:eu-west-1:999999999999:destination:eks-audit-bot" && output.stream_arn == aws_kinesis_stream.this.arn
+    error_message = "The outputs give members the destination, and other regions' destinations the stream."
+  }
+}
+
+run "an_organization_is_admitted_by_its_id" {
+  command = apply
+
+  variables {
+    member_account_ids = []
+    organization_id    = "o-a1b2c3d4e5"
+  }
+
+  assert {
+    condition     = jsondecode(aws_cloudwatch_event_bus_policy.this.policy).Statement[0].Condition == { StringEquals = { "aws:PrincipalOrgID" = "o-a1b2c3d4e5" } } && jsondecode(aws_cloudwatch_event_bus_policy.this.policy).Statement[0].Principal == "*"
+    error_message = "The bus admits any principal of the organization (aws:PrincipalOrgID)."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.destination.assume_role_policy).Statement[1].Condition == { StringEquals = { "aws:SourceOrgID" = "o-a1b2c3d4e5" } }
+    error_message = "CloudWatch Logs may assume the destination role on behalf of the organization's accounts."
+  }
+}
+
+run "provisioned_stream_with_a_customer_key" {
+  command = apply
+
+  variables {
+    stream = {
+      mode               = "PROVISIONED"
+      shard_count        = 4
+      retention_in_hours = 48
+      kms_key_arn        = "arn:aws:kms:eu-west-1:999999999999:key/0a1b2c3d-0000-4000-8000-000000000001"
+    }
+    event_source_mapping = { batch_size = 25, parallelization_factor = 4, maximum_retry_attempts = -1 }
+  }
+
+  assert {
+    condition     = aws_kinesis_stream.this.shard_count == 4 && aws_kinesis_stream.this.kms_key_id == "arn:aws:kms:eu-west-1:999999999999:key/0a1b2c3d-0000-4000-8000-000000000001"
+    error_message = "A provisioned stream has the shards asked for and the customer key."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.destination.policy).Statement[1].Action == "kms:GenerateDataKey" && jsondecode(aws_iam_role_policy.stream.policy).Statement[2].Action == "kms:Decrypt"
+    error_message = "With a customer key, the writers may encrypt and the function decrypt with it."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.this.batch_size == 25 && aws_lambda_event_source_mapping.this.parallelization_factor == 4 && aws_lambda_event_source_mapping.this.maximum_retry_attempts == -1 && aws_lambda_event_source_mapping.this.bisect_batch_on_function_error
+    error_message = "Mapping settings given replace the defaults; the others stay."
+  }
+}
+
+run "function_settings_are_the_root_modules_inputs" {
+  command = plan
+
+  variables {
+    name = "org-eks-audit"
+    function = {
+      min_severity          = "high"
+      memory_limit          = 512
+      automation_principals = ["arn:aws:iam::*:role/ci-*"]
+      custom_rules = [{
+        id       = "payments-secrets"
+        title    = "Secret changed in payments"
+        severity = "high"
+        match    = { resources = ["secrets"], namespaces = ["payments"] }
+      }]
+    }
+  }
+
+  assert {
+    condition     = output.function_name == "org-eks-audit" && output.dedup_table_name == "org-eks-audit-dedup"
+    error_message = "The name passes to the root module, which names the function and table by it."
+  }
+}
+
+run "who_may_send_is_required" {
+  command = plan
+
+  variables {
+    member_account_ids = []
+  }
+
+  expect_failures = [var.member_account_ids]
+}
+
+run "not_both_organization_and_accounts" {
+  command = plan
+
+  variables {
+    organization_id = "o-a1b2c3d4e5"
+  }
+
+  expect_failures = [var.member_account_ids]
+}
+
+run "stream_mode_is_known" {
+  command = plan
+
+  variables {
+    stream = { mode = "SERVERLESS" }
+  }
+
+  expect_failures = [var.stream]
+}
+
+run "batch_size_has_bounds" {
+  command = plan
+
+  variables {
+    event_source_mapping = { batch_size = 20000 }
+  }
+
+  expect_failures = [var.event_source_mapping]
+}

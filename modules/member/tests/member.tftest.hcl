@@ -1,0 +1,149 @@
+# The member module against a mocked provider: subscription filters (or the account policy)
+# to the central destination, and CloudTrail events forwarded to the central bus.
+
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "ap-southeast-2" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/eks-audit-bot-forward-ap-southeast-2" }
+  }
+}
+
+variables {
+  destination_arn = "arn:aws:logs:ap-southeast-2:999999999999:destination:eks-audit-bot"
+  event_bus_arn   = "arn:aws:events:eu-west-1:999999999999:event-bus/eks-audit-bot"
+  log_group_names = ["/aws/eks/payments-prod/cluster", "/aws/eks/payments-staging/cluster"]
+}
+
+run "each_cluster_subscribes_to_the_central_destination" {
+  command = apply
+
+  assert {
+    condition     = keys(aws_cloudwatch_log_subscription_filter.this) == ["payments-prod", "payments-staging"]
+    error_message = "One subscription filter per cluster log group."
+  }
+
+  assert {
+    condition = alltrue([
+      for filter in aws_cloudwatch_log_subscription_filter.this :
+      filter.destination_arn == var.destination_arn && filter.name == "eks-audit-bot-ap-southeast-2"
+    ])
+    error_message = "Filters point at the central destination and carry the region in their name (the payload does not)."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_subscription_filter.this["payments-prod"].filter_pattern == trimspace(file("${path.module}/../../lambda/eks_audit_bot/cli/default_filter_pattern.txt"))
+    error_message = "The default pattern is the one the root module generates."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_log_account_policy.this) == 0
+    error_message = "No account policy unless asked for."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern) == jsondecode(file("${path.module}/../../cloudtrail_event_pattern.json")) &&
+      aws_cloudwatch_event_target.central[0].arn == var.event_bus_arn &&
+      aws_cloudwatch_event_target.central[0].role_arn == aws_iam_role.forward[0].arn
+    )
+    error_message = "The shared CloudTrail pattern is forwarded to the central bus with the module's role."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.forward[0].policy).Statement == [{
+      Sid      = "CentralBus"
+      Effect   = "Allow"
+      Action   = "events:PutEvents"
+      Resource = "arn:aws:events:eu-west-1:999999999999:event-bus/eks-audit-bot"
+    }] && jsondecode(aws_iam_role.forward[0].assume_role_policy).Statement[0].Principal.Service == "events.amazonaws.com"
+    error_message = "The forwarding role may only put events on the central bus, and only EventBridge may use it."
+  }
+}
+
+run "one_account_policy_covers_every_log_group" {
+  command = apply
+
+  variables {
+    log_group_names                    = []
+    create_account_policy              = true
+    account_policy_excluded_log_groups = ["/aws/lambda/noisy"]
+    filter_pattern                     = "{ $.stage = \"ResponseComplete\" }"
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_log_account_policy.this[0].policy_document) == {
+      DestinationArn = "arn:aws:logs:ap-southeast-2:999999999999:destination:eks-audit-bot"
+      FilterPattern  = "{ $.stage = \"ResponseComplete\" }"
+      Distribution   = "Random"
+    }
+    error_message = "The account policy sends what the pattern passes to the central destination."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_log_account_policy.this[0].policy_type == "SUBSCRIPTION_FILTER_POLICY" &&
+      aws_cloudwatch_log_account_policy.this[0].policy_name == "eks-audit-bot-ap-southeast-2" &&
+      aws_cloudwatch_log_account_policy.this[0].selection_criteria == "LogGroupName NOT IN [\"/aws/lambda/noisy\"]"
+    )
+    error_message = "A subscription filter policy named with the region, leaving out the excluded log groups."
+  }
+}
+
+run "forwarding_can_be_left_to_others" {
+  command = plan
+
+  variables {
+    create_event_forwarding = false
+    event_bus_arn           = null
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.forward) == 0 && length(aws_iam_role.forward) == 0
+    error_message = "Without forwarding there is no rule and no role."
+  }
+}
+
+run "something_must_be_subscribed" {
+  command = plan
+
+  variables {
+    log_group_names = []
+  }
+
+  expect_failures = [var.create_account_policy]
+}
+
+run "forwarding_needs_the_bus" {
+  command = plan
+
+  variables {
+    event_bus_arn = null
+  }
+
+  expect_failures = [var.event_bus_arn]
+}
+
+run "destination_is_a_logs_destination" {
+  command = plan
+
+  variables {
+    destination_arn = "arn:aws:kinesis:ap-southeast-2:999999999999:stream/eks-audit-bot"
+  }
+
+  expect_failures = [var.destination_arn]
+}
+
+run "log_groups_are_eks_log_groups" {
+  command = plan
+
+  variables {
+    log_group_names = ["/aws/lambda/something"]
+  }
+
+  expect_failures = [var.log_group_names]
+}
