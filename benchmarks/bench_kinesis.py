@@ -12,8 +12,10 @@ them over. Timed, best of `--repeat`, modes taking turns:
 
 - parse:          base64, gunzip and `json.loads` of every payload and every event in it
                   (the least any consumer of the stream must do);
+- subscription:   `lambda_handler` on each payload as a direct subscription delivers it
+                  (the single-account path), SNS replaced by a sink that accepts everything;
 - kinesis:        `lambda_handler` on each batch (Powertools batch processing, detection,
-                  digests, rendering), SNS replaced by a sink that accepts everything;
+                  digests, rendering), with the same sink;
 - kinesis+dedup:  the same with the dedup ledger on an in-memory Powertools persistence
                   layer: our claim/confirm work, without DynamoDB's network round trips.
 
@@ -54,7 +56,7 @@ REGION = "eu-west-1"
 TOPIC = f"arn:aws:sns:{REGION}:999999999999:eks-alerts"
 MEMBERS = [f"{index:012d}" for index in range(100000000001, 100000000011)]
 STREAM = f"arn:aws:kinesis:{REGION}:999999999999:stream/eks-audit-bot"
-MODES = ("parse", "kinesis", "kinesis+dedup")
+MODES = ("parse", "subscription", "kinesis", "kinesis+dedup")
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,21 @@ def parse(events: list[dict[str, Any]]) -> int:
     return count
 
 
+def subscription(events: list[dict[str, Any]]) -> int:
+    """The same payloads, each its own asynchronous invocation by a subscription filter."""
+    payloads = [
+        {"awslogs": {"data": record["kinesis"]["data"]}}
+        for event in events
+        for record in event["Records"]
+    ]
+    handler.runtime.cache_clear()
+    env = dataclasses.replace(handler.runtime(), publisher=AcceptAll())  # type: ignore[arg-type]
+    with _quiet(), _runtime(env):
+        for payload in payloads:
+            handler.lambda_handler(payload, Context())
+    return len(payloads)
+
+
 def function(ledger: bool) -> Callable[[list[dict[str, Any]]], int]:
     def run(events: list[dict[str, Any]]) -> int:
         handler.runtime.cache_clear()
@@ -217,6 +234,7 @@ def _quiet() -> Iterator[None]:
 
 RUNNERS: dict[str, Callable[[list[dict[str, Any]]], int]] = {
     "parse": parse,
+    "subscription": subscription,
     "kinesis": function(ledger=False),
     "kinesis+dedup": function(ledger=True),
 }

@@ -1,8 +1,8 @@
-"""Render the module's inputs and outputs tables into README.md.
+"""Render the module's inputs and outputs tables into README.md (and each sub-module's).
 
-    python scripts/tfdocs.py           # print the tables
-    python scripts/tfdocs.py --write   # rewrite README.md between the TF_DOCS markers
-    python scripts/tfdocs.py --check   # exit 1 when README.md is out of date
+    python scripts/tfdocs.py           # print the root module's tables
+    python scripts/tfdocs.py --write   # rewrite every README.md between the TF_DOCS markers
+    python scripts/tfdocs.py --check   # exit 1 when a README.md is out of date
 
 The tables come from variables.tf and outputs.tf, read with a small HCL reader that knows
 what those files use: top-level `variable`/`output` blocks, `name = value` attributes whose
@@ -225,24 +225,32 @@ def replace_region(readme: str, tables: str) -> str:
     return f"{readme[: start + len(BEGIN)]}\n{tables}{readme[end:]}"
 
 
+def documented() -> list[Path]:
+    """The root module and every sub-module under modules/: each has README.md with markers."""
+    return [ROOT, *sorted(path.parent for path in (ROOT / "modules").glob("*/variables.tf"))]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true", help="rewrite README.md")
     mode.add_argument("--check", action="store_true", help="fail when README.md is stale")
     args = parser.parse_args(argv)
-    tables = render()
     if not (args.write or args.check):
-        print(tables, end="")
+        print(render(), end="")
         return 0
-    current = README.read_text(encoding="utf-8")
-    wanted = replace_region(current, tables)
-    if args.check:
+    stale = []
+    for module in documented():
+        readme = module / "README.md"
+        current = readme.read_text(encoding="utf-8")
+        wanted = replace_region(current, render(module))
         if current != wanted:
-            print("README.md inputs/outputs are stale: run python scripts/tfdocs.py --write")
-            return 1
-        return 0
-    README.write_text(wanted, encoding="utf-8")
+            stale.append(readme.relative_to(ROOT).as_posix())
+            if args.write:
+                readme.write_text(wanted, encoding="utf-8")
+    if args.check and stale:
+        print(f"{', '.join(stale)}: inputs/outputs are stale: run python scripts/tfdocs.py --write")
+        return 1
     return 0
 
 

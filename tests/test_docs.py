@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,10 +34,22 @@ def test_readme_inputs_outputs_in_sync() -> None:
     )
 
 
-def test_every_variable_and_output_is_documented() -> None:
+def test_sub_module_readmes_in_sync() -> None:
+    tfdocs = _tfdocs()
+    modules = tfdocs.documented()[1:]
+    assert [module.name for module in modules] == ["central", "destination", "member"]
+    for module in modules:
+        readme = (module / "README.md").read_text(encoding="utf-8")
+        assert readme == tfdocs.replace_region(readme, tfdocs.render(module)), (
+            f"modules/{module.name}/README.md inputs/outputs are stale: run `make readme`"
+        )
+
+
+@pytest.mark.parametrize("module", ["", "modules/central", "modules/member", "modules/destination"])
+def test_every_variable_and_output_is_documented(module: str) -> None:
     tfdocs = _tfdocs()
     for name in ("variables.tf", "outputs.tf"):
-        text = (ROOT / name).read_text(encoding="utf-8")
+        text = (ROOT / module / name).read_text(encoding="utf-8")
         blocks = tfdocs.parse_blocks(text)
         declared = re.findall(r'^(?:variable|output) "([^"]+)"', text, re.MULTILINE)
         assert [block.name for block in blocks] == declared
