@@ -183,7 +183,7 @@ def subscription(events: list[dict[str, Any]]) -> int:
         for record in event["Records"]
     ]
     handler.runtime.cache_clear()
-    env = dataclasses.replace(handler.runtime(), publisher=AcceptAll())  # type: ignore[arg-type]
+    env = dataclasses.replace(handler.runtime(), publisher=AcceptAll())
     with _quiet(), _runtime(env):
         for payload in payloads:
             handler.lambda_handler(payload, Context())
@@ -197,7 +197,7 @@ def function(ledger: bool) -> Callable[[list[dict[str, Any]]], int]:
         store = dedup.configure(MemoryStore(), 86400) if ledger else None
         env = dataclasses.replace(
             real,
-            publisher=AcceptAll(),  # type: ignore[arg-type]
+            publisher=AcceptAll(),
             new_ledger=(lambda remaining: dedup.Ledger(store, remaining)) if store else None,
         )
         with _quiet(), _runtime(env):
@@ -212,8 +212,8 @@ def function(ledger: bool) -> Callable[[list[dict[str, Any]]], int]:
 @contextlib.contextmanager
 def _runtime(env: Any) -> Iterator[None]:
     original = handler.runtime
-    handler.runtime = lambda: env  # type: ignore[assignment]
-    handler.runtime.cache_clear = original.cache_clear  # type: ignore[attr-defined]
+    handler.runtime = lambda: env
+    handler.runtime.cache_clear = original.cache_clear
     try:
         yield
     finally:
