@@ -15,7 +15,7 @@ from eks_audit_bot.detection import changes, classify
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.model.alert import Alert, Location
 from eks_audit_bot.model.audit import AuditEvent, InvalidEvent, event_from_dict, parse_event
-from eks_audit_bot.model.identity import actor_of
+from eks_audit_bot.model.identity import actor_of, display_name
 from eks_audit_bot.settings import Settings
 
 # Which stage speaks for an action. Streaming requests (exec, attach, port-forward) alert when
@@ -75,11 +75,11 @@ def one_per_action(events: Iterable[AuditEvent], result: Result) -> list[AuditEv
         ranks = _STREAMING_STAGES if event.is_streaming else _REQUEST_STAGES
         rank = ranks.get(event.stage)
         if rank is None:
-            result.drop(f"stage_{event.stage}", event.user.username)
+            result.drop(f"stage_{event.stage}", display_name(event.user))
             continue
         held = chosen.get(event.audit_id)
         if held is not None:
-            result.drop("duplicate_stage", event.user.username)
+            result.drop("duplicate_stage", display_name(event.user))
             if held[0] <= rank:
                 continue
         chosen[event.audit_id] = (rank, event)
