@@ -34,12 +34,14 @@ def safe_lines(text: str) -> str:
 def safe_json(document: str) -> str:
     """A JSON text with every non-printable character as a `\\uXXXX` escape: still valid JSON.
 
-    Outside strings JSON has only printable ASCII and whitespace, so any other character is
-    inside a string, where the escape means the same character.
+    `json.dumps` escapes line breaks and tabs inside strings, so a raw line break is indentation;
+    any other non-printable character is inside a string, where the escape means the same.
     """
     if document.isprintable():
         return document
-    return "".join(char if char.isprintable() else _json_escape(char) for char in document)
+    return "".join(
+        char if char.isprintable() or char == "\n" else _json_escape(char) for char in document
+    )
 
 
 def _json_escape(char: str) -> str:
