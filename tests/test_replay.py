@@ -232,7 +232,10 @@ def test_without_a_region_there_is_no_misleading_link(
     _, out, err = run(capsys, "replay", log)
     assert "https://" not in out
     assert "Cluster: unknown\n" in out  # no empty "Account: () | Region: "
-    assert "hint: no Logs Insights links: give --region and --cluster" in err
+    assert "hint: no Logs Insights links without the cluster's region: give --region" in err
+    _, out, err = run(capsys, "replay", "--region", "eu-west-1", log)
+    assert "https://" not in out
+    assert "hint: no Logs Insights links without a log group: give --cluster" in err
     _, out, _ = run(capsys, "replay", "--json", log)
     document = json.loads(out)
     assert document["links"] == {}

@@ -59,7 +59,7 @@ class ReplayTally:
     dropped: Counter[str] = field(default_factory=Counter)  # why the Lambda stayed quiet
     dropped_by: Counter[tuple[str, str]] = field(default_factory=Counter)  # why, who
     filtered_by: Counter[str] = field(default_factory=Counter)  # who the pattern left out
-    linked: bool = True  # every alert had a Logs Insights link
+    unlinked: set[str] = field(default_factory=set)  # what links lacked: region, log group
     bad: BadLines = field(default_factory=BadLines)
 
     @property
@@ -95,8 +95,10 @@ def _count(outcome: flow.Outcome, tally: ReplayTally) -> None:
     tally.dropped_by.update(result.dropped_by)
     for alert in result.alerts:
         tally.alerts[alert.rule.rule_id, alert.actor.label, str(alert.severity)] += 1
-        location = alert.location
-        tally.linked = tally.linked and bool(location.region and location.log_group)
+        if not alert.location.region:
+            tally.unlinked.add("region")
+        if not alert.location.log_group:
+            tally.unlinked.add("log group")
     tally.messages += len(outcome.messages)
     tally.severities.update(out.attributes.get("severity", "") for out in outcome.messages)
 

@@ -144,10 +144,12 @@ def _hints(tally: ReplayTally, with_pattern: bool) -> list[str]:
         )
     if tally.dropped["below_min_severity"]:
         hints.append("a lower --min-severity lets the alerts below it through")
-    if tally.alerted and not tally.linked:
+    if "region" in tally.unlinked:
+        hints.append("no Logs Insights links without the cluster's region: give --region")
+    elif tally.unlinked:
         hints.append(
-            "no Logs Insights links: give --region and --cluster, or replay an input that "
-            "names its log group (a subscription payload or a Logs Insights export)"
+            "no Logs Insights links without a log group: give --cluster, or replay an input "
+            "that names its log group (a subscription payload or a Logs Insights export)"
         )
     return hints
 
