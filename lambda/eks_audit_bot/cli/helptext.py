@@ -17,8 +17,8 @@ inputs (files, or - for stdin; several allowed; gzip is detected by its magic by
     Insights. These documents are loaded whole into memory.
   - CSV exported from Logs Insights or the console, with a @message column (streamed).
 Bad lines are counted and listed by file and line (the first 20), never fatal.
-exit status: 0 ok, 1 an input could not be read or an alert was not published,
-2 usage error, bad filter pattern or bad setting."""
+exit status: 0 ok; 1 an input could not be read, or alerts were not published (no AWS
+credentials, a failed publish); 2 usage error, bad filter pattern or bad setting."""
 
 TEST_PATTERN_EPILOG = f"""\
 examples:
