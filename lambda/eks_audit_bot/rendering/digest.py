@@ -6,8 +6,16 @@ from collections import Counter
 from typing import Any
 
 from eks_audit_bot.model.alert import Alert, Digest, DigestKind
+from eks_audit_bot.rendering import safety
 from eks_audit_bot.rendering.document import SCHEMA_VERSION, actor_document, where_document
-from eks_audit_bot.rendering.text import STREAMING_PHRASES, action, alert_link, past_tense, subject
+from eks_audit_bot.rendering.text import (
+    STREAMING_PHRASES,
+    action,
+    alert_link,
+    past_tense,
+    safe_lines,
+    subject,
+)
 
 MEMBERS_IN_TEXT = 50
 MEMBERS_IN_DOCUMENT = 500
@@ -37,15 +45,24 @@ def render_digest_text(digest: Digest) -> str:
     if digest.count > MEMBERS_IN_TEXT:
         lines.append(f"  … and {digest.count - MEMBERS_IN_TEXT} more (see the JSON document)")
     where = lead.location
-    account = " ".join(part for part in (where.account_id, f"({where.account_name})") if part)
+    name = f"({where.account_name})" if where.account_name else ""
+    account = " ".join(part for part in (where.account_id, name) if part)
     lines += ["", f"Cluster: {where.cluster} | Account: {account} | Region: {where.region}"]
     lines += ["Find the first in CloudWatch Logs Insights:", alert_link(lead)]
-    return "\n".join(lines) + "\n"
+    return safe_lines(lines)
+
+
+def digest_chat_text(digest: Digest) -> str:
+    """The digest text as a chat code block: monospaced, and nothing in it can mention, link,
+    or close the block."""
+    lines = render_digest_text(digest).splitlines()
+    return "\n".join(["```", *(safety.chat_block(text) for text in lines), "```"])
 
 
 def digest_document(digest: Digest) -> dict[str, Any]:
+    """The JSON document of a digest, every string made safe (`safety.tree`)."""
     lead = digest.lead
-    return {
+    document = {
         "schema_version": SCHEMA_VERSION,
         "kind": "digest",
         "digest_kind": str(digest.kind),
@@ -58,6 +75,7 @@ def digest_document(digest: Digest) -> dict[str, Any]:
         "members": [_member(alert) for alert in digest.alerts[:MEMBERS_IN_DOCUMENT]],
         "links": {"logs_insights": alert_link(lead)},
     }
+    return dict(safety.tree(document))
 
 
 def _member_line(alert: Alert) -> str:
