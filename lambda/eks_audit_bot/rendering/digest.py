@@ -29,6 +29,18 @@ def digest_subject(digest: Digest) -> str:
 
 
 def render_digest_text(digest: Digest) -> str:
+    return safe_lines([*_digest_lines(digest), *_link_lines(digest)])
+
+
+def digest_chat_text(digest: Digest) -> str:
+    """The digest text as a chat code block (monospaced; nothing in it can mention, link or
+    close the block), then the Logs Insights link, ours, outside the block to be clickable."""
+    lines = safe_lines(_digest_lines(digest)).splitlines()
+    fenced = ["```", *(safety.chat_block(text) for text in lines), "```"]
+    return "\n".join(fenced + [safety.line(text) for text in _link_lines(digest)])
+
+
+def _digest_lines(digest: Digest) -> list[str]:
     lead = digest.lead
     lines = [f"{digest.severity.upper()}: {digest_summary(digest)}", ""]
     if digest.kind is DigestKind.OVERFLOW:
@@ -48,15 +60,11 @@ def render_digest_text(digest: Digest) -> str:
     name = f"({where.account_name})" if where.account_name else ""
     account = " ".join(part for part in (where.account_id, name) if part)
     lines += ["", f"Cluster: {where.cluster} | Account: {account} | Region: {where.region}"]
-    lines += ["Find the first in CloudWatch Logs Insights:", alert_link(lead)]
-    return safe_lines(lines)
+    return lines
 
 
-def digest_chat_text(digest: Digest) -> str:
-    """The digest text as a chat code block: monospaced, and nothing in it can mention, link,
-    or close the block."""
-    lines = render_digest_text(digest).splitlines()
-    return "\n".join(["```", *(safety.chat_block(text) for text in lines), "```"])
+def _link_lines(digest: Digest) -> list[str]:
+    return ["Find the first in CloudWatch Logs Insights:", alert_link(digest.lead)]
 
 
 def digest_document(digest: Digest) -> dict[str, Any]:

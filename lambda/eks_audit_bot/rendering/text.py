@@ -113,8 +113,10 @@ def logs_insights_url(location: Location, audit_id: str, when: str) -> str:
 
 
 def _escape(value: str) -> str:
-    """The console's own escaping inside queryDetail: percent-encoding with `*` for `%`."""
-    return quote(value, safe="").replace("%", "*")
+    """The console's own escaping inside queryDetail: percent-encoding with `*` for `%`.
+
+    A lone surrogate (valid in JSON, not in UTF-8) is written as its `\\ud800` escape."""
+    return quote(value, safe="", errors="backslashreplace").replace("%", "*")
 
 
 def _window(when: str) -> tuple[str, str]:
