@@ -26,6 +26,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import boto3
@@ -257,6 +260,62 @@ def pager(inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> Inbox:
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
     monkeypatch.setenv("PAGERDUTY_TOPIC_ARN", topic_arn)
     return Inbox(topic_arn, queue_url)
+
+
+class FakePagerDuty(BaseHTTPRequestHandler):
+    """Stands in for the integration endpoint: keeps what SNS POSTs, answers 202 like it."""
+
+    received: list[tuple[dict[str, str], bytes]]
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.received.append((dict(self.headers), body))
+        self.send_response(202)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        del format, args
+
+
+@pytest.fixture
+def pagerduty_endpoint(pager: Inbox) -> Iterator[list[tuple[dict[str, str], bytes]]]:
+    """An HTTP endpoint on 127.0.0.1 subscribed to the page topic, as PagerDuty's would be."""
+    received: list[tuple[dict[str, str], bytes]] = []
+    handler_class = type("Endpoint", (FakePagerDuty,), {"received": received})
+    server = HTTPServer(("127.0.0.1", 0), handler_class)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        sns = boto3.client("sns", region_name=REGION)
+        endpoint = f"http://127.0.0.1:{server.server_port}/integration/{'0' * 32}/enqueue"
+        sns.subscribe(TopicArn=pager.topic_arn, Protocol="http", Endpoint=endpoint)
+        yield received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_pagerduty_receives_the_sns_envelope_it_parses(
+    inbox: Inbox, pagerduty_endpoint: list[tuple[dict[str, str], bytes]]
+) -> None:
+    """The POST body SNS sends an HTTP(S) subscriber: Type, MessageId, TopicArn, Subject,
+    Message, Timestamp and the signature fields; Subject and Message as PagerDuty reads them."""
+    case = {**load_case(BINDING), "events": [json.dumps(binding_event())]}
+    handler.lambda_handler(subscription_event(case), FakeContext())
+    (posted,) = pagerduty_endpoint
+    envelope = json.loads(posted[1])
+    assert envelope["Type"] == "Notification"
+    assert {"MessageId", "TopicArn", "Subject", "Message", "Timestamp", "Signature"} <= set(
+        envelope
+    )
+    alarm = json.loads(envelope["Message"])
+    jsonschema.validate(alarm, ALARM_SCHEMA)
+    assert envelope["Subject"] == (
+        'ALARM: "[CRITICAL] bob created clusterrolebindings bob-admin in prod-eu" in eu-west-1'
+    )
+    assert envelope["Subject"].startswith(f"{alarm['NewStateValue']}: ")
+    assert alarm["AlarmName"].endswith(f"| {alarm['dedup_key']}")
+    assert len(inbox.received()) == 1  # the alert itself, on the alert topic
 
 
 def test_the_handler_pages_pagerduty_and_alerts_everyone_else(inbox: Inbox, pager: Inbox) -> None:
