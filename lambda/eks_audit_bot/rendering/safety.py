@@ -22,12 +22,12 @@ MASK = "****"
 # Printable by Python's definition, yet invisible: they make two names look alike.
 _INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0")
 
-# Key names whose value is a credential (`DB_PASSWORD=`, `aws_secret_access_key:`,
-# `?X-Amz-Security-Token=`, `"api-key": "..."`).
-# Quantifiers are bounded so that no input makes a pattern slow (the data is hostile).
-_CREDENTIAL_KEY = (
-    r"[\w.-]{0,40}?(?:password|passwd|passphrase|pwd|secret|token|api[-_]?key|access[-_]?key"
-    r"|private[-_]?key|credential|signature)[\w.-]{0,40}"
+# Words in a key whose value is a credential (`DB_PASSWORD=`, `aws_secret_access_key:`,
+# `?X-Amz-Security-Token=`, `"api-key": "..."`). Patterns start at a literal and their
+# quantifiers are bounded, so no input makes them slow: the data is hostile.
+_CREDENTIAL_WORD = (
+    r"(?:password|passwd|passphrase|pwd|secret|token|api[-_]?key|access[-_]?key"
+    r"|private[-_]?key|credential|signature)"
 )
 _Replacement = str | Callable[[re.Match[str]], str]
 _PATTERNS: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
@@ -77,7 +77,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
     # `password=x`, `password: x`, `"token":"x"`, `...&sig=x` (SAS), `%3D` in URLs.
     (
         re.compile(
-            rf"(?i)(\b{_CREDENTIAL_KEY}[\"']?\s*(?:=|%3d|:(?!//))\s*[\"']?)(?!\*{{4}})[^\s\"'&;,)]+"
+            rf"(?i)({_CREDENTIAL_WORD}[\w.-]{{0,40}}[\"']?\s*(?:=|%3d|:(?!//))\s*[\"']?)"
+            r"(?!\*{4})[^\s\"'&;,)]+"
         ),
         rf"\1{MASK}",
     ),
@@ -116,8 +117,11 @@ def clean(text: str) -> str:
 def line(text: str) -> str:
     """A line or value from audit data, ready to show anywhere: masked, then one clean line.
 
-    Masked again after cleaning, so a control character cannot hide a credential's key."""
-    return mask(clean(mask(text)))
+    Masked again when cleaning escaped something, so a control character cannot hide a
+    credential's key."""
+    masked = mask(text)
+    cleaned = clean(masked)
+    return cleaned if cleaned is masked else mask(cleaned)
 
 
 def tree(value: Any) -> Any:
