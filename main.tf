@@ -38,7 +38,7 @@ locals {
 
   on_failure_destination_arn = var.create_on_failure_queue ? aws_sqs_queue.on_failure[0].arn : var.on_failure_destination_arn
 
-  environment = { for name, value in {
+  environment = merge({ for name, value in {
     SNS_TOPIC_ARN                = var.sns_topic_arn
     ACCOUNT_ID                   = coalesce(var.account_id, local.account_id)
     ACCOUNT_NAME                 = var.account_name
@@ -60,7 +60,7 @@ locals {
     DEDUP_TABLE_NAME  = local.dedup_table_name
     DEDUP_TTL_SECONDS = local.dedup_table_name == null ? null : tostring(var.dedup_ttl_in_seconds)
     ACCOUNT_NAMES     = length(var.account_names) == 0 ? null : jsonencode(var.account_names)
-  } : name => value if value != null }
+  } : name => value if value != null }, local.pagerduty_environment)
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -97,7 +97,7 @@ resource "aws_lambda_function" "this" {
   }
 
   # The log group must exist first, or Lambda creates it without retention and encryption.
-  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this, aws_iam_role_policy.dedup]
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this, aws_iam_role_policy.pagerduty, aws_iam_role_policy.dedup]
 }
 
 resource "aws_lambda_permission" "logs" {

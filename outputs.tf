@@ -67,3 +67,8 @@ output "dedup_table_arn" {
   description = "ARN of the dedup table, or null without dedup."
   value       = local.dedup_table_arn
 }
+
+output "pagerduty_topic_arn" {
+  description = "ARN of the topic pages go to (created for `pagerduty_integration_url`, or `pagerduty_topic_arn`), or null."
+  value       = local.pagerduty_topic_arn
+}

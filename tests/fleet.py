@@ -379,11 +379,12 @@ class FailingSNS:
 
     def publish_batch(self, **request: Any) -> dict[str, Any]:
         entries = request["PublishBatchRequestEntries"]
-        passing = [entry for entry in entries if not self.fails(entry["Subject"])]
+        refused = [self.fails(entry["Subject"]) for entry in entries]
+        passing = [entry for entry, no in zip(entries, refused, strict=True) if not no]
         failed = [
             {"Id": entry["Id"], "Code": "InternalError", "SenderFault": False}
-            for entry in entries
-            if self.fails(entry["Subject"])
+            for entry, no in zip(entries, refused, strict=True)
+            if no
         ]
         response: dict[str, Any] = {"Successful": [], "Failed": failed}
         if passing:

@@ -22,6 +22,7 @@ import boto3
 import pytest
 
 from eks_audit_bot import handler
+from eks_audit_bot.delivery.route import Router
 from eks_audit_bot.delivery.sns import Publisher, PublishError
 from eks_audit_bot.sources.cloudwatch import encode_payload
 from fleet import (
@@ -241,3 +242,47 @@ def subscription(events: list[dict[str, Any]]) -> dict[str, Any]:
 
 def gzip_json(text: str) -> bytes:
     return gzip.compress(text.encode(), mtime=0)
+
+
+def test_a_page_sns_refused_goes_again_with_its_alert_and_is_never_lost(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PagerDuty folds a repeated page into the same incident; a lost page would be worse
+    than the second copy of the alert that goes with it."""
+    sns = boto3.client("sns", region_name=REGION)
+    sqs = boto3.client("sqs", region_name=REGION)
+    pages_arn = sns.create_topic(Name="eks-pages")["TopicArn"]
+    tap = sqs.create_queue(QueueName="eks-pages-tap")["QueueUrl"]
+    tap_arn = sqs.get_queue_attributes(QueueUrl=tap, AttributeNames=["QueueArn"])["Attributes"]
+    sns.subscribe(TopicArn=pages_arn, Protocol="sqs", Endpoint=tap_arn["QueueArn"])
+    monkeypatch.setenv("PAGERDUTY_TOPIC_ARN", pages_arn)
+    handler.runtime.cache_clear()
+    refusals = iter([True])  # SNS refuses the first page, then takes everything
+
+    def refuse_once(subject: str) -> bool:
+        return subject.startswith("ALARM") and next(refusals, False)
+
+    real = handler.runtime()
+    pager = Publisher(FailingSNS(sns, refuse_once), pages_arn, max_attempts=1)
+    router = Router(real.publisher.main, {pages_arn: pager})
+    monkeypatch.setattr(
+        handler, "runtime", cache(lambda: dataclasses.replace(real, publisher=router))
+    )
+
+    shell = audit_event(
+        "bob", MEMBER_B, "create", "pods", "coredns-0", namespace="kube-system", subresource="exec"
+    )  # high: pages
+    event = records_event(
+        [
+            payload(MEMBER_B, "search", [shell]),
+            payload(MEMBER_A, "payments", secret_deletions("alice", MEMBER_A, 1)),  # no page
+        ]
+    )
+    assert invoke(event) == {"batchItemFailures": [{"itemIdentifier": "1"}]}
+    assert invoke(event) == {"batchItemFailures": []}  # Lambda retries from the failed record
+    assert invoke(event) == {"batchItemFailures": []}  # a later re-delivery publishes nothing
+    pages = sqs.receive_message(QueueUrl=tap, MaxNumberOfMessages=10).get("Messages", [])
+    assert len(pages) == 1
+    subjects = fleet.subjects()
+    assert sum("exec" in subject for subject in subjects) == 2  # the price of the page
+    assert sum("api-key-0" in subject for subject in subjects) == 1

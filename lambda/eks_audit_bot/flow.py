@@ -1,8 +1,9 @@
 """One composition from log records to delivered messages, for the handler and `replay`.
 
 detect (parse, one stage per action, who, automation, rules, what changed) → drop what was
-already published (optional ledger) → fold noise → render one message per alert or digest →
-hand them to a sink (SNS, or the CLI's printer) → tell the ledger what went out.
+already published (optional ledger) → fold noise → render one message per alert or digest
+(and a PagerDuty page for those severe enough, when a page topic is set) → hand them to a sink
+(SNS, or the CLI's printer) → tell the ledger what went out.
 Imports every stage; nothing below imports it.
 """
 
@@ -17,7 +18,7 @@ from eks_audit_bot.detection import noise, pipeline
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.model.alert import Alert, Digest, Item, Location
 from eks_audit_bot.model.outgoing import Outgoing
-from eks_audit_bot.rendering import message
+from eks_audit_bot.rendering import message, pagerduty
 from eks_audit_bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -49,32 +50,36 @@ def run(
 ) -> Outcome:
     """Records of one batch (one log group and stream) in, messages handed to `sink` out."""
     result = pipeline.process(records, location, settings, catalog)
-    if ledger is None:
-        items = noise.fold(result.alerts, settings)
-        messages = [message.build(item, settings) for item in items]
-        return Outcome(result, messages, sink.publish(messages) if messages else Report())
-    claim = ledger.claim(result.alerts)
+    claim = ledger.claim(result.alerts) if ledger is not None else None
     try:
-        items = noise.fold(claim.fresh, settings)
-        messages = [message.build(item, settings) for item in items]
+        items = noise.fold(claim.fresh if claim is not None else result.alerts, settings)
+        sent = [(item, [message.build(item, settings), *pagerduty.pages([item], settings)])
+                for item in items]  # fmt: skip
+        # The alerts, then the pages.
+        messages = [out for _, outs in sent for out in outs if not out.topic_arn]
+        messages += [out for _, outs in sent for out in outs if out.topic_arn]
         report = sink.publish(messages) if messages else Report()
     except BaseException:
-        ledger.release(claim.claimed)
+        if ledger is not None and claim is not None:
+            ledger.release(claim.claimed)
         raise
-    published, failed = _split(items, messages, report, claim.claimed)
+    if ledger is None or claim is None:
+        return Outcome(result, messages, report)
+    published, failed = _split(sent, report, claim.claimed)
     return Outcome(result, messages, report, claim, ledger.settle(published, failed))
 
 
 def _split(
-    items: Sequence[Item], messages: Sequence[Outgoing], report: Report, claimed: Sequence[Alert]
+    sent: Sequence[tuple[Item, list[Outgoing]]], report: Report, claimed: Sequence[Alert]
 ) -> tuple[list[Alert], list[Alert]]:
-    """The claimed alerts whose message SNS took, and those whose message it did not."""
+    """The claimed alerts all of whose messages SNS took (alert and page), and the others:
+    a page that failed is sent again with its alert (PagerDuty folds it into the incident)."""
     undelivered = {id(failure.message) for failure in report.failures}
     mine = {id(alert) for alert in claimed}
     published: list[Alert] = []
     failed: list[Alert] = []
-    for item, outgoing in zip(items, messages, strict=True):
+    for item, outs in sent:
         members = item.alerts if isinstance(item, Digest) else (item,)
-        side = failed if id(outgoing) in undelivered else published
+        side = failed if any(id(out) in undelivered for out in outs) else published
         side.extend(alert for alert in members if id(alert) in mine)
     return published, failed

@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
 from eks_audit_bot import flow
+from eks_audit_bot.delivery.route import Router
 from eks_audit_bot.delivery.sns import Publisher, PublishError, Report
 from eks_audit_bot.detection import pipeline
 from eks_audit_bot.detection.rules import RuleCatalog
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import (
         KinesisStreamRecord,
     )
+    from mypy_boto3_sns.client import SNSClient
 
     from eks_audit_bot.delivery.dedup import Ledger
 
@@ -43,7 +45,7 @@ type LedgerFactory = Callable[[Callable[[], int]], Ledger]
 class Runtime:
     settings: Settings
     catalog: RuleCatalog
-    publisher: Publisher
+    publisher: Publisher | Router
     new_ledger: LedgerFactory | None = None  # with DEDUP_TABLE_NAME: a ledger per invocation
 
     def ledger(self, context: LambdaContext) -> Ledger | None:
@@ -64,13 +66,22 @@ class StillInProgress(RuntimeError):
 def runtime() -> Runtime:
     """Built once per cold start: settings, the rule catalog, the SNS and DynamoDB clients."""
     settings = Settings.from_env()
-    client = boto3.client(
+    publisher = Publisher(_sns(settings.region), settings.sns_topic_arn)
+    pages = settings.pagerduty_topic_arn
+    # SNS publishes only to topics in the client's region: the page topic gets its own client.
+    pagers = (
+        {pages: Publisher(_sns(pages.split(":")[3] or settings.region), pages)} if pages else {}
+    )
+    router = Router(publisher, pagers)
+    return Runtime(settings, RuleCatalog.load(settings), router, _ledger_factory(settings))
+
+
+def _sns(region: str) -> SNSClient:
+    return boto3.client(
         "sns",
-        region_name=settings.region or None,
+        region_name=region or None,
         config=Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5),
     )
-    publisher = Publisher(client, settings.sns_topic_arn)
-    return Runtime(settings, RuleCatalog.load(settings), publisher, _ledger_factory(settings))
 
 
 def _ledger_factory(settings: Settings) -> LedgerFactory | None:
