@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from eks_audit_bot.detection import changes, classify
+from eks_audit_bot.detection import changes, classify, probing
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.model.alert import Alert, Location
 from eks_audit_bot.model.audit import AuditEvent, InvalidEvent, event_from_dict, parse_event
@@ -88,10 +88,12 @@ def alerts_for(
 ) -> Result:
     """The whole pipeline over already-parsed events (the CLI enters here too)."""
     result = Result() if result is None else result
-    for event in one_per_action(events, result):
+    actions = one_per_action(events, result)
+    for event in actions:
         alert = _alert(event, location, settings, catalog, result)
         if alert is not None:
             result.alerts.append(alert)
+    result.alerts += probing.alerts(actions, location, settings, catalog, result.alerts)
     return result
 
 
@@ -118,12 +120,9 @@ def _alert(
     if event.is_dry_run:
         result.dropped["dry_run"] += 1
         return None
-    if not settings.alert_on_automation and classify.is_automation(event, actor, settings):
-        result.dropped["automation"] += 1
-        return None
-    rule = catalog.match(event, actor)
-    if rule is None:
-        result.dropped["read_only"] += 1
+    rule = catalog.decide(event, actor, settings)
+    if isinstance(rule, str):
+        result.dropped[rule] += 1
         return None
     alert = Alert(
         event=event,
