@@ -138,7 +138,28 @@ def _settings_options(parser: argparse.ArgumentParser) -> None:
         metavar="GLOB",
         help="treat this user/role as automation (repeatable)",
     )
-    group.add_argument("--automation-user-agent", action="append", default=[], metavar="GLOB")
+    group.add_argument(
+        "--automation-user-agent",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="narrow --automation-principal to these user agents (repeatable)",
+    )
+    group.add_argument(
+        "--protected-namespace",
+        action="append",
+        default=[],
+        metavar="NAMESPACE",
+        help="protected namespace, replacing the defaults kube-system, kube-public and "
+        "kube-node-lease (repeatable)",
+    )
+    group.add_argument(
+        "--trusted-source-cidr",
+        action="append",
+        default=[],
+        metavar="CIDR",
+        help="where service accounts and nodes may call from (repeatable)",
+    )
     group.add_argument("--disable-rule", action="append", default=[], metavar="RULE_ID")
     group.add_argument(
         "--rule-severity",
