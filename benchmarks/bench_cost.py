@@ -1,6 +1,6 @@
 """What the default filter pattern lets through, and what the Lambda costs per million events.
 
-    .venv/bin/python benchmarks/bench_cost.py                    # 200,000 events, ~1 minute
+    .venv/bin/python benchmarks/bench_cost.py                    # 200,000 events, ~10 minutes
     .venv/bin/python benchmarks/bench_cost.py --events 1000000   # closer to a busy day
 
 On one generated log (`eventgen.py`, the realistic mix): the share of events the default

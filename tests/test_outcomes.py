@@ -198,3 +198,30 @@ def test_source_networks_are_not_checked_unless_configured() -> None:
     assert rules_of(run(outside)) == ["automation-exec"]  # its behaviour, not its address
     listing = _as_service_account(raw("secrets-listed-cluster-wide"), "monitoring", "grafana")
     assert run(listing | {"sourceIPs": ["198.51.100.23"]}).alerts == []
+
+
+# ---- the CLI replays with the same detection settings ----
+
+
+def test_replay_takes_trusted_networks_and_protected_namespaces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from eks_audit_bot.cli import main as cli
+
+    outside = raw("automation-outside-trusted-networks")
+    platform = raw("protected-namespace-changed", "fires-secret.json")
+    platform["objectRef"] = dict(platform["objectRef"], namespace="platform")
+    log = tmp_path / "audit.jsonl"
+    log.write_text("\n".join(json.dumps(event) for event in (outside, platform)) + "\n")
+    args = ["replay", "--json", "--no-pattern", str(log)]
+
+    def rules(*options: str) -> list[str]:
+        assert cli.main([*args[:3], *options, args[3]]) == 0
+        docs = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+        return sorted(doc["rule"]["id"] for doc in docs)
+
+    assert rules() == ["secret-changed"]
+    assert rules("--trusted-source-cidr", "10.0.0.0/16", "--protected-namespace", "platform") == [
+        "automation-outside-trusted-networks",
+        "protected-namespace-changed",
+    ]
