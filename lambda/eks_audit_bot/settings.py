@@ -53,6 +53,9 @@ class Settings:
     protected_namespaces: tuple[str, ...] = DEFAULT_PROTECTED_NAMESPACES
     # Empty: where service accounts and nodes call from is not checked.
     trusted_source_cidrs: tuple[Network, ...] = ()
+    # PagerDuty: pages at or above the minimum go to their own topic (rendering/pagerduty.py).
+    pagerduty_topic_arn: str = ""
+    pagerduty_min_severity: Severity = Severity.HIGH
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -78,6 +81,8 @@ class Settings:
             https_format=_enum(env, "HTTPS_FORMAT", HttpsFormat, HttpsFormat.JSON),
             protected_namespaces=_protected_namespaces(env),
             trusted_source_cidrs=_networks(env, "TRUSTED_SOURCE_CIDRS"),
+            pagerduty_topic_arn=_pagerduty_topic(env),
+            pagerduty_min_severity=_enum(env, "PAGERDUTY_MIN_SEVERITY", Severity, Severity.HIGH),
         )
 
     def location(self, log_group: str, owner: str = "", cluster: str | None = None) -> Location:
@@ -91,6 +96,16 @@ class Settings:
             region=self.region,
             partition=self.partition,
         )
+
+
+def _pagerduty_topic(env: Mapping[str, str]) -> str:
+    """A standard SNS topic: PagerDuty subscribes over HTTPS, which FIFO topics do not offer."""
+    arn = env.get("PAGERDUTY_TOPIC_ARN", "").strip()
+    if arn and (_arn_part(arn, 2) != "sns" or arn.endswith(".fifo")):
+        raise ConfigError(
+            f"PAGERDUTY_TOPIC_ARN={arn!r}: expected the ARN of a standard (not FIFO) SNS topic"
+        )
+    return arn
 
 
 def _arn_part(arn: str, index: int) -> str:
