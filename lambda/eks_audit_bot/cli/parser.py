@@ -31,6 +31,8 @@ SETTING_FLAGS = {
     "DIGEST_THRESHOLD": "--digest-threshold",
     "MAX_ALERTS_PER_INVOCATION": "--max-alerts-per-invocation",
     "HTTPS_FORMAT": "--https-format",
+    "PROTECTED_NAMESPACES": "--protected-namespace",
+    "TRUSTED_SOURCE_CIDRS": "--trusted-source-cidr",
 }
 SEVERITIES = tuple(severity.value for severity in Severity)
 _TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[\w.-]{1,256}")

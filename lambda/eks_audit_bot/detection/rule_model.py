@@ -19,7 +19,7 @@ from eks_audit_bot.detection.predicates import (
     AUTOMATION_PREDICATES,
     PREDICATES,
 )
-from eks_audit_bot.model.alert import RuleHit
+from eks_audit_bot.model.alert import Outcome, RuleHit, severity_for
 from eks_audit_bot.model.audit import REVIEW_RESOURCES, AuditEvent
 from eks_audit_bot.model.bodies import name_of
 from eks_audit_bot.model.identity import Actor
@@ -120,6 +120,14 @@ class Rule:
     explanation: str = ""
     runbook: str = ""
 
+    @property
+    def lowered_when_denied(self) -> bool:
+        """Rules about the refusal itself name the `denied` predicate and keep their severity."""
+        return "denied" not in self.match.predicates
+
+    def severity_for(self, outcome: Outcome) -> Severity:
+        return severity_for(self.severity, outcome, lowered_when_denied=self.lowered_when_denied)
+
     def hit(self) -> RuleHit:
         return RuleHit(
             self.id,
@@ -127,7 +135,7 @@ class Rule:
             self.severity,
             self.explanation,
             self.runbook,
-            lowered_when_denied="denied" not in self.match.predicates,
+            lowered_when_denied=self.lowered_when_denied,
         )
 
 

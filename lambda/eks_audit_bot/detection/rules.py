@@ -70,17 +70,18 @@ class RuleCatalog:
         outcome = outcome_of(event)
         if outcome is Outcome.FAILED:
             return None
-        best: RuleHit | None = None
+        best: Rule | None = None
         for rule in self.rules:
             if rule.match.repeats is not None or not rule.match.is_for(audience):
                 continue
-            hit = rule.hit()
-            rank = hit.severity_for(outcome).rank
-            if best is not None and rank <= best.severity_for(outcome).rank:
+            if (
+                best is not None
+                and rule.severity_for(outcome).rank <= best.severity_for(outcome).rank
+            ):
                 continue
             if rule.match.accepts(event, actor, self.context):
-                best = hit
-        return best
+                best = rule
+        return best.hit() if best else None
 
     def decide(self, event: AuditEvent, actor: Actor, settings: Settings) -> RuleHit | str:
         """The rule to alert with, or why there is none (a drop reason): `failed` (nothing

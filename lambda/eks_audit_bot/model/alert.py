@@ -51,10 +51,12 @@ class RuleHit:
     lowered_when_denied: bool = True
 
     def severity_for(self, outcome: Outcome) -> Severity:
-        """The rule's severity, one step lower for a denied request unless that is the point."""
-        if outcome is Outcome.DENIED and self.lowered_when_denied:
-            return self.severity.lowered()
-        return self.severity
+        return severity_for(self.severity, outcome, lowered_when_denied=self.lowered_when_denied)
+
+
+def severity_for(severity: Severity, outcome: Outcome, *, lowered_when_denied: bool) -> Severity:
+    """A rule's severity, one step lower for a denied request unless the refusal is the point."""
+    return severity.lowered() if outcome is Outcome.DENIED and lowered_when_denied else severity
 
 
 @dataclass(frozen=True, slots=True)
