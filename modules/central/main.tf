@@ -48,6 +48,11 @@ module "function" {
   rule_severities                   = local.function.rule_severities
   custom_rules                      = local.function.custom_rules
   https_format                      = local.function.https_format
+  protected_namespaces              = local.function.protected_namespaces
+  trusted_source_cidrs              = local.function.trusted_source_cidrs
+  pagerduty_topic_arn               = local.function.pagerduty_topic_arn
+  pagerduty_min_severity            = local.function.pagerduty_min_severity
+  pagerduty_topic_kms_key_arn       = local.function.pagerduty_topic_kms_key_arn
 
   tags = var.tags
 }

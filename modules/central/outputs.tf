@@ -47,3 +47,8 @@ output "on_failure_queue_url" {
   description = "URL of the queue that keeps what still fails after the retries (stream records and asynchronous invocations)."
   value       = module.function.on_failure_queue_url
 }
+
+output "filter_pattern" {
+  description = "The subscription filter pattern for the central function's settings (the root module's, with `function.trusted_source_cidrs`): pass it to member modules as `filter_pattern` when those settings differ from the defaults."
+  value       = module.function.filter_pattern
+}

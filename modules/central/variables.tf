@@ -171,11 +171,20 @@ variable "function" {
         names        = optional(list(string))
         api_groups   = optional(list(string))
         predicates   = optional(list(string))
+        repeats = optional(object({
+          events    = number
+          resources = optional(number, 1)
+        }))
       })
     })))
-    https_format = optional(string)
+    https_format                = optional(string)
+    protected_namespaces        = optional(list(string))
+    trusted_source_cidrs        = optional(list(string))
+    pagerduty_topic_arn         = optional(string)
+    pagerduty_min_severity      = optional(string)
+    pagerduty_topic_kms_key_arn = optional(string)
   })
-  description = "Settings of the central function, with the names and meanings of the root module's inputs (README: Inputs); the root module validates them."
+  description = "Settings of the central function, with the names and meanings of the root module's inputs (README: Inputs); the root module validates them. For PagerDuty, subscribe its integration to a topic of yours and pass `pagerduty_topic_arn`."
   default     = {}
   nullable    = false
 }

@@ -64,7 +64,7 @@ variable "account_policy_excluded_log_groups" {
 
 variable "filter_pattern" {
   type        = string
-  description = "CloudWatch Logs filter pattern. Defaults to the pattern the root module generates from its default `watch`."
+  description = "CloudWatch Logs filter pattern. Defaults to the pattern the root module generates from its default `watch`; with `trusted_source_cidrs` in the central function's settings, pass `modules/central`'s output `filter_pattern`."
   default     = null
 
   validation {

@@ -192,6 +192,8 @@ run "function_settings_are_the_root_modules_inputs" {
       min_severity          = "high"
       memory_limit          = 512
       automation_principals = ["arn:aws:iam::*:role/ci-*"]
+      protected_namespaces  = ["kube-system", "payments"]
+      trusted_source_cidrs  = ["10.0.0.0/16"]
       custom_rules = [{
         id       = "payments-secrets"
         title    = "Secret changed in payments"
@@ -204,6 +206,11 @@ run "function_settings_are_the_root_modules_inputs" {
   assert {
     condition     = output.function_name == "org-eks-audit" && output.dedup_table_name == "org-eks-audit-dedup"
     error_message = "The name passes to the root module, which names the function and table by it."
+  }
+
+  assert {
+    condition     = strcontains(output.filter_pattern, "10.0.0.0/16") || strcontains(output.filter_pattern, "10.0.")
+    error_message = "The pattern for members follows the central function's trusted networks."
   }
 }
 
