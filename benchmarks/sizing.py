@@ -39,10 +39,10 @@ WAIT_PER_ALERT_S = 0.012  # two DynamoDB writes and a share of a PublishBatch ca
 @dataclass(frozen=True)
 class Assumptions:
     events_per_cluster: float = 50.0  # audit events/s of one cluster
-    pass_rate: float = 0.0117  # share the default pattern passes (benchmark mix)
+    pass_rate: float = 0.019  # share the default pattern passes (benchmark mix)
     records_per_cluster: float = 1.0  # Kinesis records/s of one cluster (CloudWatch batches)
     alerts_per_cluster_day: float = 1000.0
-    instance_events: float = 2680.0  # events/s one instance handles (bench_kinesis.py)
+    instance_events: float = 467.0  # events/s one instance handles (bench_kinesis.py)
     event_bytes: float = 850.0  # an audit event as CloudWatch ingests it (eventgen mix)
     batch_size: int = 100
     window_s: float = 5.0
