@@ -21,8 +21,9 @@ endif
 export TF_IN_AUTOMATION := 1
 export CHECKPOINT_DISABLE := 1
 
-TF_DIRS := . examples/terragrunt examples/complete examples/pagerduty examples/organization modules/central modules/member modules/destination
-# Modules with `terraform test` suites (mock_provider) under their tests/.
+TF_DIRS := . examples/terragrunt examples/complete examples/pagerduty examples/organization
+# Modules with `terraform test` suites (mock_provider) under their tests/; `terraform test`
+# validates them too (and examples/organization validates them as used).
 TF_TEST_DIRS := . modules/central modules/member modules/destination
 
 .PHONY: help demo test venv tf-config lint typecheck pytest readme zip zip-check tf-fmt tf-validate tf-test pattern clean
