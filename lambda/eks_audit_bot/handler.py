@@ -38,7 +38,7 @@ def runtime() -> Runtime:
     settings = Settings.from_env()
     client = boto3.client(
         "sns",
-        region_name=settings.region or None,
+        region_name=settings.topic_region or None,
         config=Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5),
     )
     return Runtime(settings, RuleCatalog.load(settings), Publisher(client, settings.sns_topic_arn))
