@@ -92,6 +92,7 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_338:The function's own logs are operational (skip reasons, delivery errors), 30 days by default to keep cost down; the audit record is the EKS log group and CloudTrail. cloudwatch_logs_retention_in_days keeps them longer.
   name              = "/aws/lambda/${var.eks_bot_name}"
   retention_in_days = var.cloudwatch_logs_retention_in_days
   kms_key_id        = var.cloudwatch_logs_kms_key_arn
@@ -99,6 +100,11 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_lambda_function" "this" {
+  #checkov:skip=CKV_AWS_116:Failed asynchronous invocations go to the on-failure destination (create_on_failure_queue / on_failure_destination_arn), which supersedes a dead-letter queue and keeps the whole invocation record.
+  #checkov:skip=CKV_AWS_117:The function calls only public AWS APIs (SNS, KMS through SNS, CloudWatch Logs) and nothing in a VPC; a VPC would need NAT or endpoints and add nothing.
+  #checkov:skip=CKV_AWS_272:The code is a committed, byte-for-byte reproducible zip pinned by filebase64sha256; make test fails when it differs from a fresh build of the reviewed sources.
+  #checkov:skip=CKV_AWS_173:The environment holds settings only (topic ARN, rule tuning), never secrets; Lambda encrypts it at rest with its AWS-managed key.
+  #checkov:skip=CKV_AWS_50:One SNS call per batch, covered by structured logs and EMF metrics; X-Ray would add cost and a permission for no insight.
   function_name                  = var.eks_bot_name
   description                    = "Alerts on manual actions in EKS clusters (audit log to SNS)"
   role                           = aws_iam_role.this.arn

@@ -267,7 +267,7 @@ variable "email_subscriptions" {
   }
 
   validation {
-    condition     = alltrue([for sub in var.email_subscriptions : length(keys(sub.filter_policy)) <= 5 && alltrue([for values in values(sub.filter_policy) : length(values) > 0]) && sum(concat([0], [for values in values(sub.filter_policy) : log(length(values), 10)])) <= log(150, 10) + 1e-9])
+    condition     = alltrue([for sub in var.email_subscriptions : length(keys(sub.filter_policy)) <= 5 && alltrue([for values in values(sub.filter_policy) : length(values) > 0]) && sum(concat([0], [for values in values(sub.filter_policy) : log(length(values), 10)])) <= log(150, 10) + 0.0001])
     error_message = "An SNS filter policy names at most 5 attributes, each with a non-empty list of values, and at most 150 combinations of values (the product of the lists' lengths)."
   }
 
@@ -307,7 +307,7 @@ variable "https_subscriptions" {
   }
 
   validation {
-    condition     = alltrue([for sub in var.https_subscriptions : length(keys(sub.filter_policy)) <= 5 && alltrue([for values in values(sub.filter_policy) : length(values) > 0]) && sum(concat([0], [for values in values(sub.filter_policy) : log(length(values), 10)])) <= log(150, 10) + 1e-9])
+    condition     = alltrue([for sub in var.https_subscriptions : length(keys(sub.filter_policy)) <= 5 && alltrue([for values in values(sub.filter_policy) : length(values) > 0]) && sum(concat([0], [for values in values(sub.filter_policy) : log(length(values), 10)])) <= log(150, 10) + 0.0001])
     error_message = "An SNS filter policy names at most 5 attributes, each with a non-empty list of values, and at most 150 combinations of values (the product of the lists' lengths)."
   }
 
