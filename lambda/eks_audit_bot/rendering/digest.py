@@ -6,8 +6,20 @@ from collections import Counter
 from typing import Any
 
 from eks_audit_bot.model.alert import Alert, Digest, DigestKind
-from eks_audit_bot.rendering.document import SCHEMA_VERSION, actor_document, where_document
-from eks_audit_bot.rendering.text import STREAMING_PHRASES, action, alert_link, past_tense, subject
+from eks_audit_bot.rendering.document import (
+    SCHEMA_VERSION,
+    actor_document,
+    links,
+    where_document,
+)
+from eks_audit_bot.rendering.text import (
+    STREAMING_PHRASES,
+    account_label,
+    action,
+    alert_link,
+    past_tense,
+    subject,
+)
 
 MEMBERS_IN_TEXT = 50
 MEMBERS_IN_DOCUMENT = 500
@@ -37,9 +49,11 @@ def render_digest_text(digest: Digest) -> str:
     if digest.count > MEMBERS_IN_TEXT:
         lines.append(f"  … and {digest.count - MEMBERS_IN_TEXT} more (see the JSON document)")
     where = lead.location
-    account = " ".join(part for part in (where.account_id, f"({where.account_name})") if part)
-    lines += ["", f"Cluster: {where.cluster} | Account: {account} | Region: {where.region}"]
-    lines += ["Find the first in CloudWatch Logs Insights:", alert_link(lead)]
+    places = [("Cluster", where.cluster), ("Account", account_label(where))]
+    places.append(("Region", where.region))
+    lines += ["", " | ".join(f"{name}: {value}" for name, value in places if value)]
+    if url := alert_link(lead):
+        lines += ["Find the first in CloudWatch Logs Insights:", url]
     return "\n".join(lines) + "\n"
 
 
@@ -56,7 +70,7 @@ def digest_document(digest: Digest) -> dict[str, Any]:
         "actor": actor_document(lead),
         "where": where_document(lead),
         "members": [_member(alert) for alert in digest.alerts[:MEMBERS_IN_DOCUMENT]],
-        "links": {"logs_insights": alert_link(lead)},
+        "links": links(lead),
     }
 
 

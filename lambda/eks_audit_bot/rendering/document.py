@@ -52,8 +52,14 @@ def alert_document(alert: Alert) -> dict[str, Any]:
         "time": event.request_received or event.stage_timestamp,
         "source": {"ips": list(event.source_ips), "user_agent": event.user_agent},
         "audit_id": event.audit_id,
-        "links": {"logs_insights": alert_link(alert)},
+        "links": links(alert),
     }
+
+
+def links(alert: Alert) -> dict[str, str]:
+    """Console links; none when the alert's region, log group or time is unknown (replay)."""
+    url = alert_link(alert)
+    return {"logs_insights": url} if url else {}
 
 
 def actor_document(alert: Alert) -> dict[str, Any]:

@@ -88,16 +88,22 @@ def alert_subject(alert: Alert) -> str:
 
 
 def alert_link(alert: Alert) -> str:
-    """The Logs Insights link for an alert's audit event."""
+    """The Logs Insights link for an alert's audit event ("" when it cannot be built)."""
     event = alert.event
-    return logs_insights_url(alert.location, event.audit_id, event.request_received)
+    when = event.request_received or event.stage_timestamp
+    return logs_insights_url(alert.location, event.audit_id, when)
 
 
 def logs_insights_url(location: Location, audit_id: str, when: str) -> str:
-    """A CloudWatch Logs Insights console link that runs a query for this auditID."""
-    region = location.region or "us-east-1"
+    """A CloudWatch Logs Insights console link that runs a query for this auditID, around
+    the event's own time, in its own region and log group; "" when one of them is unknown
+    (a replayed file without them): a link to the wrong place would only mislead."""
+    window = _window(when)
+    if not (location.region and location.log_group and window):
+        return ""
+    region = location.region
     host = _CONSOLE_HOSTS.get(location.partition, _CONSOLE_HOSTS["aws"])
-    start, end = _window(when)
+    start, end = window
     query = (
         "fields @timestamp, verb, user.username, objectRef.resource, objectRef.name\n"
         f'| filter auditID = "{audit_id}"\n| sort @timestamp asc'
@@ -117,11 +123,11 @@ def _escape(value: str) -> str:
     return quote(value, safe="").replace("%", "*")
 
 
-def _window(when: str) -> tuple[str, str]:
+def _window(when: str) -> tuple[str, str] | None:
     try:
         moment = datetime.fromisoformat(when.replace("Z", "+00:00")).astimezone(UTC)
     except ValueError:
-        moment = datetime.now(UTC)
+        return None
     stamp = "%Y-%m-%dT%H:%M:%S.000Z"
     start, end = moment - timedelta(minutes=5), moment + timedelta(minutes=5)
     return start.strftime(stamp), end.strftime(stamp)
@@ -144,8 +150,9 @@ def render_text(alert: Alert) -> str:
     lines += ["", *_section("Who", _who(alert)), "", *_section("What", _what(event))]
     lines += ["", *_section("Where", _where(alert.location))]
     lines += ["", *_section("When and from where", _from_where(alert))]
-    url = alert_link(alert)
-    lines += ["", f"Audit ID: {event.audit_id}", "Find it in CloudWatch Logs Insights:", url]
+    lines += ["", f"Audit ID: {event.audit_id}"]
+    if url := alert_link(alert):
+        lines += ["Find it in CloudWatch Logs Insights:", url]
     lines += ["", f"Rule: {rule.rule_id} | Severity: {alert.severity} | Outcome: {alert.outcome}"]
     return "\n".join(lines) + "\n"
 
@@ -196,13 +203,18 @@ def _what(event: AuditEvent) -> list[tuple[str, str]]:
     ]
 
 
-def _where(location: Location) -> list[tuple[str, str]]:
+def account_label(location: Location) -> str:
+    """`111122223333 (prod)`, either part alone, or "" when neither is known."""
     account = location.account_id
     if location.account_name:
         account = f"{account} ({location.account_name})" if account else location.account_name
+    return account
+
+
+def _where(location: Location) -> list[tuple[str, str]]:
     return [
         ("Cluster", location.cluster),
-        ("Account", account),
+        ("Account", account_label(location)),
         ("Region", location.region),
         ("Log group", location.log_group),
     ]
