@@ -21,7 +21,7 @@ endif
 export TF_IN_AUTOMATION := 1
 export CHECKPOINT_DISABLE := 1
 
-TF_DIRS := . examples/terragrunt examples/complete
+TF_DIRS := . examples/terragrunt examples/complete examples/pagerduty
 
 .PHONY: help demo test venv tf-config lint typecheck pytest readme zip zip-check tf-fmt tf-validate tf-test checkov pattern clean
 

@@ -59,7 +59,7 @@ locals {
 
   on_failure_destination_arn = var.create_on_failure_queue ? aws_sqs_queue.on_failure[0].arn : var.on_failure_destination_arn
 
-  environment = { for name, value in {
+  environment = merge({ for name, value in {
     SNS_TOPIC_ARN                = local.sns_topic_arn
     ACCOUNT_ID                   = coalesce(var.account_id, local.account_id)
     ACCOUNT_NAME                 = var.account_name
@@ -78,11 +78,15 @@ locals {
       match = { for key, values in rule.match : key => values if values != null }
     })])
     HTTPS_FORMAT = var.https_format
-  } : name => value if value != null }
+  } : name => value if value != null }, local.pagerduty_environment)
 
   # Lambda refuses an environment over 4 KB (keys and values together); counted in UTF-8 bytes
   # (from the base64 length, Terraform has no byte count) so it fails at plan, not at apply.
-  environment_bytes = { for name, value in local.environment : name => length(name) + (
+  # A page topic created here has no ARN until apply; its ARN is predictable, so count that.
+  environment_at_plan = merge(local.environment, local.create_pagerduty_topic ? {
+    PAGERDUTY_TOPIC_ARN = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${var.eks_bot_name}-pagerduty"
+  } : {})
+  environment_bytes = { for name, value in local.environment_at_plan : name => length(name) + (
     length(base64encode(value)) / 4 * 3 - (endswith(base64encode(value), "==") ? 2 : endswith(base64encode(value), "=") ? 1 : 0)
   ) }
   environment_size = sum(concat([0], values(local.environment_bytes)))
@@ -139,7 +143,7 @@ resource "aws_lambda_function" "this" {
   }
 
   # The log group must exist first, or Lambda creates it without retention and encryption.
-  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this, aws_iam_role_policy.pagerduty]
 }
 
 resource "aws_lambda_permission" "logs" {

@@ -77,3 +77,8 @@ output "sns_subscription_arns" {
   description = "ARNs of the subscriptions the module created, by `email:<address>` or `https:<endpoint>`."
   value       = { for key, subscription in aws_sns_topic_subscription.this : key => subscription.arn }
 }
+
+output "pagerduty_topic_arn" {
+  description = "ARN of the topic pages go to (created for `pagerduty_integration_url`, or `pagerduty_topic_arn`), or null."
+  value       = local.pagerduty_topic_arn
+}

@@ -335,3 +335,19 @@ run "cluster_names_at_most_100_characters" {
   variables { aws_cloudwatch_log_group = "/aws/eks/${join("", [for i in range(101) : "a"])}/cluster" }
   expect_failures = [var.aws_cloudwatch_log_group]
 }
+
+run "environment_checked_at_plan_with_a_created_page_topic" {
+  # The page topic's ARN is unknown until apply; the check counts its predictable ARN instead
+  # of leaving the decision to apply.
+  command = plan
+  variables {
+    pagerduty_integration_url = "https://events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue"
+    custom_rules = [for i in range(20) : {
+      id       = "payments-rule-${i}"
+      title    = "A rule about payments number ${i}"
+      severity = "high"
+      match    = { resources = ["secrets", "configmaps"], namespaces = ["payments-${i}"], verbs = ["create", "update", "patch", "delete"] }
+    }]
+  }
+  expect_failures = [aws_lambda_function.this]
+}

@@ -1,7 +1,8 @@
 """One composition from log records to delivered messages, for the handler and `replay`.
 
 detect (parse, one stage per action, who, automation, rules, what changed) → fold noise →
-render one message per alert or digest → hand them to a sink (SNS, or the CLI's printer).
+render one message per alert or digest (and a PagerDuty page for those severe enough, when a
+page topic is set) → hand them to a sink (SNS, or the CLI's printer).
 Imports every stage; nothing below imports it.
 """
 
@@ -16,7 +17,7 @@ from eks_audit_bot.detection import noise, pipeline
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.model.alert import Location
 from eks_audit_bot.model.outgoing import Outgoing
-from eks_audit_bot.rendering import message
+from eks_audit_bot.rendering import message, pagerduty
 from eks_audit_bot.settings import Settings
 
 
@@ -42,4 +43,5 @@ def run(
     result = pipeline.process(records, location, settings, catalog)
     items = noise.fold(result.alerts, settings)
     messages = [message.build(item, settings) for item in items]
+    messages += pagerduty.pages(items, settings)
     return Outcome(result, messages, sink.publish(messages) if messages else Report())

@@ -13,8 +13,14 @@ from typing import Any
 
 from eks_audit_bot.model.alert import Alert, Digest
 from eks_audit_bot.model.outgoing import Outgoing
-from eks_audit_bot.rendering.digest import digest_document, digest_subject, render_digest_text
+from eks_audit_bot.rendering.digest import (
+    digest_chat_text,
+    digest_document,
+    digest_subject,
+    render_digest_text,
+)
 from eks_audit_bot.rendering.document import alert_document, chat_message, chat_notification
+from eks_audit_bot.rendering.safety import line
 from eks_audit_bot.rendering.text import alert_subject, render_text
 from eks_audit_bot.settings import HttpsFormat, Settings
 
@@ -41,7 +47,7 @@ def attributes(alert: Alert) -> dict[str, str]:
         "rule": alert.rule.rule_id,
         "outcome": alert.outcome,
     }
-    return {name: value[:ATTRIBUTE_VALUE_LIMIT] for name, value in values.items() if value}
+    return {name: line(value)[:ATTRIBUTE_VALUE_LIMIT] for name, value in values.items() if value}
 
 
 def build(item: Alert | Digest, settings: Settings) -> Outgoing:
@@ -71,7 +77,9 @@ def _build_digest(digest: Digest, settings: Settings) -> Outgoing:
     lead = digest.lead
     text = render_digest_text(digest)
     title = digest_subject(digest)
-    chat = chat_message(lead, title=title, text=f"```\n{text}```", next_steps=[], resources=[])
+    chat = chat_message(
+        lead, title=title, text=digest_chat_text(digest), next_steps=[], resources=[]
+    )
     body = _fitted(text, digest_document(digest), settings, chat, bulky=("members", []))
     values = attributes(lead)
     values["severity"] = str(digest.severity)
