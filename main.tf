@@ -74,10 +74,20 @@ locals {
     MAX_ALERTS_PER_INVOCATION    = tostring(var.max_alerts_per_invocation)
     DISABLED_RULES               = jsonencode(var.disabled_rules)
     RULE_SEVERITIES              = jsonencode(var.rule_severities)
-    CUSTOM_RULES = jsonencode([for rule in var.custom_rules : merge(rule, {
-      match = { for key, values in rule.match : key => values if values != null }
-    })])
-    HTTPS_FORMAT = var.https_format
+    CUSTOM_RULES = jsonencode([for rule in var.custom_rules : {
+      id          = rule.id
+      title       = rule.title
+      severity    = rule.severity
+      explanation = rule.explanation
+      runbook     = rule.runbook
+      match = merge(
+        { for key, values in rule.match : key => values if values != null },
+        { for repeats in compact([rule.repeats == null ? "" : "set"]) : "repeats" => rule.repeats },
+      )
+    }])
+    HTTPS_FORMAT         = var.https_format
+    PROTECTED_NAMESPACES = jsonencode(var.protected_namespaces)
+    TRUSTED_SOURCE_CIDRS = jsonencode(var.trusted_source_cidrs)
   } : name => value if value != null }, local.pagerduty_environment)
 
   # Lambda refuses an environment over 4 KB (keys and values together); counted in UTF-8 bytes
@@ -93,6 +103,16 @@ locals {
   environment_largest = slice(reverse(sort([
     for name, bytes in local.environment_bytes : format("%06d %s", bytes, name)
   ])), 0, min(3, length(local.environment_bytes)))
+}
+
+# A warning, not an error: existing configurations keep applying. User agents used to make a
+# request automation on their own; anyone can send any user agent, so now they only narrow
+# automation_principals and, alone, silence nobody.
+check "automation_user_agents_narrow_principals" {
+  assert {
+    condition     = length(var.automation_user_agents) == 0 || length(var.automation_principals) > 0
+    error_message = "automation_user_agents only narrow automation_principals (a principal counts as automation with one of these user agents); without automation_principals they silence nobody. Name the CI or GitOps identity in automation_principals."
+  }
 }
 
 resource "aws_cloudwatch_log_group" "this" {
