@@ -52,7 +52,8 @@ provider "aws" {
 }
 
 resource "aws_sns_topic" "alerts" {
-  name = "eks-audit-alerts"
+  name              = "eks-audit-alerts"
+  kms_master_key_id = "alias/aws/sns"
 }
 
 module "central" {

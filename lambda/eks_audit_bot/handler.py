@@ -66,7 +66,7 @@ class StillInProgress(RuntimeError):
 def runtime() -> Runtime:
     """Built once per cold start: settings, the rule catalog, the SNS and DynamoDB clients."""
     settings = Settings.from_env()
-    publisher = Publisher(_sns(settings.region), settings.sns_topic_arn)
+    publisher = Publisher(_sns(settings.topic_region), settings.sns_topic_arn)
     pages = settings.pagerduty_topic_arn
     # SNS publishes only to topics in the client's region: the page topic gets its own client.
     pagers = (

@@ -96,6 +96,12 @@ class Settings:
             account_names=_account_names(env, "ACCOUNT_NAMES"),
         )
 
+    @property
+    def topic_region(self) -> str:
+        """The region of the SNS client: the topic's own (SNS publishes only to a topic in the
+        client's region), which may differ from the function's."""
+        return _arn_part(self.sns_topic_arn, 3) or self.region
+
     def location(
         self,
         log_group: str,

@@ -163,19 +163,11 @@ variable "function" {
       severity    = string
       explanation = optional(string, "")
       runbook     = optional(string, "")
-      match = object({
-        verbs        = optional(list(string))
-        resources    = optional(list(string))
-        subresources = optional(list(string))
-        namespaces   = optional(list(string))
-        names        = optional(list(string))
-        api_groups   = optional(list(string))
-        predicates   = optional(list(string))
-        repeats = optional(object({
-          events    = number
-          resources = optional(number, 1)
-        }))
-      })
+      match       = map(list(string))
+      repeats = optional(object({
+        events    = number
+        resources = optional(number, 1)
+      }))
     })))
     https_format                = optional(string)
     protected_namespaces        = optional(list(string))

@@ -5,5 +5,5 @@ output "arn" {
 
 output "region" {
   description = "Region of the destination (and of the log groups that may subscribe to it)."
-  value       = data.aws_region.current.name
+  value       = data.aws_region.current.id
 }

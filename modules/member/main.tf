@@ -5,7 +5,7 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  region = data.aws_region.current.name
+  region = data.aws_region.current.id
   # The coarse pre-filter the root module generates from its default `watch` (kept in the
   # package by `make pattern`); the central function decides for real.
   filter_pattern = coalesce(var.filter_pattern, trimspace(file("${path.module}/../../lambda/eks_audit_bot/cli/default_filter_pattern.txt")))

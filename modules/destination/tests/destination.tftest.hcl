@@ -2,7 +2,7 @@
 
 mock_provider "aws" {
   mock_data "aws_region" {
-    defaults = { name = "eu-central-1" }
+    defaults = { id = "eu-central-1", name = "eu-central-1" }
   }
   mock_resource "aws_cloudwatch_log_destination" {
     defaults = { arn = "arn:aws:logs:eu-central-1:999999999999:destination:eks-audit-bot" }

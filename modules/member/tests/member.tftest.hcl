@@ -6,7 +6,7 @@ mock_provider "aws" {
     defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
   mock_data "aws_region" {
-    defaults = { name = "ap-southeast-2" }
+    defaults = { id = "ap-southeast-2", name = "ap-southeast-2" }
   }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::111111111111:role/eks-audit-bot-forward-ap-southeast-2" }
