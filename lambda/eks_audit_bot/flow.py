@@ -2,22 +2,26 @@
 
 detect (parse, one stage per action, who, automation, rules, what changed) → fold noise →
 render one message per alert or digest → hand them to a sink (SNS, or the CLI's printer).
+`run_event` does the same for one EventBridge event (an AWS API call or an alarm state change).
 Imports every stage; nothing below imports it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from eks_audit_bot.delivery.sns import Report
-from eks_audit_bot.detection import noise, pipeline
+from eks_audit_bot.detection import alarms, cloudtrail, noise, pipeline
 from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.model.alarm import AlarmChange
 from eks_audit_bot.model.alert import Location
+from eks_audit_bot.model.audit import InvalidEvent
 from eks_audit_bot.model.outgoing import Outgoing
 from eks_audit_bot.rendering import message
 from eks_audit_bot.settings import Settings
+from eks_audit_bot.sources import eventbridge
 
 
 class Sink(Protocol):
@@ -43,3 +47,30 @@ def run(
     items = noise.fold(result.alerts, settings)
     messages = [message.build(item, settings) for item in items]
     return Outcome(result, messages, sink.publish(messages) if messages else Report())
+
+
+@dataclass(frozen=True, slots=True)
+class EventOutcome:
+    result: cloudtrail.EventResult
+    messages: list[Outgoing]
+    report: Report
+
+
+def run_event(
+    event: Mapping[str, Any], settings: Settings, catalog: RuleCatalog, sink: Sink
+) -> EventOutcome:
+    """One EventBridge event in: an unknown or unreadable one is a counted skip, an API call or
+    alarm state change becomes at most one alert, handed to `sink`."""
+    result = cloudtrail.EventResult(received=1)
+    try:
+        decoded = eventbridge.decode_event(event)
+    except InvalidEvent as err:
+        where = f"event {err.audit_id}" if err.audit_id else "event"
+        result.skips.append(pipeline.Skip(where, err.reason, err.detail, err.audit_id))
+    else:
+        if isinstance(decoded, AlarmChange):
+            alarms.alert_for_alarm(decoded, settings, catalog, result)
+        else:
+            cloudtrail.alert_for_call(decoded, settings, catalog, result)
+    messages = [message.build(alert, settings) for alert in result.alerts]
+    return EventOutcome(result, messages, sink.publish(messages) if messages else Report())

@@ -44,6 +44,11 @@ class Settings:
     rule_severities: Mapping[str, Severity] = field(default_factory=dict)
     custom_rules: tuple[Mapping[str, Any], ...] = ()
     https_format: HttpsFormat = HttpsFormat.JSON
+    # CloudTrail and alarms: the module's own resources are named `<bot_name>` and
+    # `<bot_name>-*`; EKS API calls alert for `watched_clusters` (empty: every cluster).
+    bot_name: str = "eks-audit-bot"
+    watched_clusters: frozenset[str] = frozenset()
+    cloudtrail_all_clusters: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -67,7 +72,18 @@ class Settings:
             rule_severities=_severity_map(env, "RULE_SEVERITIES"),
             custom_rules=tuple(_json_objects(env, "CUSTOM_RULES")),
             https_format=_enum(env, "HTTPS_FORMAT", HttpsFormat, HttpsFormat.JSON),
+            bot_name=env.get("EKS_BOT_NAME", "")
+            or env.get("AWS_LAMBDA_FUNCTION_NAME", "")
+            or "eks-audit-bot",
+            watched_clusters=frozenset(_json_strings(env, "WATCHED_CLUSTERS")),
+            cloudtrail_all_clusters=_bool(env, "CLOUDTRAIL_ALL_CLUSTERS"),
         )
+
+    def watches_cluster(self, cluster: str) -> bool:
+        """Whether EKS API calls on `cluster` alert (CloudTrail)."""
+        if self.cloudtrail_all_clusters or not self.watched_clusters:
+            return True
+        return cluster in self.watched_clusters
 
     def location(self, log_group: str, owner: str = "", cluster: str | None = None) -> Location:
         """The place of a log group's events: its cluster, and the account from these settings

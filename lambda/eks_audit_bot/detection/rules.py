@@ -4,6 +4,9 @@ An event takes the highest-severity rule it matches (ties go to the earlier rule
 requests match only rules that name their verb (or `*`), or name the review resource, so a
 plain `get` alerts only when a rule asks for it. The catch-all
 `manual-change` rule stays last: every other change by a person alerts as `low`.
+
+The catalog also holds the AWS API call and alarm rules (`aws_rules.json`, see `aws_rules`):
+`DISABLED_RULES` and `RULE_SEVERITIES` apply to both.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
+from eks_audit_bot.detection.aws_rules import AwsRule, best_rule, builtin_aws_rules
 from eks_audit_bot.detection.rule_model import Match, Rule, RuleError, parse_rule
+from eks_audit_bot.model.alarm import AlarmChange
 from eks_audit_bot.model.alert import RuleHit
 from eks_audit_bot.model.audit import AuditEvent
+from eks_audit_bot.model.cloudtrail import ApiCall
 from eks_audit_bot.model.identity import Actor
 from eks_audit_bot.settings import Settings
 
@@ -27,6 +33,7 @@ __all__ = ["CATCH_ALL_ID", "Match", "Rule", "RuleCatalog", "RuleError", "builtin
 @dataclass(frozen=True, slots=True)
 class RuleCatalog:
     rules: tuple[Rule, ...]
+    aws_rules: tuple[AwsRule, ...] = ()
 
     @classmethod
     def load(cls, settings: Settings) -> RuleCatalog:
@@ -35,15 +42,22 @@ class RuleCatalog:
         Raises `RuleError` (a `ConfigError`) naming the setting, rule and field at fault.
         """
         rules = _merge(builtin_rules(), _custom_rules(settings.custom_rules))
-        known = {rule.id for rule in rules}
+        aws_rules = builtin_aws_rules()
+        known = {rule.id for rule in rules} | {rule.id for rule in aws_rules}
         _check_known("DISABLED_RULES", settings.disabled_rules, known)
         _check_known("RULE_SEVERITIES", settings.rule_severities, known)
+        severities, disabled = settings.rule_severities, settings.disabled_rules
         return cls(
             tuple(
-                replace(rule, severity=settings.rule_severities.get(rule.id, rule.severity))
+                replace(rule, severity=severities.get(rule.id, rule.severity))
                 for rule in rules
-                if rule.id not in settings.disabled_rules
-            )
+                if rule.id not in disabled
+            ),
+            tuple(
+                replace(rule, severity=severities.get(rule.id, rule.severity))
+                for rule in aws_rules
+                if rule.id not in disabled
+            ),
         )
 
     def match(self, event: AuditEvent, actor: Actor) -> RuleHit | None:
@@ -55,6 +69,10 @@ class RuleCatalog:
             if rule.match.accepts(event, actor):
                 best = rule
         return best.hit() if best else None
+
+    def match_aws(self, event: ApiCall | AlarmChange) -> RuleHit | None:
+        """The rule for an AWS API call or an alarm state change, or None."""
+        return best_rule(self.aws_rules, event)
 
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)

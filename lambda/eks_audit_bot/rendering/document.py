@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from eks_audit_bot.model.alert import Alert
+from eks_audit_bot.model.aws_alert import AUDIT_LOG, AwsAlert
 from eks_audit_bot.rendering.text import alert_link, alert_subject, headline, printable
 
 # Bump the major part on any change that could break a consumer; see schema/alert.schema.json.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 CHAT_DESCRIPTION_LIMIT = 3500
 _SEVERITY_EMOJI = {
     "critical": ":rotating_light:",
@@ -25,6 +26,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": "alert",
+        "alert_source": AUDIT_LOG,
         "severity": str(alert.severity),
         "outcome": alert.outcome,
         "summary": headline(alert),
@@ -56,7 +58,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
     }
 
 
-def actor_document(alert: Alert) -> dict[str, Any]:
+def actor_document(alert: Alert | AwsAlert) -> dict[str, Any]:
     actor = alert.actor
     return {
         "display_name": actor.display_name,
@@ -73,7 +75,7 @@ def actor_document(alert: Alert) -> dict[str, Any]:
     }
 
 
-def where_document(alert: Alert) -> dict[str, str]:
+def where_document(alert: Alert | AwsAlert) -> dict[str, str]:
     where = alert.location
     return {
         "cluster": where.cluster,
@@ -131,7 +133,7 @@ def _md(text: str) -> str:
 
 
 def chat_message(
-    lead: Alert, *, title: str, text: str, next_steps: list[str], resources: list[str]
+    lead: Alert | AwsAlert, *, title: str, text: str, next_steps: list[str], resources: list[str]
 ) -> dict[str, Any]:
     """The custom-notification envelope, threaded per cluster and person."""
     emoji = _SEVERITY_EMOJI.get(str(lead.severity), "")
