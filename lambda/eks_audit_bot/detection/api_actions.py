@@ -80,11 +80,7 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "put subscription filter {filter} on {target}",
     ),
     "DeleteLogGroup": ("log-group", "logGroupName", "deleted log group {target}"),
-    "PutRetentionPolicy": (
-        "log-group",
-        "logGroupName",
-        "set the retention of {target} to {days} days",
-    ),
+    "PutRetentionPolicy": ("log-group", "logGroupName", "set the retention of {target} to {days}"),
     "DeleteRetentionPolicy": (
         "log-group",
         "logGroupName",
@@ -102,6 +98,31 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "functionName",
         "set the reserved concurrency of function {target} to {concurrency}",
     ),
+    "AddPermission": (
+        "function",
+        "functionName",
+        "added an invoke permission to function {target}",
+    ),
+    "RemovePermission": (
+        "function",
+        "functionName",
+        "removed an invoke permission of function {target}",
+    ),
+    "PutFunctionEventInvokeConfig": (
+        "function",
+        "functionName",
+        "changed the asynchronous invocation settings of function {target}",
+    ),
+    "UpdateFunctionEventInvokeConfig": (
+        "function",
+        "functionName",
+        "changed the asynchronous invocation settings of function {target}",
+    ),
+    "DeleteFunctionEventInvokeConfig": (
+        "function",
+        "functionName",
+        "deleted the asynchronous invocation settings of function {target}",
+    ),
     "DisableRule": ("event-rule", "name", "disabled EventBridge rule {target}"),
     "DeleteRule": ("event-rule", "name", "deleted EventBridge rule {target}"),
     "PutRule": ("event-rule", "name", "changed EventBridge rule {target}"),
@@ -110,6 +131,16 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
     "DeleteAlarms": ("alarm", "alarmNames", "deleted alarms {target}"),
     "DisableAlarmActions": ("alarm", "alarmNames", "disabled the actions of alarms {target}"),
     "PutMetricAlarm": ("alarm", "alarmName", "changed alarm {target}"),
+}
+
+
+# The request parameter that usually names the target, for calls without a phrase above.
+_TARGET_KEYS = {
+    "eks": "name",
+    "logs": "logGroupName",
+    "lambda": "functionName",
+    "events": "name",
+    "monitoring": "alarmNames",
 }
 
 
@@ -125,18 +156,21 @@ def summarize(call: ApiCall) -> CallSummary:
     if call.event_name == "UpdateClusterConfig":
         return CallSummary("cluster", cluster_of(call), cluster_config_phrase(call))
     resource, key, phrase = _PHRASES.get(call.event_name, ("", "", ""))
-    target = target_of(call, key)
-    if resource == "function":
+    target = target_of(call, key or _TARGET_KEYS.get(call.service, ""))
+    if resource == "function" or (not key and call.service == "lambda"):
         target = function_name(target)
     if not phrase:
         where = f" on {short(target)}" if target else ""
         return CallSummary(call.service, target, f"called {call.operation}{where}")
+    if call.event_name == "PutRule" and checks.disables_rule(call):
+        phrase = "disabled EventBridge rule {target}"
+    days = scalar(call.parameter("retentionInDays")) or "?"
     values = {
-        "target": short(target),
+        "target": short(target) or "(not named in the request)",
         "policy": checks.policy_name(call) or "an access policy",
         "version": clip(text(call.parameter("version"))) or "a new version",
         "filter": clip(text(call.parameter("filterName"))),
-        "days": scalar(call.parameter("retentionInDays")) or "?",
+        "days": f"{days} day" if days == "1" else f"{days} days",
         "concurrency": scalar(call.parameter("reservedConcurrentExecutions")) or "?",
     }
     return CallSummary(resource or call.service, target, phrase.format_map(values))

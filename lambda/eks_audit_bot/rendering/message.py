@@ -14,7 +14,8 @@ from typing import Any
 from eks_audit_bot.model.alert import Alert, Digest
 from eks_audit_bot.model.aws_alert import AUDIT_LOG, AwsAlert
 from eks_audit_bot.model.outgoing import Outgoing
-from eks_audit_bot.rendering.aws import aws_chat, aws_document, aws_subject, render_aws_text
+from eks_audit_bot.rendering.aws import aws_subject, render_aws_text
+from eks_audit_bot.rendering.aws_document import aws_chat, aws_document
 from eks_audit_bot.rendering.digest import digest_document, digest_subject, render_digest_text
 from eks_audit_bot.rendering.document import alert_document, chat_message, chat_notification
 from eks_audit_bot.rendering.text import alert_subject, render_text
