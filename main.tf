@@ -29,10 +29,11 @@ locals {
     replace(var.runtime, ".", ""), var.architecture, local.powertools_layer_version,
   ))
 
-  # Rule ids users may disable or re-rate: the shipped catalog (also in the function zip) and
+  # Rule ids users may disable or re-rate: the shipped catalogs (also in the function zip) and
   # their own custom rules.
   rule_ids = concat(
     [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/detection/rules.json")).rules : rule.id],
+    [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/detection/aws_rules.json")).rules : rule.id],
     [for rule in var.custom_rules : rule.id],
   )
 
@@ -57,6 +58,11 @@ locals {
       match = { for key, values in rule.match : key => values if values != null }
     })])
     HTTPS_FORMAT = var.https_format
+    # CloudTrail and alarms: which clusters' EKS API calls alert, and the name the module's own
+    # function, rules and alarms start with.
+    EKS_BOT_NAME            = var.eks_bot_name
+    WATCHED_CLUSTERS        = jsonencode(keys(local.clusters))
+    CLOUDTRAIL_ALL_CLUSTERS = tostring(var.cloudtrail_all_clusters)
   } : name => value if value != null }
 }
 
@@ -90,6 +96,11 @@ resource "aws_lambda_function" "this" {
     precondition {
       condition     = var.powertools_layer_arn != null || contains(keys(local.powertools_layer_accounts), local.partition)
       error_message = "No AWS-managed Powertools layer is known for partition ${local.partition}: set powertools_layer_arn."
+    }
+    precondition {
+      # Lambda takes at most 4 KB of environment variables (names and values together).
+      condition     = length(join("", flatten([for name, value in local.environment : [name, value]]))) <= 4096
+      error_message = "The function's environment would exceed Lambda's 4 KB: shorten custom_rules or watch fewer clusters per module."
     }
   }
 

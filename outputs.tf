@@ -57,3 +57,18 @@ output "filter_pattern" {
   description = "The effective CloudWatch Logs filter pattern: `filter_pattern` when set, else the one generated from `watch`."
   value       = local.filter_pattern
 }
+
+output "event_rules" {
+  description = "The EventBridge rules by purpose (`eks_api`, `tamper`, `alarms`): name and ARN."
+  value = {
+    for key, rule in aws_cloudwatch_event_rule.this : key => {
+      name = rule.name
+      arn  = rule.arn
+    }
+  }
+}
+
+output "alarm_names" {
+  description = "Names of the alarms on silent log groups, function errors and the on-failure queue."
+  value       = local.alarm_names
+}
