@@ -144,6 +144,8 @@ def _write_replay_summary(tally: replay.ReplayTally, with_pattern: bool, err: Te
     if with_pattern:
         line += f"; {tally.passed:,} passed the pattern, {tally.filtered:,} did not"
     err.write(f"{line}; {tally.events:,} audit events reached the Lambda's logic\n")
+    if tally.aws_events:
+        err.write(f"CloudTrail records and EventBridge events: {tally.aws_events:,}\n")
     severities = ", ".join(
         f"{tally.severities[s]:,} {s}"
         for s in ("critical", "high", "medium", "low")

@@ -6,6 +6,9 @@ so memory stays flat however long the log is. Within a chunk the Lambda's logic 
 unchanged: one alert per auditID (the stage that speaks for it), automation dropped, rules,
 `min_severity`, then digests of repeats and the per-invocation cap. The messages are what SNS
 would receive, printed or published.
+
+CloudTrail records (a log file, `lookup-events` output) and EventBridge events take the path
+the function's EventBridge rules give them instead: no filter pattern, one invocation each.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any, TextIO
 
 from eks_audit_bot import flow
 from eks_audit_bot.cli.badlines import BadLines, bad_reason
+from eks_audit_bot.cli.cloudtrail import as_event, aws_kind
 from eks_audit_bot.cli.records import NO_ORIGIN, BadInput, Item, Origin, Record
 from eks_audit_bot.delivery.sns import Failure, Publisher, Report
 from eks_audit_bot.detection.rules import RuleCatalog
@@ -48,6 +52,7 @@ class ReplayTally:
     other_streams: int = 0  # authenticator, scheduler... streams: the Lambda skips them
     events: int = 0  # audit events that reached the Lambda's logic
     messages: int = 0
+    aws_events: int = 0  # CloudTrail records and EventBridge events (no pattern applies)
     severities: Counter[str] = field(default_factory=Counter)
     dropped: Counter[str] = field(default_factory=Counter)
     bad: BadLines = field(default_factory=BadLines)
@@ -56,7 +61,8 @@ class ReplayTally:
 def run(replay: Replay, items: Iterable[Item], sink: flow.Sink) -> ReplayTally:
     """Replay every log event; hand each chunk's messages to `sink` as soon as they exist."""
     tally = ReplayTally()
-    for chunk in chunks(delivered(items, replay.pattern, tally), replay.chunk_size):
+    audit_items = _replayed_aws_events(items, replay, sink, tally)
+    for chunk in chunks(delivered(audit_items, replay.pattern, tally), replay.chunk_size):
         location = _location(chunk[0].origin, replay)
         records = [(record.where, _decoded(record)) for record in chunk]
         outcome = flow.run(records, location, replay.settings, replay.catalog, sink)
@@ -67,6 +73,26 @@ def run(replay: Replay, items: Iterable[Item], sink: flow.Sink) -> ReplayTally:
         tally.messages += len(outcome.messages)
         tally.severities.update(out.attributes.get("severity", "") for out in outcome.messages)
     return tally
+
+
+def _replayed_aws_events(
+    items: Iterable[Item], replay: Replay, sink: flow.Sink, tally: ReplayTally
+) -> Iterator[Item]:
+    """Replay each CloudTrail record or EventBridge event as the function's own invocation;
+    yield everything else."""
+    for item in items:
+        parsed = item.parsed if isinstance(item, Record) else None
+        if not isinstance(parsed, dict) or aws_kind(parsed) is None:
+            yield item
+            continue
+        tally.read += 1
+        tally.aws_events += 1
+        outcome = flow.run_event(as_event(parsed), replay.settings, replay.catalog, sink)
+        for skip in outcome.result.skips:
+            tally.bad.add(item.where, f"{skip.reason}: {skip.detail}")
+        tally.dropped.update(outcome.result.dropped)
+        tally.messages += len(outcome.messages)
+        tally.severities.update(out.attributes.get("severity", "") for out in outcome.messages)
 
 
 def delivered(
