@@ -1,6 +1,7 @@
 """Keep the generated parts of README.md in step with the code.
 
-- the alert rules table, from the catalog (`lambda/eks_audit_bot/detection/rules.json`);
+- the alert rules tables, from the catalogs (`lambda/eks_audit_bot/detection/rules.json` and
+  `aws_rules.json`);
 - "What an alert looks like", rendered by the real pipeline from the demo's sample events.
 
     python scripts/readme_sections.py           # print the sections
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 from eks_audit_bot.cli.demo import ACCOUNT, REGION, sample_payload
+from eks_audit_bot.detection.aws_rules import builtin_aws_rules
 from eks_audit_bot.detection.pipeline import process
 from eks_audit_bot.detection.rules import RuleCatalog, builtin_rules
 from eks_audit_bot.rendering.text import alert_subject, render_text
@@ -34,6 +36,15 @@ def rules_table() -> str:
     )
 
 
+def aws_rules_table() -> str:
+    rows = [
+        f"| `{rule.id}` | {rule.source} | {rule.severity} | {rule.title} | {rule.explanation} |"
+        for rule in builtin_aws_rules()
+    ]
+    header = "| Rule | Source | Severity | Title | Why it matters |"
+    return "\n".join([header, "| --- | --- | --- | --- | --- |", *rows])
+
+
 def example_alert() -> str:
     """The most severe alert the demo's sample events produce, as an email subscriber sees it."""
     settings = Settings(
@@ -48,7 +59,12 @@ def example_alert() -> str:
 
 
 def render(text: str) -> str:
-    for name, body in (("RULES", rules_table()), ("EXAMPLE_ALERT", example_alert())):
+    sections = (
+        ("RULES", rules_table()),
+        ("AWS_RULES", aws_rules_table()),
+        ("EXAMPLE_ALERT", example_alert()),
+    )
+    for name, body in sections:
         begin, end = f"<!-- BEGIN_{name} -->", f"<!-- END_{name} -->"
         head, _, rest = text.partition(begin)
         _, found, tail = rest.partition(end)
@@ -72,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         README.write_text(fresh)
     elif not args.check:
-        print(f"{rules_table()}\n\n{example_alert()}")
+        print(f"{rules_table()}\n\n{aws_rules_table()}\n\n{example_alert()}")
     return 0
 
 
