@@ -74,7 +74,8 @@ module "eks_audit_bot" {
   sns_topic_arn             = aws_sns_topic.alerts.arn
   create_on_failure_queue   = true
 
-  # Deployments by CI are automation, not manual changes.
+  # Deployments by CI are automation, not manual changes (in the cluster and, for the EKS API
+  # and this module's own resources, in CloudTrail).
   automation_principals = ["arn:aws:iam::*:role/github-actions-*"]
   # The https subscription above speaks the Amazon Q Developer in chat applications schema.
   https_format = "chatbot"
