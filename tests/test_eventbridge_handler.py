@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
+import sysconfig
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +92,35 @@ def test_an_alert_that_cannot_be_delivered_fails_the_invocation(
     monkeypatch.setenv("SNS_TOPIC_ARN", inbox.topic_arn.replace("eks-alerts", "missing-topic"))
     with pytest.raises(PublishError):
         run("iam-user-disables-audit-logging")
+
+
+ZIP_PROGRAM = """
+import json, sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+from eks_audit_bot import flow
+from eks_audit_bot.delivery.sns import Report
+from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.settings import Settings
+assert flow.__file__.startswith(sys.argv[1]), flow.__file__
+class Sink:
+    def publish(self, messages):
+        return Report(published=len(messages))
+settings = Settings("arn:aws:sns:eu-west-1:111122223333:t")
+outcome = flow.run_event(json.loads(sys.stdin.read()), settings, RuleCatalog.load(settings), Sink())
+print(json.dumps([alert.rule.rule_id for alert in outcome.result.alerts]))
+"""
+
+
+def test_the_zip_alone_handles_an_eventbridge_event() -> None:
+    """The committed zip carries the AWS catalog and the EventBridge path (aws_rules.json)."""
+    zip_path = Path(__file__).parents[1] / "lambda" / "eks-audit-bot.zip"
+    completed = subprocess.run(
+        [sys.executable, "-S", "-c", ZIP_PROGRAM, str(zip_path), sysconfig.get_paths()["purelib"]],
+        input=json.dumps(load_eventbridge_case("iam-user-disables-audit-logging")["event"]),
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"AWS_REGION": "eu-west-1", "POWERTOOLS_METRICS_NAMESPACE": "Test"},
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout) == ["eks-audit-logging-disabled"]
