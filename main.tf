@@ -39,7 +39,7 @@ locals {
 
   on_failure_destination_arn = var.create_on_failure_queue ? aws_sqs_queue.on_failure[0].arn : var.on_failure_destination_arn
 
-  environment = { for name, value in {
+  environment = merge({ for name, value in {
     SNS_TOPIC_ARN                = var.sns_topic_arn
     ACCOUNT_ID                   = coalesce(var.account_id, local.account_id)
     ACCOUNT_NAME                 = var.account_name
@@ -63,7 +63,7 @@ locals {
     EKS_BOT_NAME            = var.eks_bot_name
     WATCHED_CLUSTERS        = jsonencode(keys(local.clusters))
     CLOUDTRAIL_ALL_CLUSTERS = tostring(var.cloudtrail_all_clusters)
-  } : name => value if value != null }
+  } : name => value if value != null }, local.pagerduty_environment)
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -105,7 +105,7 @@ resource "aws_lambda_function" "this" {
   }
 
   # The log group must exist first, or Lambda creates it without retention and encryption.
-  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this, aws_iam_role_policy.pagerduty]
 }
 
 resource "aws_lambda_permission" "logs" {

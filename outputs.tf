@@ -72,3 +72,8 @@ output "alarm_names" {
   description = "Names of the alarms on silent log groups, function errors and the on-failure queue."
   value       = local.alarm_names
 }
+
+output "pagerduty_topic_arn" {
+  description = "ARN of the topic pages go to (created for `pagerduty_integration_url`, or `pagerduty_topic_arn`), or null."
+  value       = local.pagerduty_topic_arn
+}

@@ -83,7 +83,8 @@ def test_replay_alerts_on_cloudtrail_records(
     code, out, err = run(capsys, "replay", "--json", request.getfixturevalue(source))
     assert code == 0
     assert alerts(out) == EXPECTED
-    assert "CloudTrail records and EventBridge events: 4" in err
+    assert "Read 4 log events: 4 CloudTrail or EventBridge events (no pattern applies)." in err
+    assert "The Lambda judged 4: 3 alerts, 1 quiet." in err
     assert "Bad lines" not in err
 
 

@@ -1,8 +1,9 @@
 """One composition from log records to delivered messages, for the handler and `replay`.
 
 detect (parse, one stage per action, who, automation, rules, what changed) → fold noise →
-render one message per alert or digest → hand them to a sink (SNS, or the CLI's printer).
-`run_event` does the same for one EventBridge event (an AWS API call or an alarm state change).
+render one message per alert or digest (and a PagerDuty page for those severe enough, when a
+page topic is set) → hand them to a sink (SNS, or the CLI's printer). `run_event` does the
+same for one EventBridge event (an AWS API call or an alarm state change).
 Imports every stage; nothing below imports it.
 """
 
@@ -19,7 +20,7 @@ from eks_audit_bot.model.alarm import AlarmChange
 from eks_audit_bot.model.alert import Location
 from eks_audit_bot.model.audit import InvalidEvent
 from eks_audit_bot.model.outgoing import Outgoing
-from eks_audit_bot.rendering import message
+from eks_audit_bot.rendering import aws_pagerduty, message, pagerduty
 from eks_audit_bot.settings import Settings
 from eks_audit_bot.sources import eventbridge
 
@@ -46,6 +47,7 @@ def run(
     result = pipeline.process(records, location, settings, catalog)
     items = noise.fold(result.alerts, settings)
     messages = [message.build(item, settings) for item in items]
+    messages += pagerduty.pages(items, settings)
     return Outcome(result, messages, sink.publish(messages) if messages else Report())
 
 
@@ -57,15 +59,20 @@ class EventOutcome:
 
 
 def run_event(
-    event: Mapping[str, Any], settings: Settings, catalog: RuleCatalog, sink: Sink
+    event: Mapping[str, Any],
+    settings: Settings,
+    catalog: RuleCatalog,
+    sink: Sink,
+    where: str = "",
 ) -> EventOutcome:
     """One EventBridge event in: an unknown or unreadable one is a counted skip, an API call or
-    alarm state change becomes at most one alert, handed to `sink`."""
+    alarm state change becomes at most one alert (and a page), handed to `sink`. `where` names
+    the event in skips (replay: its file and line)."""
     result = cloudtrail.EventResult(received=1)
     try:
         decoded = eventbridge.decode_event(event)
     except InvalidEvent as err:
-        where = f"event {err.audit_id}" if err.audit_id else "event"
+        where = where or (f"event {err.audit_id}" if err.audit_id else "event")
         result.skips.append(pipeline.Skip(where, err.reason, err.detail, err.audit_id))
     else:
         if isinstance(decoded, AlarmChange):
@@ -73,4 +80,5 @@ def run_event(
         else:
             cloudtrail.alert_for_call(decoded, settings, catalog, result)
     messages = [message.build(alert, settings) for alert in result.alerts]
+    messages += aws_pagerduty.pages(result.alerts, settings)
     return EventOutcome(result, messages, sink.publish(messages) if messages else Report())

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from aws_lambda_powertools import Logger, Metrics
@@ -15,12 +15,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
 from eks_audit_bot import flow
+from eks_audit_bot.delivery.route import Router
 from eks_audit_bot.delivery.sns import Publisher, PublishError, Report
 from eks_audit_bot.detection import cloudtrail, pipeline
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.settings import METRICS_NAMESPACE, SERVICE_NAME, Settings
 from eks_audit_bot.sources.cloudwatch import decode_payload
 from eks_audit_bot.sources.eventbridge import is_eventbridge_event
+
+if TYPE_CHECKING:
+    from mypy_boto3_sns.client import SNSClient
 
 logger = Logger(service=SERVICE_NAME)
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
@@ -30,19 +34,28 @@ metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
 class Runtime:
     settings: Settings
     catalog: RuleCatalog
-    publisher: Publisher
+    publisher: Publisher | Router
 
 
 @cache
 def runtime() -> Runtime:
-    """Built once per cold start: settings, the rule catalog and the SNS client."""
+    """Built once per cold start: settings, the rule catalog and the SNS clients."""
     settings = Settings.from_env()
-    client = boto3.client(
+    publisher = Publisher(_sns(settings.region), settings.sns_topic_arn)
+    pages = settings.pagerduty_topic_arn
+    # SNS publishes only to topics in the client's region: the page topic gets its own client.
+    pagers = (
+        {pages: Publisher(_sns(pages.split(":")[3] or settings.region), pages)} if pages else {}
+    )
+    return Runtime(settings, RuleCatalog.load(settings), Router(publisher, pagers))
+
+
+def _sns(region: str) -> SNSClient:
+    return boto3.client(
         "sns",
-        region_name=settings.region or None,
+        region_name=region or None,
         config=Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5),
     )
-    return Runtime(settings, RuleCatalog.load(settings), Publisher(client, settings.sns_topic_arn))
 
 
 @metrics.log_metrics

@@ -15,7 +15,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    CredentialRetrievalError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    SSOError,
+    TokenRetrievalError,
+)
 
 from eks_audit_bot.model.outgoing import Outgoing
 
@@ -37,6 +46,16 @@ _RETRYABLE_CODES = frozenset(
         "KMSUnavailable",
         "RequestTimeout",
     }
+)
+# Configuration, not trouble: no credentials, no region, an expired SSO session. Retrying
+# cannot help, so these fail at once instead of after every backoff.
+CONFIGURATION_ERRORS = (
+    NoCredentialsError,
+    PartialCredentialsError,
+    CredentialRetrievalError,
+    TokenRetrievalError,
+    SSOError,
+    NoRegionError,
 )
 
 
@@ -105,7 +124,11 @@ class Publisher:
             report.failures += failures
             return []
         except BotoCoreError as err:
-            last_errors.update((id(m), Failure(m, type(err).__name__, str(err))) for m in chunk)
+            failures = [Failure(m, type(err).__name__, str(err)) for m in chunk]
+            if isinstance(err, CONFIGURATION_ERRORS):
+                report.failures += failures
+                return []
+            last_errors.update((id(f.message), f) for f in failures)
             return chunk
         report.published += len(response.get("Successful", []))
         retry = []

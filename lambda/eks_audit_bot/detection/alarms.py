@@ -28,15 +28,15 @@ def alert_for_alarm(
 ) -> AwsAlert | None:
     """The alert for an alarm state change, or None with the reason counted."""
     if not change.alarm_name.startswith(settings.bot_name + "-"):
-        result.dropped["not_watched"] += 1
+        result.drop("not_watched", change.alarm_name)
         return None
     if change.state not in (ALARM, OK) or (change.state == OK and change.previous_state != ALARM):
         reason = "insufficient_data" if change.state == INSUFFICIENT_DATA else "not_a_recovery"
-        result.dropped[reason] += 1
+        result.drop(reason, change.alarm_name)
         return None
     rule = catalog.match_aws(change)
     if rule is None:
-        result.dropped["no_rule"] += 1
+        result.drop("no_rule", change.alarm_name)
         return None
     alert = AwsAlert(
         event=change,
@@ -49,7 +49,7 @@ def alert_for_alarm(
         changes=_changes(change),
     )
     if alert.severity.rank < settings.min_severity.rank:
-        result.dropped["below_min_severity"] += 1
+        result.drop("below_min_severity", change.alarm_name)
         return None
     result.alerts.append(alert)
     return alert

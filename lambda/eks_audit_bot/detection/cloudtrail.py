@@ -45,23 +45,29 @@ class EventResult:
     alerts: list[AwsAlert] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
+    dropped_by: Counter[tuple[str, str]] = field(default_factory=Counter)
     received: int = 0
+
+    def drop(self, reason: str, who: str) -> None:
+        """Count an event that needs no alert, with who made it (a name, never the event)."""
+        self.dropped[reason] += 1
+        self.dropped_by[reason, who] += 1
 
 
 def alert_for_call(
     call: ApiCall, settings: Settings, catalog: RuleCatalog, result: EventResult
 ) -> AwsAlert | None:
     """The alert for an API call, or None with the reason counted in `result.dropped`."""
-    if not concerns_us(call, settings):
-        result.dropped["not_watched"] += 1
-        return None
     actor = actor_of_caller(call.identity)
+    if not concerns_us(call, settings):
+        result.drop("not_watched", actor.label)
+        return None
     if not settings.alert_on_automation and is_automation(actor, settings):
-        result.dropped["automation"] += 1
+        result.drop("automation", actor.label)
         return None
     rule = catalog.match_aws(call)
     if rule is None:
-        result.dropped["read_only" if call.read_only else "no_rule"] += 1
+        result.drop("read_only" if call.read_only else "no_rule", actor.label)
         return None
     summary = summarize(call)
     alert = AwsAlert(
@@ -76,7 +82,7 @@ def alert_for_call(
         client=api_client(call.user_agent),
     )
     if alert.severity.rank < settings.min_severity.rank:
-        result.dropped["below_min_severity"] += 1
+        result.drop("below_min_severity", actor.label)
         return None
     result.alerts.append(alert)
     return alert

@@ -15,7 +15,7 @@ from eks_audit_bot.detection import changes, classify
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.model.alert import Alert, Location
 from eks_audit_bot.model.audit import AuditEvent, InvalidEvent, event_from_dict, parse_event
-from eks_audit_bot.model.identity import actor_of
+from eks_audit_bot.model.identity import actor_of, display_name
 from eks_audit_bot.settings import Settings
 
 # Which stage speaks for an action. Streaming requests (exec, attach, port-forward) alert when
@@ -45,7 +45,14 @@ class Result:
     skips: list[Skip] = field(default_factory=list)
     # Events read fine but not alerted on, by why: automation, read_only, below_min_severity...
     dropped: Counter[str] = field(default_factory=Counter)
+    # The same, by (why, who): lets `replay` name the identities behind a quiet result.
+    dropped_by: Counter[tuple[str, str]] = field(default_factory=Counter)
     received: int = 0
+
+    def drop(self, reason: str, who: str) -> None:
+        """Count an event that needs no alert, with who made it (a name, never the event)."""
+        self.dropped[reason] += 1
+        self.dropped_by[reason, who] += 1
 
 
 def parse_records(records: Iterable[RawRecord], result: Result) -> list[AuditEvent]:
@@ -68,11 +75,11 @@ def one_per_action(events: Iterable[AuditEvent], result: Result) -> list[AuditEv
         ranks = _STREAMING_STAGES if event.is_streaming else _REQUEST_STAGES
         rank = ranks.get(event.stage)
         if rank is None:
-            result.dropped[f"stage_{event.stage}"] += 1
+            result.drop(f"stage_{event.stage}", display_name(event.user))
             continue
         held = chosen.get(event.audit_id)
         if held is not None:
-            result.dropped["duplicate_stage"] += 1
+            result.drop("duplicate_stage", display_name(event.user))
             if held[0] <= rank:
                 continue
         chosen[event.audit_id] = (rank, event)
@@ -116,14 +123,14 @@ def _alert(
 ) -> Alert | None:
     actor = actor_of(event)
     if event.is_dry_run:
-        result.dropped["dry_run"] += 1
+        result.drop("dry_run", actor.label)
         return None
     if not settings.alert_on_automation and classify.is_automation(event, actor, settings):
-        result.dropped["automation"] += 1
+        result.drop("automation", actor.label)
         return None
     rule = catalog.match(event, actor)
     if rule is None:
-        result.dropped["read_only"] += 1
+        result.drop("read_only", actor.label)
         return None
     alert = Alert(
         event=event,
@@ -134,6 +141,6 @@ def _alert(
         client=classify.client_of(event.user_agent),
     )
     if alert.severity.rank < settings.min_severity.rank:
-        result.dropped["below_min_severity"] += 1
+        result.drop("below_min_severity", actor.label)
         return None
     return alert

@@ -185,8 +185,9 @@ def event_from_dict(raw: object) -> AuditEvent:
         annotations={
             k: v for k, v in mapping(raw.get("annotations")).items() if isinstance(v, str)
         },
-        request_received=text(raw.get("requestReceivedTimestamp")),
-        stage_timestamp=text(raw.get("stageTimestamp")),
+        # audit.k8s.io/v1beta1 events of old API servers carry only `timestamp`.
+        request_received=text(raw.get("requestReceivedTimestamp")) or text(raw.get("timestamp")),
+        stage_timestamp=text(raw.get("stageTimestamp")) or text(raw.get("timestamp")),
     )
 
 

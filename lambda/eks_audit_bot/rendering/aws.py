@@ -2,10 +2,11 @@
 
 The same Subject rules and text layout as audit-log alerts (headline, why, what changed, who,
 what, where, when, id, link, rule line); `aws_document` has the JSON document and the chat
-notification. Every value that came from CloudTrail is escaped like audit data:
-`requestParameters` are caller-controlled, even in a denied call. Their URLs are defanged
-(`https[:]//`) so no mail or chat client turns them into links. Our own links are built only
-from a validated region and the percent-encoded event id or alarm name.
+notification. Every value that came from CloudTrail is made safe like audit data (`safety`:
+credentials masked, one printable line): `requestParameters` are caller-controlled, even in a
+denied call. Their URLs are also defanged (`https[:]//`) so no mail client turns them into
+links. Our own links are built only from a validated region and the percent-encoded event id
+or alarm name, and left out when the region is unknown.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from urllib.parse import quote
 from eks_audit_bot.model.alarm import AlarmChange
 from eks_audit_bot.model.aws_alert import AwsAlert
 from eks_audit_bot.model.cloudtrail import ApiCall
-from eks_audit_bot.rendering.text import _CONSOLE_HOSTS, _section, printable, subject
+from eks_audit_bot.rendering.text import (
+    _CONSOLE_HOSTS,
+    _section,
+    account_label,
+    safe_lines,
+    subject,
+)
 
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
 # `https://` in caller-controlled text becomes `https[:]//`: no client makes it a link.
@@ -26,7 +33,9 @@ _NOTES = {"denied": " (AWS refused the call)", "failed": " (the call failed: not
 
 
 def aws_headline(alert: AwsAlert) -> str:
-    """`alice@example.com granted AmazonEKSClusterAdminPolicy to role/x in prod`."""
+    """`alice@example.com granted AmazonEKSClusterAdminPolicy to role/x in prod`.
+
+    Caller data with its URLs defanged; each renderer makes it safe for its format."""
     where = f" in {alert.location.cluster}" if alert.location.cluster else ""
     event = alert.event
     if isinstance(event, AlarmChange):
@@ -44,9 +53,12 @@ def aws_subject(alert: AwsAlert) -> str:
 
 
 def aws_link(alert: AwsAlert) -> tuple[str, str]:
-    """What the link shows and its URL: the CloudTrail event, or the alarm."""
+    """What the link shows and its URL: the CloudTrail event, or the alarm; no URL when the
+    region is unknown (a link to the wrong region would only mislead)."""
     where = alert.location
-    region = where.region if _REGION.fullmatch(where.region) else "us-east-1"
+    if not _REGION.fullmatch(where.region):
+        return "", ""
+    region = where.region
     host = _CONSOLE_HOSTS.get(where.partition, _CONSOLE_HOSTS["aws"])
     base = f"https://{region}.{host}"
     if isinstance(alert.event, AlarmChange):
@@ -75,16 +87,18 @@ def render_aws_text(alert: AwsAlert) -> str:
         lines += ["", *_block("Who", _who(alert))]
     lines += ["", *_block("What", _what(alert)), "", *_block("Where", where_fields(alert))]
     lines += ["", *_block("When and from where", _when(alert))]
+    lines += ["", f"Event ID: {alert.event.audit_id}"]
     label, url = aws_link(alert)
-    lines += ["", f"Event ID: {printable(alert.event.audit_id)}", label, url, ""]
+    if url:
+        lines += [label, url]
     outcome = f" | Outcome: {alert.outcome}" if alert.outcome else ""
-    lines.append(f"Rule: {rule.rule_id} | Severity: {alert.severity}{outcome}")
-    return "\n".join(lines) + "\n"
+    lines += ["", f"Rule: {rule.rule_id} | Severity: {alert.severity}{outcome}"]
+    return safe_lines(lines)
 
 
 def plain(text: str) -> str:
-    """One printable line with caller-controlled URLs defanged."""
-    return printable(SCHEME.sub(r"\1[:]//", text))
+    """Caller text with its URLs defanged (renderers still make it safe: `safety.line`)."""
+    return SCHEME.sub(r"\1[:]//", text)
 
 
 def _block(title: str, fields: list[tuple[str, str]]) -> list[str]:
@@ -136,12 +150,9 @@ def _what(alert: AwsAlert) -> list[tuple[str, str]]:
 
 def where_fields(alert: AwsAlert) -> list[tuple[str, str]]:
     where = alert.location
-    account = where.account_id
-    if where.account_name:
-        account = f"{account} ({where.account_name})" if account else where.account_name
     return [
         ("Cluster", where.cluster),
-        ("Account", account),
+        ("Account", account_label(where)),
         ("Region", where.region),
         ("Log group", where.log_group),
     ]

@@ -1,14 +1,14 @@
 """Machine renderings of an AWS API call or alarm alert: the JSON document and chat.
 
 The document has the audit-log alert's fields (schema 2.x; `alert_source` says where it came
-from) plus `api_call` or `alarm`; the chat notification is the same envelope as for audit
-alerts. In chat, caller-controlled text can neither format, link nor mention: markdown is
-escaped, URLs defanged, `<...>` links and `@here`-style broadcasts neutralized.
+from) plus `api_call` or `alarm`, every string made safe (`safety.tree`); the chat
+notification is the same envelope as for audit alerts, with caller data in code spans
+(`safety.chat_code`) or inert text (`safety.chat_text`): it can neither format, link nor
+mention anyone.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from eks_audit_bot.model.alarm import AlarmChange
@@ -16,26 +16,25 @@ from eks_audit_bot.model.aws_alert import AwsAlert
 from eks_audit_bot.model.cloudtrail import ApiCall
 from eks_audit_bot.rendering.aws import (
     ERROR_MESSAGE_LIMIT,
-    SCHEME,
     aws_headline,
     aws_link,
     aws_subject,
-    where_fields,
+    plain,
 )
 from eks_audit_bot.rendering.document import (
     SCHEMA_VERSION,
-    _md,
     actor_document,
     chat_message,
     where_document,
 )
-
-_BROADCAST = re.compile(r"@(here|channel|everyone|all)\b", re.IGNORECASE)
+from eks_audit_bot.rendering.safety import chat_code, chat_text, tree
+from eks_audit_bot.rendering.text import account_label
 
 
 def aws_document(alert: AwsAlert) -> dict[str, Any]:
     """The JSON document: the audit-log alert's fields, plus `api_call` or `alarm`."""
     event, rule = alert.event, alert.rule
+    url = aws_link(alert)[1]
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "kind": "alert",
@@ -59,33 +58,36 @@ def aws_document(alert: AwsAlert) -> dict[str, Any]:
         "audit_id": event.audit_id,
     }
     if isinstance(event, ApiCall):
-        document["links"] = {"cloudtrail": aws_link(alert)[1]}
+        document["links"] = {"cloudtrail": url} if url else {}
         document["api_call"] = _api_call(event)
     else:
-        document["links"] = {"alarm": aws_link(alert)[1]}
+        document["links"] = {"alarm": url} if url else {}
         document["alarm"] = _alarm(event)
-    return document
+    return dict(tree(document))
 
 
 def aws_chat(alert: AwsAlert) -> dict[str, Any]:
     """Amazon Q Developer in chat applications' custom notification, as for audit alerts."""
-    lines = [f"*{_chat(alert.rule.title)}* ({', '.join(filter(None, _chat_state(alert)))})"]
-    lines.append(_chat(aws_headline(alert)))
+    state = ", ".join(filter(None, (str(alert.severity), alert.outcome)))
+    lines = [f"*{chat_text(alert.rule.title)}* ({state})", chat_text(aws_headline(alert))]
     if alert.rule.explanation:
-        lines.append(f"_Why it matters:_ {_chat(alert.rule.explanation)}")
+        lines.append(f"_Why it matters:_ {chat_text(alert.rule.explanation)}")
     if alert.changes:
-        lines += ["*What changed*", *(f"• {_chat(change)}" for change in alert.changes)]
+        changed = [f"• {chat_code(plain(change))}" for change in alert.changes]
+        lines += ["*What changed*", *changed]
     if isinstance(alert.event, ApiCall):
-        who = [alert.actor.display_name, alert.actor.role_name, alert.client]
-        lines.append(f"*Who:* {_chat(' · '.join(filter(None, who)))}")
-    where = [dict(where_fields(alert)).get(key, "") for key in ("Cluster", "Account", "Region")]
-    lines.append(f"*Where:* {_chat(' · '.join(filter(None, where)))}")
+        actor = alert.actor
+        who = [actor.display_name, actor.role_name and f"role {actor.role_name}", alert.client]
+        lines.append(f"*Who:* {' · '.join(chat_code(part) for part in who if part)}")
+    where = alert.location
+    place = [where.cluster and f"cluster {where.cluster}", account_label(where), where.region]
+    lines.append(f"*Where:* {' · '.join(chat_code(part) for part in place if part)}")
     if alert.source_ips:
-        lines.append(f"*From:* {_chat(', '.join(alert.source_ips))}")
-    lines.append(f"*Event ID:* `{_chat(alert.event.audit_id)}`")
+        lines.append(f"*From:* {', '.join(chat_code(ip) for ip in alert.source_ips)}")
+    lines.append(f"*Event ID:* {chat_code(alert.event.audit_id)}")
     message = chat_message(
         alert,
-        title=_unlinked(aws_subject(alert)),
+        title=aws_subject(alert),
         text="\n".join(lines),
         next_steps=[step for step in (alert.rule.runbook, aws_link(alert)[1]) if step],
         resources=[alert.target] if alert.target else [],
@@ -94,25 +96,6 @@ def aws_chat(alert: AwsAlert) -> dict[str, Any]:
     content = message["content"]
     content["keywords"] = [word for word in content["keywords"] if word]
     return message
-
-
-def _unlinked(text: str) -> str:
-    """No `<url|x>` link, `<!channel>` or `@here` mention: angle brackets become look-alikes."""
-    escaped = text.replace("<", "\u2039").replace(">", "\u203a")
-    return _BROADCAST.sub(lambda found: "@\u200b" + found.group(1), escaped)
-
-
-def _chat(text: str) -> str:
-    """Chat markdown that can neither format, link nor mention: `_md`, brackets escaped, URLs
-    defanged, `<...>` and broadcasts neutralized."""
-    escaped = _md(SCHEME.sub(r"\1[:]//", text))
-    for char in "[]()":
-        escaped = escaped.replace(char, "\\" + char)
-    return _unlinked(escaped)
-
-
-def _chat_state(alert: AwsAlert) -> tuple[str, str]:
-    return str(alert.severity), alert.outcome
 
 
 def _request(alert: AwsAlert) -> dict[str, Any]:

@@ -16,8 +16,14 @@ from eks_audit_bot.model.aws_alert import AUDIT_LOG, AwsAlert
 from eks_audit_bot.model.outgoing import Outgoing
 from eks_audit_bot.rendering.aws import aws_subject, render_aws_text
 from eks_audit_bot.rendering.aws_document import aws_chat, aws_document
-from eks_audit_bot.rendering.digest import digest_document, digest_subject, render_digest_text
+from eks_audit_bot.rendering.digest import (
+    digest_chat_text,
+    digest_document,
+    digest_subject,
+    render_digest_text,
+)
 from eks_audit_bot.rendering.document import alert_document, chat_message, chat_notification
+from eks_audit_bot.rendering.safety import line
 from eks_audit_bot.rendering.text import alert_subject, render_text
 from eks_audit_bot.settings import HttpsFormat, Settings
 
@@ -45,7 +51,7 @@ def attributes(alert: Alert) -> dict[str, str]:
         "rule": alert.rule.rule_id,
         "outcome": alert.outcome,
     }
-    return {name: value[:ATTRIBUTE_VALUE_LIMIT] for name, value in values.items() if value}
+    return {name: line(value)[:ATTRIBUTE_VALUE_LIMIT] for name, value in values.items() if value}
 
 
 def aws_attributes(alert: AwsAlert) -> dict[str, str]:
@@ -62,7 +68,7 @@ def aws_attributes(alert: AwsAlert) -> dict[str, str]:
         "rule": alert.rule.rule_id,
         "outcome": alert.outcome,
     }
-    return {name: value[:ATTRIBUTE_VALUE_LIMIT] for name, value in values.items() if value}
+    return {name: line(value)[:ATTRIBUTE_VALUE_LIMIT] for name, value in values.items() if value}
 
 
 def build(item: Alert | Digest | AwsAlert, settings: Settings) -> Outgoing:
@@ -110,7 +116,9 @@ def _build_digest(digest: Digest, settings: Settings) -> Outgoing:
     lead = digest.lead
     text = render_digest_text(digest)
     title = digest_subject(digest)
-    chat = chat_message(lead, title=title, text=f"```\n{text}```", next_steps=[], resources=[])
+    chat = chat_message(
+        lead, title=title, text=digest_chat_text(digest), next_steps=[], resources=[]
+    )
     body = _fitted(text, digest_document(digest), settings, chat, bulky=("members", []))
     values = attributes(lead)
     values["severity"] = str(digest.severity)
