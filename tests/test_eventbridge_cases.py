@@ -35,12 +35,12 @@ EXPECTED = {
     "ci-role-creates-access-entry": None,
     "ci-role-creates-access-entry-unlisted": ("eks-access-entry-created", "high", "allowed"),
     "denied-cluster-admin-grant": ("eks-cluster-admin-granted", "high", "denied"),
-    "failed-public-endpoint": ("eks-endpoint-public", "medium", "failed"),
+    "failed-public-endpoint": None,
     "lambda-code-replaced": ("tamper-function-changed", "critical", "allowed"),
     "lambda-environment-changed": ("tamper-function-changed", "critical", "allowed"),
     "subscription-filter-deleted": ("tamper-subscription-filter-deleted", "critical", "allowed"),
     "rule-disabled": ("tamper-rule-disabled", "critical", "allowed"),
-    "crafted-filter-name": ("tamper-subscription-filter-deleted", "high", "failed"),
+    "crafted-filter-name": ("tamper-subscription-filter-deleted", "high", "denied"),
     "other-cluster": None,
     "read-only-call": None,
     "alarm-audit-log-silent": ("health-audit-log-silent", "high", None),
@@ -112,7 +112,7 @@ def test_caller_controlled_text_forges_no_line_link_or_mention(
     email_lines = note["email"].splitlines()
     assert not any(line.startswith(("Rule: ok", "Severity: low")) for line in email_lines)
     assert [line for line in email_lines if line.startswith("Rule: ")] == [
-        "Rule: tamper-subscription-filter-deleted | Severity: high | Outcome: failed"
+        "Rule: tamper-subscription-filter-deleted | Severity: high | Outcome: denied"
     ]
     assert "https://evil.example" not in note["email"]
     assert "https[:]//evil.example" in note["email"]

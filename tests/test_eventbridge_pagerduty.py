@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import jsonschema
+import pytest
 
 from eks_audit_bot import handler
 from lambda_context import FakeContext
@@ -38,8 +39,11 @@ def test_a_critical_api_call_pages_and_alerts(inbox: Inbox, pager: Inbox) -> Non
     assert "AKIA" not in envelope["Message"]
 
 
-def test_below_the_page_minimum_only_alerts(inbox: Inbox, pager: Inbox) -> None:
-    assert run("failed-public-endpoint")["alerts"] == 1  # medium: no page
+def test_below_the_page_minimum_only_alerts(
+    inbox: Inbox, pager: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAGERDUTY_MIN_SEVERITY", "critical")
+    assert run("denied-cluster-admin-grant")["alerts"] == 1  # high (denied): no page
     assert len(inbox.received()) == 1
     assert pager.received() == []
 

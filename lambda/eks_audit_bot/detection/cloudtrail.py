@@ -4,8 +4,10 @@ A call concerns us when it touches a watched cluster (`eks.amazonaws.com`, `name
 EKS log group (`logs.amazonaws.com`), or the module's own function, EventBridge rules or
 alarms (named `<bot_name>` and `<bot_name>-*`). The EventBridge rules already select these
 calls; the function decides again and never trusts the pattern (a replayed CloudTrail log
-file holds everything). `automation_principals` applies to the person behind the call; user
-agents, which the caller chooses, never make a call automation.
+file holds everything). As for Kubernetes requests, a call AWS refused (`denied`) alerts one
+severity step lower and a call that failed otherwise changed nothing: it is counted, not
+alerted. `automation_principals` applies to the person behind the call; user agents, which
+the caller chooses, never make a call automation.
 
 Pure: no AWS calls and no logging.
 """
@@ -19,7 +21,7 @@ from eks_audit_bot.detection import api_changes, classify
 from eks_audit_bot.detection.api_actions import cluster_of, function_name, summarize, target_of
 from eks_audit_bot.detection.pipeline import Skip
 from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alert import Location, cluster_name
+from eks_audit_bot.model.alert import Location, Outcome, cluster_name
 from eks_audit_bot.model.aws_alert import AwsAlert
 from eks_audit_bot.model.caller import actor_of_caller
 from eks_audit_bot.model.cloudtrail import ApiCall
@@ -61,6 +63,9 @@ def alert_for_call(
     actor = actor_of_caller(call.identity)
     if not concerns_us(call, settings):
         result.drop("not_watched", actor.label)
+        return None
+    if call.outcome is Outcome.FAILED:
+        result.drop("failed", actor.label)
         return None
     if not settings.alert_on_automation and is_automation(actor, settings):
         result.drop("automation", actor.label)

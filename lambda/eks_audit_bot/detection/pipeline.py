@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from eks_audit_bot.detection import changes, classify
+from eks_audit_bot.detection import changes, classify, probing
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.model.alert import Alert, Location
 from eks_audit_bot.model.audit import AuditEvent, InvalidEvent, event_from_dict, parse_event
@@ -95,10 +95,12 @@ def alerts_for(
 ) -> Result:
     """The whole pipeline over already-parsed events (the CLI enters here too)."""
     result = Result() if result is None else result
-    for event in one_per_action(events, result):
+    actions = one_per_action(events, result)
+    for event in actions:
         alert = _alert(event, location, settings, catalog, result)
         if alert is not None:
             result.alerts.append(alert)
+    result.alerts += probing.alerts(actions, location, settings, catalog, result.alerts)
     return result
 
 
@@ -125,12 +127,9 @@ def _alert(
     if event.is_dry_run:
         result.drop("dry_run", actor.label)
         return None
-    if not settings.alert_on_automation and classify.is_automation(event, actor, settings):
-        result.drop("automation", actor.label)
-        return None
-    rule = catalog.match(event, actor)
-    if rule is None:
-        result.drop("read_only", actor.label)
+    rule = catalog.decide(event, actor, settings)
+    if isinstance(rule, str):
+        result.drop(rule, actor.label)
         return None
     alert = Alert(
         event=event,

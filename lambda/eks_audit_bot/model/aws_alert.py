@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eks_audit_bot.model.alarm import AlarmChange
-from eks_audit_bot.model.alert import Location, RuleHit
+from eks_audit_bot.model.alert import Location, Outcome, RuleHit
 from eks_audit_bot.model.cloudtrail import ApiCall
 from eks_audit_bot.model.identity import Actor
 from eks_audit_bot.model.severity import Severity
@@ -41,13 +41,14 @@ class AwsAlert:
 
     @property
     def outcome(self) -> str:
-        """`allowed`, `denied` or `failed` for an API call; empty for an alarm."""
-        return self.event.outcome if isinstance(self.event, ApiCall) else ""
+        """`allowed` or `denied` for an API call (failed calls do not alert); empty for an
+        alarm, which has no outcome."""
+        return str(self.event.outcome) if isinstance(self.event, ApiCall) else ""
 
     @property
     def severity(self) -> Severity:
-        """The rule's severity, one step lower when the call was denied or failed."""
-        if self.outcome in ("denied", "failed"):
+        """The rule's severity, one step lower when AWS refused the call."""
+        if self.outcome == Outcome.DENIED:
             return self.rule.severity.lowered()
         return self.rule.severity
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from eks_audit_bot.model.alert import Outcome
 from eks_audit_bot.model.audit import InvalidEvent, SkipReason
 from eks_audit_bot.model.jsonvalue import mapping, text
 
@@ -76,14 +77,14 @@ class ApiCall:
         return f"{self.service}:{self.event_name}"
 
     @property
-    def outcome(self) -> str:
+    def outcome(self) -> Outcome:
         """`allowed`, `denied` (AccessDenied*, UnauthorizedOperation) or `failed` (any other
-        error: nothing changed)."""
+        error: nothing changed), as for Kubernetes requests."""
         if not self.error_code:
-            return "allowed"
+            return Outcome.ALLOWED
         if self.error_code.startswith(_DENIED_CODES):
-            return "denied"
-        return "failed"
+            return Outcome.DENIED
+        return Outcome.FAILED
 
     def parameter(self, *path: str) -> object:
         """A value of `requestParameters` by key path, or None."""

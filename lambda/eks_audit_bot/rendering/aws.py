@@ -29,7 +29,7 @@ _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
 # `https://` in caller-controlled text becomes `https[:]//`: no client makes it a link.
 SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
 ERROR_MESSAGE_LIMIT = 300
-_NOTES = {"denied": " (AWS refused the call)", "failed": " (the call failed: nothing changed)"}
+_NOTES = {"denied": " (AWS refused the call)"}
 
 
 def aws_headline(alert: AwsAlert) -> str:
@@ -43,8 +43,6 @@ def aws_headline(alert: AwsAlert) -> str:
     who = alert.actor.label
     if event.outcome == "denied":
         return plain(f"{who} was denied {event.operation}{_on(alert)}{where}")
-    if event.outcome == "failed":
-        return plain(f"{who}: {event.operation}{_on(alert)} failed{where}")
     return plain(f"{who} {alert.action}{where}")
 
 
