@@ -41,7 +41,7 @@ class Runtime:
 def runtime() -> Runtime:
     """Built once per cold start: settings, the rule catalog and the SNS clients."""
     settings = Settings.from_env()
-    publisher = Publisher(_sns(settings.region), settings.sns_topic_arn)
+    publisher = Publisher(_sns(settings.topic_region), settings.sns_topic_arn)
     pages = settings.pagerduty_topic_arn
     # SNS publishes only to topics in the client's region: the page topic gets its own client.
     pagers = (

@@ -95,6 +95,12 @@ class Settings:
             cloudtrail_all_clusters=_bool(env, "CLOUDTRAIL_ALL_CLUSTERS"),
         )
 
+    @property
+    def topic_region(self) -> str:
+        """The region of the SNS client: the topic's own (SNS publishes only to a topic in the
+        client's region), which may differ from the function's."""
+        return _arn_part(self.sns_topic_arn, 3) or self.region
+
     def watches_cluster(self, cluster: str) -> bool:
         """Whether EKS API calls on `cluster` alert (CloudTrail)."""
         if self.cloudtrail_all_clusters or not self.watched_clusters:
