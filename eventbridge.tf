@@ -53,9 +53,12 @@ locals {
     ] : { prefix = name }]
     requestParameters = { functionName = [var.eks_bot_name, { suffix = ":function:${var.eks_bot_name}" }] }
   }
+  # The alarms by prefix, so that the pattern does not grow with the clusters; the function
+  # checks the names again.
+  alarm_prefix = [{ prefix = "${var.eks_bot_name}-" }]
   alarm_calls = length(local.alarm_names) == 0 ? [] : [
-    { eventSource = ["monitoring.amazonaws.com"], eventName = ["DeleteAlarms", "DisableAlarmActions"], requestParameters = { alarmNames = local.alarm_names } },
-    { eventSource = ["monitoring.amazonaws.com"], eventName = ["PutMetricAlarm"], requestParameters = { alarmName = local.alarm_names } },
+    { eventSource = ["monitoring.amazonaws.com"], eventName = ["DeleteAlarms", "DisableAlarmActions"], requestParameters = { alarmNames = local.alarm_prefix } },
+    { eventSource = ["monitoring.amazonaws.com"], eventName = ["PutMetricAlarm"], requestParameters = { alarmName = local.alarm_prefix } },
   ]
 
   event_patterns = {
@@ -107,7 +110,7 @@ resource "aws_cloudwatch_event_rule" "this" {
     }
     precondition {
       condition     = length(each.value.pattern) <= 2048
-      error_message = "The ${each.key} event pattern has ${length(each.value.pattern)} characters; EventBridge takes 2048 by default. Watch fewer clusters per module, or set cloudtrail_all_clusters = true."
+      error_message = "The ${each.key} event pattern has ${length(each.value.pattern)} characters; EventBridge takes 2048 by default. ${each.key == "eks_api" ? "Set cloudtrail_all_clusters = true, or watch" : "Watch"} fewer clusters per module."
     }
   }
 }
