@@ -651,54 +651,70 @@ variable "trusted_source_cidrs" {
   }
 }
 
-# ---- Exactly-once alerts and account names (fleet) ----
+# ---- CloudTrail, tampering and silence ----
 
-variable "create_dedup_table" {
+variable "create_cloudtrail_rules" {
   type        = bool
-  description = "Create a DynamoDB table (pay per request, TTL on, encrypted) in which the function remembers published alerts, so that retries and re-deliveries never publish one twice. Named `dedup_table_name`, by default `<eks_bot_name>-dedup`."
+  description = "Create the EventBridge rules that alert on EKS API changes (access entries, access policies, cluster configuration, ...) and on tampering with the log groups, the function, its rules and alarms. Needs a trail that logs management events."
+  default     = true
+  nullable    = false
+}
+
+variable "cloudtrail_all_clusters" {
+  type        = bool
+  description = "Alert on EKS API changes to every cluster of the account and region, not only the clusters whose log groups are watched."
   default     = false
   nullable    = false
 }
 
-variable "dedup_table_name" {
-  type        = string
-  description = "The dedup table: the name of the one `create_dedup_table` creates, or of an existing table (partition key `id` string, TTL attribute `expiration`, as Powertools' idempotency utility lays it out) to use. null without `create_dedup_table`: no dedup."
-  default     = null
-
-  validation {
-    condition     = var.dedup_table_name == null || can(regex("^[A-Za-z0-9_.-]{3,255}$", var.dedup_table_name))
-    error_message = "dedup_table_name must be 3 to 255 letters, digits, underscores, hyphens or dots (a DynamoDB table name)."
-  }
+variable "create_alarms" {
+  type        = bool
+  description = "Create alarms on a silent audit log group (per cluster), on function errors and on the on-failure queue (when created here); their state changes alert through the function."
+  default     = true
+  nullable    = false
 }
 
-variable "dedup_ttl_in_seconds" {
+variable "silence_alarm_period_in_seconds" {
   type        = number
-  description = "How long a published alert is remembered: within this time the same action (cluster, auditID, rule, request) is not published again."
-  default     = 86400
+  description = "Period of the silence alarms: a watched log group that receives no event for `silence_alarm_evaluation_periods` such periods alerts."
+  default     = 900
   nullable    = false
 
   validation {
-    condition     = var.dedup_ttl_in_seconds >= 300 && var.dedup_ttl_in_seconds <= 1209600 && floor(var.dedup_ttl_in_seconds) == var.dedup_ttl_in_seconds
-    error_message = "dedup_ttl_in_seconds must be a whole number from 300 (5 minutes) to 1209600 (14 days, the longest an on-failure queue keeps a batch for replay)."
+    condition     = var.silence_alarm_period_in_seconds >= 60 && var.silence_alarm_period_in_seconds % 60 == 0
+    error_message = "silence_alarm_period_in_seconds must be a multiple of 60 seconds (CloudWatch periods of a minute or more), at least 60."
   }
 }
 
-variable "account_names" {
+variable "silence_alarm_evaluation_periods" {
+  type        = number
+  description = "How many consecutive silent periods make a silence alarm go off."
+  default     = 1
+  nullable    = false
+
+  validation {
+    condition     = var.silence_alarm_evaluation_periods >= 1 && floor(var.silence_alarm_evaluation_periods) == var.silence_alarm_evaluation_periods
+    error_message = "silence_alarm_evaluation_periods must be a whole number >= 1."
+  }
+
+  validation {
+    condition     = var.silence_alarm_period_in_seconds * var.silence_alarm_evaluation_periods <= 86400
+    error_message = "silence_alarm_period_in_seconds times silence_alarm_evaluation_periods must be at most 86400 (one day, the CloudWatch limit of an alarm's evaluation range)."
+  }
+}
+
+variable "event_rule_tags" {
   type        = map(string)
-  description = "Names for AWS account ids, shown in alerts next to the id, e.g. `{ \"111122223333\" = \"payments-prod\" }`. For alerts from other accounts (`modules/central`); `account_name` names the function's own account."
+  description = "Extra tags for the EventBridge rules."
   default     = {}
   nullable    = false
+}
 
-  validation {
-    condition     = alltrue([for id, name in var.account_names : can(regex("^[0-9]{12}$", id)) && length(trimspace(name)) > 0 && length(name) <= 64])
-    error_message = "account_names keys must be 12-digit account ids and values non-empty names of at most 64 characters."
-  }
-
-  validation {
-    # Lambda caps all environment variables of a function at 4 KB together.
-    condition     = length(jsonencode(var.account_names)) <= 2500
-    error_message = "account_names must fit in 2500 characters of JSON (Lambda environment variables share a 4 KB limit), about 80 accounts; it has ${length(jsonencode(var.account_names))}. Name the accounts that matter most."
-  }
+variable "alarm_tags" {
+  type        = map(string)
+  description = "Extra tags for the CloudWatch alarms."
+  default     = {}
+  nullable    = false
 }
 
 # ---- PagerDuty ----
@@ -750,6 +766,56 @@ variable "pagerduty_topic_kms_key_arn" {
   validation {
     condition     = var.pagerduty_topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.pagerduty_topic_kms_key_arn))
     error_message = "pagerduty_topic_kms_key_arn must be a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)."
+  }
+}
+
+# ---- Exactly-once alerts and account names (fleet) ----
+
+variable "create_dedup_table" {
+  type        = bool
+  description = "Create a DynamoDB table (pay per request, TTL on, encrypted) in which the function remembers published alerts, so that retries and re-deliveries never publish one twice. Named `dedup_table_name`, by default `<eks_bot_name>-dedup`."
+  default     = false
+  nullable    = false
+}
+
+variable "dedup_table_name" {
+  type        = string
+  description = "The dedup table: the name of the one `create_dedup_table` creates, or of an existing table (partition key `id` string, TTL attribute `expiration`, as Powertools' idempotency utility lays it out) to use. null without `create_dedup_table`: no dedup."
+  default     = null
+
+  validation {
+    condition     = var.dedup_table_name == null || can(regex("^[A-Za-z0-9_.-]{3,255}$", var.dedup_table_name))
+    error_message = "dedup_table_name must be 3 to 255 letters, digits, underscores, hyphens or dots (a DynamoDB table name)."
+  }
+}
+
+variable "dedup_ttl_in_seconds" {
+  type        = number
+  description = "How long a published alert is remembered: within this time the same action (cluster, auditID, rule, request) is not published again."
+  default     = 86400
+  nullable    = false
+
+  validation {
+    condition     = var.dedup_ttl_in_seconds >= 300 && var.dedup_ttl_in_seconds <= 1209600 && floor(var.dedup_ttl_in_seconds) == var.dedup_ttl_in_seconds
+    error_message = "dedup_ttl_in_seconds must be a whole number from 300 (5 minutes) to 1209600 (14 days, the longest an on-failure queue keeps a batch for replay)."
+  }
+}
+
+variable "account_names" {
+  type        = map(string)
+  description = "Names for AWS account ids, shown in alerts next to the id, e.g. `{ \"111122223333\" = \"payments-prod\" }`. For alerts from other accounts (`modules/central`); `account_name` names the function's own account."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id, name in var.account_names : can(regex("^[0-9]{12}$", id)) && length(trimspace(name)) > 0 && length(name) <= 64])
+    error_message = "account_names keys must be 12-digit account ids and values non-empty names of at most 64 characters."
+  }
+
+  validation {
+    # Lambda caps all environment variables of a function at 4 KB together.
+    condition     = length(jsonencode(var.account_names)) <= 2500
+    error_message = "account_names must fit in 2500 characters of JSON (Lambda environment variables share a 4 KB limit), about 80 accounts; it has ${length(jsonencode(var.account_names))}. Name the accounts that matter most."
   }
 }
 

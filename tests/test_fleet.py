@@ -45,7 +45,7 @@ from fleet import (
 )
 from lambda_context import FakeContext
 from support import ACCOUNT as CENTRAL
-from support import REGION, Inbox
+from support import REGION, Inbox, load_eventbridge_case
 
 
 def default_pattern() -> str:
@@ -286,3 +286,22 @@ def test_a_page_sns_refused_goes_again_with_its_alert_and_is_never_lost(
     subjects = fleet.subjects()
     assert sum("exec" in subject for subject in subjects) == 2  # the price of the page
     assert sum("api-key-0" in subject for subject in subjects) == 1
+
+
+def test_a_forwarded_cloudtrail_event_delivered_twice_alerts_once_naming_its_account(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member's EKS API call on the central bus: EventBridge delivers at least once and
+    Lambda retries, but the call (its CloudTrail eventID) alerts once."""
+    case = load_eventbridge_case("sso-user-grants-cluster-admin")
+    for name, value in case.get("env", {}).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("ACCOUNT_NAMES", json.dumps({case["event"]["account"]: "platform-prod"}))
+    handler.runtime.cache_clear()
+    first = invoke(case["event"])
+    again = invoke(case["event"])
+    (note,) = fleet.inbox.received()
+    assert (first["alerts"], again["alerts"]) == (1, 0)
+    assert note["MessageAttributes"]["source"]["Value"] == "cloudtrail"
+    assert note["MessageAttributes"]["account"]["Value"] == case["event"]["account"]
+    assert json.loads(note["Message"])["where"]["account_name"] == "platform-prod"

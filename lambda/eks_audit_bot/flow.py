@@ -3,27 +3,34 @@
 detect (parse, one stage per action, who, automation, rules, what changed) → drop what was
 already published (optional ledger) → fold noise → render one message per alert or digest
 (and a PagerDuty page for those severe enough, when a page topic is set) → hand them to a sink
-(SNS, or the CLI's printer) → tell the ledger what went out.
+(SNS, or the CLI's printer) → tell the ledger what went out. `run_event` does the same for
+one EventBridge event (an AWS API call or an alarm state change).
 Imports every stage; nothing below imports it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from eks_audit_bot.delivery.sns import Report
-from eks_audit_bot.detection import noise, pipeline
+from eks_audit_bot.detection import alarms, cloudtrail, noise, pipeline
 from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.model.alarm import AlarmChange
 from eks_audit_bot.model.alert import Alert, Digest, Item, Location
+from eks_audit_bot.model.audit import InvalidEvent
 from eks_audit_bot.model.outgoing import Outgoing
-from eks_audit_bot.rendering import message, pagerduty
+from eks_audit_bot.rendering import aws_pagerduty, message, pagerduty
 from eks_audit_bot.settings import Settings
+from eks_audit_bot.sources import eventbridge
 
 if TYPE_CHECKING:
     # Only deployments with a dedup table import it (Powertools idempotency, a DynamoDB client).
     from eks_audit_bot.delivery.dedup import Claim, Ledger, StoreError
+    from eks_audit_bot.model.aws_alert import AwsAlert
+
+    type Sent = list[tuple[Item | AwsAlert, list[Outgoing]]]
 
 
 class Sink(Protocol):
@@ -35,7 +42,7 @@ class Outcome:
     result: pipeline.Result
     messages: list[Outgoing]
     report: Report
-    claim: Claim | None = None  # None without a ledger
+    claim: Claim[Alert] | None = None  # None without a ledger
     settle_errors: list[StoreError] = field(default_factory=list)
 
 
@@ -50,12 +57,65 @@ def run(
 ) -> Outcome:
     """Records of one batch (one log group and stream) in, messages handed to `sink` out."""
     result = pipeline.process(records, location, settings, catalog)
-    claim = ledger.claim(result.alerts) if ledger is not None else None
+
+    def render(alerts: Sequence[Alert]) -> Sent:
+        return [(item, [message.build(item, settings), *pagerduty.pages([item], settings)])
+                for item in noise.fold(alerts, settings)]  # fmt: skip
+
+    return Outcome(result, *_deliver(result.alerts, render, sink, ledger))
+
+
+@dataclass(frozen=True, slots=True)
+class EventOutcome:
+    result: cloudtrail.EventResult
+    messages: list[Outgoing]
+    report: Report
+    claim: Claim[AwsAlert] | None = None
+    settle_errors: list[StoreError] = field(default_factory=list)
+
+
+def run_event(
+    event: Mapping[str, Any],
+    settings: Settings,
+    catalog: RuleCatalog,
+    sink: Sink,
+    where: str = "",
+    *,
+    ledger: Ledger | None = None,
+) -> EventOutcome:
+    """One EventBridge event in: an unknown or unreadable one is a counted skip, an API call or
+    alarm state change becomes at most one alert (and a page), handed to `sink`. `where` names
+    the event in skips (replay: its file and line)."""
+    result = cloudtrail.EventResult(received=1)
     try:
-        items = noise.fold(claim.fresh if claim is not None else result.alerts, settings)
-        sent = [(item, [message.build(item, settings), *pagerduty.pages([item], settings)])
-                for item in items]  # fmt: skip
-        # The alerts, then the pages.
+        decoded = eventbridge.decode_event(event)
+    except InvalidEvent as err:
+        where = where or (f"event {err.audit_id}" if err.audit_id else "event")
+        result.skips.append(pipeline.Skip(where, err.reason, err.detail, err.audit_id))
+    else:
+        if isinstance(decoded, AlarmChange):
+            alarms.alert_for_alarm(decoded, settings, catalog, result)
+        else:
+            cloudtrail.alert_for_call(decoded, settings, catalog, result)
+
+    def render(alerts: Sequence[AwsAlert]) -> Sent:
+        return [(alert, [message.build(alert, settings), *aws_pagerduty.pages([alert], settings)])
+                for alert in alerts]  # fmt: skip
+
+    return EventOutcome(result, *_deliver(result.alerts, render, sink, ledger))
+
+
+def _deliver[A: (Alert, AwsAlert)](
+    alerts: Sequence[A],
+    render: Callable[[Sequence[A]], Sent],
+    sink: Sink,
+    ledger: Ledger | None,
+) -> tuple[list[Outgoing], Report, Claim[A] | None, list[StoreError]]:
+    """Render and publish what the ledger lets through, then settle: the alerts, then the
+    pages; claims are released when publishing breaks, so that the retry publishes them."""
+    claim = ledger.claim(alerts) if ledger is not None else None
+    try:
+        sent = render(claim.fresh if claim is not None else alerts)
         messages = [out for _, outs in sent for out in outs if not out.topic_arn]
         messages += [out for _, outs in sent for out in outs if out.topic_arn]
         report = sink.publish(messages) if messages else Report()
@@ -64,20 +124,20 @@ def run(
             ledger.release(claim.claimed)
         raise
     if ledger is None or claim is None:
-        return Outcome(result, messages, report)
+        return messages, report, None, []
     published, failed = _split(sent, report, claim.claimed)
-    return Outcome(result, messages, report, claim, ledger.settle(published, failed))
+    return messages, report, claim, ledger.settle(published, failed)
 
 
 def _split(
-    sent: Sequence[tuple[Item, list[Outgoing]]], report: Report, claimed: Sequence[Alert]
-) -> tuple[list[Alert], list[Alert]]:
+    sent: Sent, report: Report, claimed: Sequence[Alert | AwsAlert]
+) -> tuple[list[Alert | AwsAlert], list[Alert | AwsAlert]]:
     """The claimed alerts all of whose messages SNS took (alert and page), and the others:
     a page that failed is sent again with its alert (PagerDuty folds it into the incident)."""
     undelivered = {id(failure.message) for failure in report.failures}
     mine = {id(alert) for alert in claimed}
-    published: list[Alert] = []
-    failed: list[Alert] = []
+    published: list[Alert | AwsAlert] = []
+    failed: list[Alert | AwsAlert] = []
     for item, outs in sent:
         members = item.alerts if isinstance(item, Digest) else (item,)
         side = failed if any(id(out) in undelivered for out in outs) else published

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
 from eks_audit_bot import flow
+from eks_audit_bot.accounting import (
+    account_for,
+    account_for_delivery,
+    account_for_ledger,
+    count_metric,
+    logger,
+    metrics,
+)
 from eks_audit_bot.delivery.route import Router
-from eks_audit_bot.delivery.sns import Publisher, PublishError, Report
-from eks_audit_bot.detection import pipeline
+from eks_audit_bot.delivery.sns import Publisher, PublishError
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.model.alert import Location
 from eks_audit_bot.model.jsonvalue import mapping
-from eks_audit_bot.settings import METRICS_NAMESPACE, SERVICE_NAME, Settings
+from eks_audit_bot.settings import Settings
 from eks_audit_bot.sources.cloudwatch import LogBatch, PayloadError, decode_payload
+from eks_audit_bot.sources.eventbridge import is_eventbridge_event
 from eks_audit_bot.sources.kinesis import decode_record, is_kinesis_batch, source_region
 
 if TYPE_CHECKING:
@@ -33,9 +39,6 @@ if TYPE_CHECKING:
     from mypy_boto3_sns.client import SNSClient
 
     from eks_audit_bot.delivery.dedup import Ledger
-
-logger = Logger(service=SERVICE_NAME)
-metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
 
 
 type LedgerFactory = Callable[[Callable[[], int]], Ledger]
@@ -98,20 +101,24 @@ def _ledger_factory(settings: Settings) -> LedgerFactory | None:
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: Mapping[str, Any], context: LambdaContext) -> Mapping[str, object]:
-    """Routes by shape: a subscription payload, or a Kinesis batch from Logs destinations."""
+    """Routes by shape: a subscription payload, an EventBridge event, or a Kinesis batch."""
     env = runtime()
-    if "awslogs" in event:
-        return handle(event, env, env.ledger(context))
     if is_kinesis_batch(event):
         return handle_kinesis(event, env, context)
-    raise PayloadError(
-        "expected a CloudWatch Logs subscription payload {'awslogs': {'data'}} "
-        "or a Kinesis batch {'Records': [{'eventSource': 'aws:kinesis'}]}"
-    )
+    return handle(event, env, env.ledger(context))
 
 
 def handle(event: Mapping[str, Any], env: Runtime, ledger: Ledger | None = None) -> dict[str, Any]:
-    """Process one subscription payload; raise if an alert could not be delivered."""
+    """Process one subscription payload or EventBridge event; raise if an alert could not be
+    delivered."""
+    if is_eventbridge_event(event):
+        return handle_event(event, env, ledger)
+    if "awslogs" not in event:
+        raise PayloadError(
+            "expected a CloudWatch Logs subscription payload {'awslogs': {'data'}}, an "
+            "EventBridge event {'detail-type'} or a Kinesis batch {'Records': [{'eventSource': "
+            "'aws:kinesis'}]}"
+        )
     batch = decode_payload(event)
     location = env.settings.location(batch.log_group, owner=batch.owner)
     return deliver(batch, location, env, ledger)
@@ -132,7 +139,7 @@ def handle_kinesis(
             logger.warning(
                 "kinesis record skipped", extra={"reason": "unreadable", "detail": str(err)[:300]}
             )
-            _count("BatchesSkipped", 1, reason="unreadable")
+            count_metric("BatchesSkipped", 1, reason="unreadable")
             return {"received": 0, "alerts": 0, "skipped": 0}
         location = env.settings.location(
             batch.log_group, owner=batch.owner, remote=True, region=source_region(batch)
@@ -161,80 +168,32 @@ def deliver(
     )
     if batch.skip_reason:
         logger.info("batch skipped", extra={"reason": batch.skip_reason})
-        _count("BatchesSkipped", 1, reason=batch.skip_reason)
+        count_metric("BatchesSkipped", 1, reason=batch.skip_reason)
         metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=0)
         return {"received": 0, "alerts": 0, "skipped": 0}
     records = ((record.id, record.message) for record in batch.records)
-    outcome = flow.run(records, location, env.settings, env.catalog, env.publisher, ledger=ledger)
+    return _finish(
+        flow.run(records, location, env.settings, env.catalog, env.publisher, ledger=ledger)
+    )
+
+
+def handle_event(
+    event: Mapping[str, Any], env: Runtime, ledger: Ledger | None = None
+) -> dict[str, Any]:
+    """Process one EventBridge event (an AWS API call or an alarm state change)."""
+    logger.append_keys(event_id=str(event.get("id", ""))[:100])
+    logger.append_keys(detail_type=str(event.get("detail-type", ""))[:100])
+    return _finish(flow.run_event(event, env.settings, env.catalog, env.publisher, ledger=ledger))
+
+
+def _finish(outcome: flow.Outcome | flow.EventOutcome) -> dict[str, Any]:
+    """Account for an outcome; raise when something was not delivered (so it is retried)."""
     result, report = outcome.result, outcome.report
-    _account_for(result)
-    _account_for_delivery(report)
-    _account_for_ledger(outcome)
+    account_for(result)
+    account_for_delivery(report)
+    account_for_ledger(outcome)
     if report.failures:
         raise PublishError(report.failures)
     if outcome.claim is not None and outcome.claim.in_progress:
         raise StillInProgress(len(outcome.claim.in_progress))
     return {"received": result.received, "alerts": report.published, "skipped": len(result.skips)}
-
-
-def _account_for(result: pipeline.Result) -> None:
-    metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=result.received)
-    for skip in result.skips:
-        # The reason and auditID only: audit events may hold secrets, so never the line itself.
-        logger.warning(
-            "log event skipped",
-            extra={
-                "reason": skip.reason,
-                "detail": skip.detail,
-                "auditID": skip.audit_id,
-                "log_event_id": skip.where,
-            },
-        )
-    for reason, count in sorted(Counter(skip.reason for skip in result.skips).items()):
-        _count("EventsSkipped", count, reason=reason)
-    for reason, count in sorted(result.dropped.items()):
-        _count("EventsDropped", count, reason=reason)
-
-
-def _account_for_delivery(report: Report) -> None:
-    metrics.add_metric(name="AlertsPublished", unit=MetricUnit.Count, value=report.published)
-    metrics.add_metric(name="PublishFailures", unit=MetricUnit.Count, value=len(report.failures))
-    for failure in report.failures:
-        logger.error(
-            "alert not published",
-            extra={
-                "code": failure.code,
-                "detail": failure.detail[:500],
-                "auditID": failure.message.audit_id,
-            },
-        )
-
-
-def _account_for_ledger(outcome: flow.Outcome) -> None:
-    claim = outcome.claim
-    if claim is None:
-        return
-    metrics.add_metric(name="AlertsDeduplicated", unit=MetricUnit.Count, value=len(claim.published))
-    if claim.in_progress:
-        logger.warning(
-            "alerts held back: another invocation is publishing them",
-            extra={"count": len(claim.in_progress)},
-        )
-    for error in [*claim.errors, *outcome.settle_errors]:
-        # A claim that failed means the alert went out unrecorded: a duplicate is possible.
-        logger.error(
-            "dedup table unavailable",
-            extra={
-                "operation": error.operation,
-                "code": error.detail,
-                "auditID": error.alert.event.audit_id,
-            },
-        )
-        _count("DedupErrors", 1, reason=error.operation)
-
-
-def _count(name: str, value: int, *, reason: str) -> None:
-    with single_metric(
-        name=name, unit=MetricUnit.Count, value=value, namespace=METRICS_NAMESPACE
-    ) as metric:
-        metric.add_dimension(name="reason", value=reason)

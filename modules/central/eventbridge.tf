@@ -1,9 +1,6 @@
 # Member accounts forward EKS API calls and tampering with the pipeline (CloudTrail events)
-# to this bus; a rule on it hands them to the function. The pattern is shared with the member
-# module (and the root module's own rules): one list of what matters.
-locals {
-  cloudtrail_event_pattern = file("${path.module}/../../cloudtrail_event_pattern.json")
-}
+# to this bus, filtered by the list the root module's rules use (cloudtrail_events.json); a
+# rule on it hands every forwarded call to the function, which decides for real.
 
 resource "aws_cloudwatch_event_bus" "this" {
   name = var.name
@@ -38,7 +35,7 @@ resource "aws_cloudwatch_event_rule" "forwarded" {
   name           = "${var.name}-forwarded"
   description    = "EKS API calls and audit-pipeline tampering forwarded by member accounts"
   event_bus_name = aws_cloudwatch_event_bus.this.name
-  event_pattern  = local.cloudtrail_event_pattern
+  event_pattern  = jsonencode({ "detail-type" = ["AWS API Call via CloudTrail"] })
   tags           = var.tags
 }
 

@@ -13,6 +13,18 @@ locals {
   # from the end of the subscription filter's name.
   filter_name = "${var.name}-${local.region}"
   clusters    = { for name in var.log_group_names : regex("^/aws/eks/([^/]+)/cluster$", name)[0] => name }
+
+  # What the central function alerts on among this account's API calls: the EKS changes and
+  # tampering with the pipeline, from the list the root module's own rules use. Lambda's event
+  # names carry an API version (`UpdateFunctionCode20150331v2`), hence prefixes.
+  cloudtrail_events = jsondecode(file("${path.module}/../../cloudtrail_events.json"))
+  forward_pattern = jsonencode({
+    "detail-type" = ["AWS API Call via CloudTrail"]
+    detail = { "$or" = [for source, names in local.cloudtrail_events : {
+      eventSource = [source]
+      eventName   = [for name in names : { prefix = name }]
+    }] }
+  })
 }
 
 resource "aws_cloudwatch_log_subscription_filter" "this" {
@@ -45,7 +57,7 @@ resource "aws_cloudwatch_event_rule" "forward" {
 
   name          = "${var.name}-forward"
   description   = "EKS API calls and audit-pipeline tampering, forwarded to the central eks-audit-bot"
-  event_pattern = file("${path.module}/../../cloudtrail_event_pattern.json")
+  event_pattern = local.forward_pattern
   tags          = var.tags
 }
 

@@ -15,6 +15,8 @@ DynamoDB client stay out of every other cold start.
 The action is what the request was, not only its auditID (a client can choose that header):
 cluster, auditID, rule, user, verb, request URI and the time the API server received it. The
 two stages of one `exec` share all of these; a second request reusing an auditID does not.
+An AWS API call is its CloudTrail eventID (AWS assigns it) and rule; an alarm's state change
+its alarm, state and time.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from eks_audit_bot.model.alert import Alert
+from eks_audit_bot.model.aws_alert import AwsAlert
+from eks_audit_bot.model.cloudtrail import ApiCall
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer
@@ -46,25 +50,27 @@ _COMPLETED = STATUS_CONSTANTS["COMPLETED"]
 
 @dataclass(frozen=True, slots=True)
 class StoreError:
-    alert: Alert
+    alert: Alert | AwsAlert
     operation: str  # claim, confirm or release
     detail: str
 
 
 @dataclass(slots=True)
-class Claim:
+class Claim[A: (Alert, AwsAlert)]:
     """What publishing may go ahead with: `fresh` alerts (claimed, or unclaimed because the
     table failed), and what was held back."""
 
-    fresh: list[Alert] = field(default_factory=list)
-    claimed: list[Alert] = field(default_factory=list)
-    published: list[Alert] = field(default_factory=list)  # already out: dropped
-    in_progress: list[Alert] = field(default_factory=list)  # another invocation has them
+    fresh: list[A] = field(default_factory=list)
+    claimed: list[A] = field(default_factory=list)
+    published: list[A] = field(default_factory=list)  # already out: dropped
+    in_progress: list[A] = field(default_factory=list)  # another invocation has them
     errors: list[StoreError] = field(default_factory=list)
 
 
-def action_of(alert: Alert) -> dict[str, str]:
+def action_of(alert: Alert | AwsAlert) -> dict[str, str]:
     """The identity of an alert's action: equal for re-deliveries and an exec's two stages."""
+    if isinstance(alert, AwsAlert):
+        return _aws_action(alert)
     event = alert.event
     return {
         "account": alert.location.account_id,
@@ -78,6 +84,20 @@ def action_of(alert: Alert) -> dict[str, str]:
     }
 
 
+def _aws_action(alert: AwsAlert) -> dict[str, str]:
+    event = alert.event
+    if isinstance(event, ApiCall):
+        return {"account": event.account_id, "event_id": event.event_id, "rule": alert.rule.rule_id}
+    return {
+        "account": event.account_id,
+        "region": event.region,
+        "alarm": event.alarm_name,
+        "state": event.state,
+        "time": event.time,
+        "rule": alert.rule.rule_id,
+    }
+
+
 @dataclass(slots=True)
 class Ledger:
     """Claims and settles alerts in a Powertools persistence layer (DynamoDB in the function)."""
@@ -85,8 +105,8 @@ class Ledger:
     store: BasePersistenceLayer
     remaining_ms: Callable[[], int]
 
-    def claim(self, alerts: Iterable[Alert]) -> Claim:
-        claim = Claim()
+    def claim[A: (Alert, AwsAlert)](self, alerts: Iterable[A]) -> Claim[A]:
+        claim: Claim[A] = Claim()
         for alert in alerts:
             try:
                 self.store.save_inprogress(action_of(alert), self.remaining_ms())
@@ -102,7 +122,9 @@ class Ledger:
             claim.fresh.append(alert)
         return claim
 
-    def settle(self, published: Sequence[Alert], failed: Sequence[Alert]) -> list[StoreError]:
+    def settle(
+        self, published: Sequence[Alert | AwsAlert], failed: Sequence[Alert | AwsAlert]
+    ) -> list[StoreError]:
         """Published alerts are remembered for the TTL; failed ones released for the retry."""
         errors = []
         for alert in published:
@@ -113,7 +135,7 @@ class Ledger:
         errors += self.release(failed)
         return errors
 
-    def release(self, alerts: Iterable[Alert]) -> list[StoreError]:
+    def release(self, alerts: Iterable[Alert | AwsAlert]) -> list[StoreError]:
         errors = []
         for alert in alerts:
             try:

@@ -39,6 +39,9 @@ class SkipReason(StrEnum):
     TRUNCATED = "truncated"
     MISSING_FIELDS = "missing_fields"
     NOT_AUDIT_EVENT = "not_audit_event"
+    # EventBridge events: a detail-type the function does not handle, or a detail it cannot read.
+    UNKNOWN_DETAIL_TYPE = "unknown_detail_type"
+    MALFORMED_EVENT = "malformed_event"
 
 
 class InvalidEvent(ValueError):

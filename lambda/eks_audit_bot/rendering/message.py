@@ -12,7 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from eks_audit_bot.model.alert import Alert, Digest
+from eks_audit_bot.model.aws_alert import AUDIT_LOG, AwsAlert
 from eks_audit_bot.model.outgoing import Outgoing
+from eks_audit_bot.rendering.aws import aws_subject, render_aws_text
+from eks_audit_bot.rendering.aws_document import aws_chat, aws_document
 from eks_audit_bot.rendering.digest import (
     digest_chat_text,
     digest_document,
@@ -38,6 +41,7 @@ def attributes(alert: Alert) -> dict[str, str]:
     event = alert.event
     values = {
         "severity": str(alert.severity),
+        "source": AUDIT_LOG,
         "cluster": alert.location.cluster,
         "account": alert.location.account_id,
         "namespace": event.object_ref.namespace,
@@ -50,10 +54,29 @@ def attributes(alert: Alert) -> dict[str, str]:
     return {name: line(value)[:ATTRIBUTE_VALUE_LIMIT] for name, value in values.items() if value}
 
 
-def build(item: Alert | Digest, settings: Settings) -> Outgoing:
+def aws_attributes(alert: AwsAlert) -> dict[str, str]:
+    """The same attributes for an AWS API call or alarm alert (`source` cloudtrail or health);
+    `cluster` is absent when the alert concerns no one cluster, `outcome` for an alarm."""
+    values = {
+        "severity": str(alert.severity),
+        "source": alert.source,
+        "cluster": alert.location.cluster,
+        "account": alert.location.account_id,
+        "verb": alert.verb,
+        "resource": alert.resource,
+        "actor": alert.actor.display_name,
+        "rule": alert.rule.rule_id,
+        "outcome": alert.outcome,
+    }
+    return {name: line(value)[:ATTRIBUTE_VALUE_LIMIT] for name, value in values.items() if value}
+
+
+def build(item: Alert | Digest | AwsAlert, settings: Settings) -> Outgoing:
     """The SNS message for an alert or a digest."""
     if isinstance(item, Digest):
         return _build_digest(item, settings)
+    if isinstance(item, AwsAlert):
+        return _build_aws(item, settings)
     return _build_alert(item, settings)
 
 
@@ -69,6 +92,22 @@ def _build_alert(alert: Alert, settings: Settings) -> Outgoing:
         subject=alert_subject(alert),
         message=body,
         attributes=attributes(alert),
+        audit_id=alert.event.audit_id,
+    )
+
+
+def _build_aws(alert: AwsAlert, settings: Settings) -> Outgoing:
+    body = _fitted(
+        render_aws_text(alert),
+        aws_document(alert),
+        settings,
+        aws_chat(alert),
+        bulky=("changes", ["(too long for one message: see CloudTrail)"]),
+    )
+    return Outgoing(
+        subject=aws_subject(alert),
+        message=body,
+        attributes=aws_attributes(alert),
         audit_id=alert.event.audit_id,
     )
 

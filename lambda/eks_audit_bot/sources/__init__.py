@@ -1,6 +1,7 @@
 """Input shapes, one module per source: what the function is invoked with, decoded into records.
 
-The CloudWatch Logs subscription payload (`cloudwatch`) and the Kinesis batches Logs
-destinations fill with such payloads (`kinesis`). May import the model and settings; never
+`cloudwatch` (a CloudWatch Logs subscription payload), `eventbridge` (an AWS API call via
+CloudTrail, or an alarm state change) and `kinesis` (the batches CloudWatch Logs destinations
+fill with subscription payloads). May import the model and settings; never
 detection, rendering or delivery.
 """

@@ -47,11 +47,16 @@ run "each_cluster_subscribes_to_the_central_destination" {
 
   assert {
     condition = (
-      jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern) == jsondecode(file("${path.module}/../../cloudtrail_event_pattern.json")) &&
+      contains(jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).detail["$or"], {
+        eventSource = ["eks.amazonaws.com"]
+        eventName   = [for name in jsondecode(file("${path.module}/../../cloudtrail_events.json"))["eks.amazonaws.com"] : { prefix = name }]
+      }) &&
+      length(jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).detail["$or"]) == 5 &&
+      length(aws_cloudwatch_event_rule.forward[0].event_pattern) <= 2048 &&
       aws_cloudwatch_event_target.central[0].arn == var.event_bus_arn &&
       aws_cloudwatch_event_target.central[0].role_arn == aws_iam_role.forward[0].arn
     )
-    error_message = "The shared CloudTrail pattern is forwarded to the central bus with the module's role."
+    error_message = "The API calls of the shared list (cloudtrail_events.json), every service of it, go to the central bus with the module's role, in a pattern EventBridge takes."
   }
 
   assert {
