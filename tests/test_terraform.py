@@ -541,7 +541,7 @@ def plan_errors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]
     """Error details by run, from `terraform test -json` on a copy of the module with one
     failing run per file."""
     work = tmp_path_factory.mktemp("plan-errors")
-    for path in ROOT.glob("*.tf"):
+    for path in [*ROOT.glob("*.tf"), *ROOT.glob("*.json")]:  # the module's files and data
         shutil.copy(path, work / path.name)
     (work / "lambda").symlink_to(ROOT / "lambda")
     (work / "tests").mkdir()
