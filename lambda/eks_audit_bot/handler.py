@@ -1,25 +1,33 @@
-"""Lambda entry point: read the payload, run the flow, account for it in logs and metrics."""
+"""Lambda entry point: read the payload, run the flow, account for it in logs and metrics.
+
+Imported at cold start: what every batch needs (Powertools, boto3, decoding and detection).
+Rendering and delivery load with the first batch that has something to publish, and the SNS
+client is made then too.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
 from eks_audit_bot import flow
-from eks_audit_bot.delivery.sns import Publisher, PublishError, Report
 from eks_audit_bot.detection import pipeline
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.settings import METRICS_NAMESPACE, SERVICE_NAME, Settings
 from eks_audit_bot.sources.cloudwatch import decode_payload
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from eks_audit_bot.delivery.sns import Publisher, Report
+    from eks_audit_bot.model.outgoing import Outgoing
 
 logger = Logger(service=SERVICE_NAME)
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
@@ -29,19 +37,40 @@ metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
 class Runtime:
     settings: Settings
     catalog: RuleCatalog
-    publisher: Publisher
+    publisher: flow.Sink
 
 
-@cache
-def runtime() -> Runtime:
-    """Built once per cold start: settings, the rule catalog and the SNS client."""
-    settings = Settings.from_env()
+@dataclass(slots=True)
+class SnsSink:
+    """The SNS publisher, made with its client when the first message is ready."""
+
+    settings: Settings
+    made: list[Publisher] = field(default_factory=list)
+
+    def publish(self, messages: Sequence[Outgoing]) -> Report:
+        if not self.made:
+            self.made.append(sns_publisher(self.settings))
+        return self.made[0].publish(messages)
+
+
+def sns_publisher(settings: Settings) -> Publisher:
+    from botocore.config import Config  # noqa: PLC0415 - with the first alert (module doc)
+
+    from eks_audit_bot.delivery.sns import Publisher  # noqa: PLC0415
+
     client = boto3.client(
         "sns",
         region_name=settings.region or None,
         config=Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5),
     )
-    return Runtime(settings, RuleCatalog.load(settings), Publisher(client, settings.sns_topic_arn))
+    return Publisher(client, settings.sns_topic_arn)
+
+
+@cache
+def runtime() -> Runtime:
+    """Built once per cold start: settings, the rule catalog, and the SNS sink."""
+    settings = Settings.from_env()
+    return Runtime(settings, RuleCatalog.load(settings), SnsSink(settings))
 
 
 @metrics.log_metrics
@@ -61,7 +90,7 @@ def handle(event: Mapping[str, Any], env: Runtime) -> dict[str, int]:
         metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=0)
         return {"received": 0, "alerts": 0, "skipped": 0}
     outcome = flow.run(
-        ((record.id, record.message) for record in batch.records),
+        batch.records,
         env.settings.location(batch.log_group, owner=batch.owner),
         env.settings,
         env.catalog,
@@ -71,6 +100,8 @@ def handle(event: Mapping[str, Any], env: Runtime) -> dict[str, int]:
     _account_for(result)
     _account_for_delivery(report)
     if report.failures:
+        from eks_audit_bot.delivery.sns import PublishError  # noqa: PLC0415
+
         raise PublishError(report.failures)
     return {"received": result.received, "alerts": report.published, "skipped": len(result.skips)}
 

@@ -1,7 +1,10 @@
-"""From log records to alerts: parse, pick one stage per action, classify, apply the rules.
+"""From log records to alerts: read, pick one stage per action, classify, apply the rules.
 
-Pure: no AWS calls and no logging. What is skipped comes back with its reason so the handler
-can log and count it, and the CLI can report it by line.
+Pure: no AWS calls and no logging. Each record is read on its own; one that cannot be read
+comes back as a skip with its reason (so the handler can log and count it and the CLI can
+report it by line), and never stops the rest. Built-in automation reading ordinary objects is
+dropped from the decoded JSON (`shortcut`); only what is left becomes the typed model.
+Every record received ends up exactly once as an alert, a `dropped` count or a skip.
 """
 
 from __future__ import annotations
@@ -11,27 +14,32 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from eks_audit_bot.detection import changes, classify
+from eks_audit_bot.detection import classify
+from eks_audit_bot.detection.actions import Actions, Item, rank_of
 from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.detection.shortcut import is_plain_automation_read, read_shortcut_enabled
 from eks_audit_bot.model.alert import Alert, Location
-from eks_audit_bot.model.audit import AuditEvent, InvalidEvent, event_from_dict, parse_event
+from eks_audit_bot.model.audit import (
+    AuditEvent,
+    InvalidEvent,
+    SkipReason,
+    checked_event,
+    invalid_reason,
+)
 from eks_audit_bot.model.identity import actor_of
+from eks_audit_bot.model.line import decode
 from eks_audit_bot.settings import Settings
 
-# Which stage speaks for an action. Streaming requests (exec, attach, port-forward) alert when
-# the stream opens; everything else when the response is complete. Lower wins.
-_STREAMING_STAGES = {"ResponseStarted": 0, "ResponseComplete": 1, "Panic": 2}
-_REQUEST_STAGES = {"ResponseComplete": 0, "Panic": 1}
-
-
-# A log event: where it was (a log event id or file:line) and its message, as text or already
+# A log event: where it was (a log event id or file:line) and its message: text, or already
 # decoded (the CLI parses lines to test the filter pattern and should not parse them twice).
-type RawRecord = tuple[str, str | dict[str, Any]]
+# Anything else (a log event without a message) is a skip.
+type RawRecord = tuple[str, object]
 
 
 @dataclass(frozen=True, slots=True)
 class Skip:
-    """A record that could not be read; `where` is a log event id or a line number."""
+    """A record that could not be read; `where` is a log event id or a line number.
+    `detail` never quotes the record, and `audit_id` is set only when well formed."""
 
     where: str
     reason: str
@@ -48,53 +56,6 @@ class Result:
     received: int = 0
 
 
-def parse_records(records: Iterable[RawRecord], result: Result) -> list[AuditEvent]:
-    """Parse `(where, message)` pairs; unreadable ones become skips in `result`."""
-    events = []
-    for where, message in records:
-        result.received += 1
-        try:
-            parsed = parse_event(message) if isinstance(message, str) else event_from_dict(message)
-            events.append(parsed)
-        except InvalidEvent as err:
-            result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
-    return events
-
-
-def one_per_action(events: Iterable[AuditEvent], result: Result) -> list[AuditEvent]:
-    """Keep the stage that speaks for each auditID, in first-seen order; count the rest."""
-    chosen: dict[str, tuple[int, AuditEvent]] = {}
-    for event in events:
-        ranks = _STREAMING_STAGES if event.is_streaming else _REQUEST_STAGES
-        rank = ranks.get(event.stage)
-        if rank is None:
-            result.dropped[f"stage_{event.stage}"] += 1
-            continue
-        held = chosen.get(event.audit_id)
-        if held is not None:
-            result.dropped["duplicate_stage"] += 1
-            if held[0] <= rank:
-                continue
-        chosen[event.audit_id] = (rank, event)
-    return [event for _, event in chosen.values()]
-
-
-def alerts_for(
-    events: Iterable[AuditEvent],
-    location: Location,
-    settings: Settings,
-    catalog: RuleCatalog,
-    result: Result | None = None,
-) -> Result:
-    """The whole pipeline over already-parsed events (the CLI enters here too)."""
-    result = Result() if result is None else result
-    for event in one_per_action(events, result):
-        alert = _alert(event, location, settings, catalog, result)
-        if alert is not None:
-            result.alerts.append(alert)
-    return result
-
-
 def process(
     records: Iterable[RawRecord],
     location: Location,
@@ -103,8 +64,81 @@ def process(
 ) -> Result:
     """Log records in, alerts out, for one batch of one log group and stream."""
     result = Result()
-    events = parse_records(records, result)
-    return alerts_for(events, location, settings, catalog, result)
+    judge = _Judge(location, settings, catalog, result)
+    actions = Actions(result.dropped, judge.decide)
+    shortcut = read_shortcut_enabled(settings)
+    received = 0
+    for received, (where, record) in enumerate(records, 1):  # noqa: B007 - counted
+        read = _read(where, record, result)
+        if read is None:
+            continue
+        raw, cut = read
+        stage, ref = raw["stage"], raw.get("objectRef")
+        rank = rank_of(stage, ref.get("subresource") if type(ref) is dict else None, judge.dropped)
+        if rank is not None:
+            item = None if is_plain_automation_read(raw, enabled=shortcut) else raw
+            actions.add(raw["auditID"], stage, record, rank, item, cut=cut)
+    result.received = received
+    result.alerts.extend(actions.alerts())
+    return result
+
+
+def alerts_for(
+    events: Iterable[AuditEvent],
+    location: Location,
+    settings: Settings,
+    catalog: RuleCatalog,
+) -> Result:
+    """The pipeline over already built models (tests and tools enter here)."""
+    result = Result()
+    actions = Actions(result.dropped, _Judge(location, settings, catalog, result).decide)
+    for event in events:
+        result.received += 1
+        rank = rank_of(event.stage, event.object_ref.subresource, result.dropped)
+        if rank is not None:
+            actions.add(event.audit_id, event.stage, event, rank, event, cut=event.truncated)
+    result.alerts.extend(actions.alerts())
+    return result
+
+
+def _read(where: str, record: object, result: Result) -> tuple[dict[str, Any], bool] | None:
+    """The decoded event and whether CloudWatch Logs cut it, or None with the skip recorded."""
+    try:
+        if type(record) is str:
+            raw, truncated = decode(record)
+        elif type(record) is dict:
+            raw, truncated = record, False
+        else:
+            raise InvalidEvent(SkipReason.NOT_TEXT, "log event without a text message")
+        problem = invalid_reason(raw)
+        if problem is not None:
+            raise problem
+    except InvalidEvent as err:
+        result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
+        return None
+    return raw, truncated
+
+
+@dataclass(frozen=True, slots=True)
+class _Judge:
+    """Decides an action from the event chosen for it: the shortcut's verdict (None), or the
+    model through classification and the rules."""
+
+    location: Location
+    settings: Settings
+    catalog: RuleCatalog
+    result: Result
+
+    @property
+    def dropped(self) -> Counter[str]:
+        return self.result.dropped
+
+    def decide(self, item: Item, cut: bool) -> Alert | None:
+        if item is None:
+            self.result.dropped["automation"] += 1
+            return None
+        event = item if isinstance(item, AuditEvent) else checked_event(item, truncated=cut)
+        return _alert(event, self.location, self.settings, self.catalog, self.result)
 
 
 def _alert(
@@ -125,6 +159,8 @@ def _alert(
     if rule is None:
         result.dropped["read_only"] += 1
         return None
+    from eks_audit_bot.detection import changes  # noqa: PLC0415 - only batches that alert
+
     alert = Alert(
         event=event,
         actor=actor,

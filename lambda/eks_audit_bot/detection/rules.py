@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
 from eks_audit_bot.detection.rule_model import Match, Rule, RuleError, parse_rule
 from eks_audit_bot.model.alert import RuleHit
-from eks_audit_bot.model.audit import AuditEvent
+from eks_audit_bot.model.audit import READ_VERBS, REVIEW_RESOURCES, AuditEvent
 from eks_audit_bot.model.identity import Actor
 from eks_audit_bot.settings import Settings
 
@@ -27,6 +27,16 @@ __all__ = ["CATCH_ALL_ID", "Match", "Rule", "RuleCatalog", "RuleError", "builtin
 @dataclass(frozen=True, slots=True)
 class RuleCatalog:
     rules: tuple[Rule, ...]
+    # A plain read only matches rules that name its verb (`Match.names_read`): those, by verb,
+    # so the many reads that reach the rules are checked against a handful of them.
+    reads: Mapping[str, tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        reads = {
+            verb: tuple(rule for rule in self.rules if {"*", verb} & set(rule.match.verbs))
+            for verb in READ_VERBS
+        }
+        object.__setattr__(self, "reads", reads)
 
     @classmethod
     def load(cls, settings: Settings) -> RuleCatalog:
@@ -49,7 +59,11 @@ class RuleCatalog:
     def match(self, event: AuditEvent, actor: Actor) -> RuleHit | None:
         """The rule to alert with, or None when the event needs no alert (a plain read)."""
         best: Rule | None = None
-        for rule in self.rules:
+        candidates = self.rules
+        ref = event.object_ref
+        if event.verb in READ_VERBS and event.is_read_only and ref.resource not in REVIEW_RESOURCES:
+            candidates = self.reads[event.verb]
+        for rule in candidates:
             if best is not None and rule.severity.rank <= best.severity.rank:
                 continue
             if rule.match.accepts(event, actor):

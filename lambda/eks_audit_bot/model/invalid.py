@@ -1,0 +1,48 @@
+"""Why a log line is not a usable audit event: the reason codes, and ids safe to log.
+
+Skip logs carry a reason code, a detail that never quotes the line, and the auditID only when
+it is well formed (a client may send any `Audit-ID` header, so it is audit data like the rest).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+# CloudWatch Logs cuts events over 256 KB and appends this marker.
+TRUNCATION_MARKER = "[Truncated...]"
+_AUDIT_ID = re.compile(r'"auditID"\s*:\s*"([0-9a-fA-F-]{8,64})"')
+_WELL_FORMED_ID = re.compile(r"[0-9a-fA-F-]{8,64}")
+
+
+class SkipReason(StrEnum):
+    """Why a log event was not turned into an alert candidate (a metric dimension)."""
+
+    NOT_JSON = "not_json"
+    TRUNCATED = "truncated"
+    MISSING_FIELDS = "missing_fields"
+    NOT_AUDIT_EVENT = "not_audit_event"
+    NOT_TEXT = "not_text"
+
+
+class InvalidEvent(ValueError):
+    """A log line that cannot be read as an audit event; carries the reason and auditID."""
+
+    def __init__(self, reason: SkipReason, detail: str, audit_id: str | None = None) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+        self.audit_id = audit_id
+
+
+def well_formed_id(value: object) -> str | None:
+    """An auditID fit for logs: 8 to 64 hex digits and dashes, else None."""
+    if isinstance(value, str) and _WELL_FORMED_ID.fullmatch(value):
+        return value
+    return None
+
+
+def recover_audit_id(message: str) -> str | None:
+    """The well-formed auditID of a damaged line, when its first 4 KiB still hold it."""
+    found = _AUDIT_ID.search(message[:4096])
+    return found.group(1) if found else None
