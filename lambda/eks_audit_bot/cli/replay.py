@@ -122,7 +122,8 @@ def _location(origin: Origin, replay: Replay) -> Location:
 
 @dataclass(frozen=True, slots=True)
 class PrintSink:
-    """Messages as subscribers see them: email text (Subject + body) or the JSON document."""
+    """Messages as subscribers see them: the email text (Subject + body), or with `as_json`
+    the JSON document every other protocol gets (the `default` body)."""
 
     out: TextIO
     as_json: bool = False
@@ -131,9 +132,9 @@ class PrintSink:
         for outgoing in messages:
             bodies = json.loads(outgoing.message)
             if self.as_json:
-                self.out.write(bodies["sqs"] + "\n")
+                self.out.write(bodies["default"] + "\n")
             else:
-                self.out.write(f"Subject: {outgoing.subject}\n\n{bodies['default']}{SEPARATOR}")
+                self.out.write(f"Subject: {outgoing.subject}\n\n{bodies['email']}{SEPARATOR}")
         return Report(published=len(messages))
 
 

@@ -22,7 +22,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
     """The JSON document for queues, functions and webhooks (`sqs`, `lambda`, `http(s)`)."""
     event, rule = alert.event, alert.rule
     ref = event.object_ref
-    return {
+    document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "kind": "alert",
         "severity": str(alert.severity),
@@ -54,6 +54,9 @@ def alert_document(alert: Alert) -> dict[str, Any]:
         "audit_id": event.audit_id,
         "links": {"logs_insights": alert_link(alert)},
     }
+    if event.truncated:
+        document["truncated"] = True  # CloudWatch Logs cut the line: bodies were not seen
+    return document
 
 
 def actor_document(alert: Alert) -> dict[str, Any]:
@@ -118,6 +121,8 @@ def chat_markdown(alert: Alert) -> str:
     lines.append(f"*Where:* {_md(f'cluster {where.cluster} · account {account} · {where.region}')}")
     if event.source_ips:
         lines.append(f"*From:* {_md(', '.join(event.source_ips))}")
+    if event.truncated:
+        lines.append("_The log line was cut by CloudWatch Logs: bodies not seen._")
     lines.append(f"*Audit ID:* `{event.audit_id}`")
     return "\n".join(lines)
 

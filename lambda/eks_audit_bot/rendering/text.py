@@ -11,6 +11,7 @@ from eks_audit_bot.model.alert import Alert, Location
 from eks_audit_bot.model.audit import AuditEvent
 
 SUBJECT_LIMIT = 100
+TRUNCATED_NOTE = "yes: CloudWatch Logs cut the log line, request and response bodies not seen"
 _PAST_TENSE = {
     "create": "created",
     "update": "updated",
@@ -193,6 +194,7 @@ def _what(event: AuditEvent) -> list[tuple[str, str]]:
         ("API group", api),
         ("Response", f"{code} ({decision})"),
         ("Dry run", "yes" if event.is_dry_run else ""),
+        ("Truncated", TRUNCATED_NOTE if event.truncated else ""),
     ]
 
 
