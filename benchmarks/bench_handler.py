@@ -33,6 +33,11 @@ from pathlib import Path
 from typing import Any
 
 import eventgen
+from eks_audit_bot import handler
+from eks_audit_bot.delivery.sns import Publisher
+from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.settings import Settings
+from eks_audit_bot.sources.cloudwatch import MAX_INFLATED_BYTES
 
 HERE = Path(__file__).resolve().parent
 TOPIC = f"arn:aws:sns:eu-west-1:{eventgen.ACCOUNT}:eks-alerts"
@@ -47,7 +52,11 @@ IMPORT_HANDLER = "import eks_audit_bot.handler"
 def payload(count: int) -> dict[str, Any]:
     """The Lambda event CloudWatch Logs sends for `count` lines of the realistic mix."""
     events = [
-        {"id": f"{36_000_000 + index:056d}", "timestamp": 1_795_183_391_512 + index, "message": line}
+        {
+            "id": f"{36_000_000 + index:056d}",
+            "timestamp": 1_795_183_391_512 + index,
+            "message": line,
+        }
         for index, line in enumerate(eventgen.lines(count))
     ]
     document = {
@@ -60,6 +69,10 @@ def payload(count: int) -> dict[str, Any]:
     }
     raw = gzip.compress(json.dumps(document, separators=(",", ":")).encode(), mtime=0)
     return {"awslogs": {"data": base64.b64encode(raw).decode()}}
+
+
+def inflated_size(event: dict[str, Any]) -> int:
+    return len(gzip.decompress(base64.b64decode(event["awslogs"]["data"])))
 
 
 def largest_payload() -> tuple[dict[str, Any], int]:
@@ -94,16 +107,9 @@ class AcceptingSns:
 
 
 def handler_runner() -> Callable[[dict[str, Any]], int]:
-    from eks_audit_bot import handler
-    from eks_audit_bot.delivery.sns import Publisher
-    from eks_audit_bot.detection.rules import RuleCatalog
-    from eks_audit_bot.settings import Settings
-
     settings = Settings(TOPIC, account_id=eventgen.ACCOUNT, region="eu-west-1")
-    env = handler.Runtime(
-        settings, RuleCatalog.load(settings), Publisher(AcceptingSns(), TOPIC)  # type: ignore[arg-type]
-    )
-    handler.runtime = lambda: env  # type: ignore[assignment]
+    env = handler.Runtime(settings, RuleCatalog.load(settings), Publisher(AcceptingSns(), TOPIC))
+    handler.runtime = lambda: env
 
     class Context:
         function_name = "eks-audit-bot"
@@ -172,9 +178,13 @@ def imports(repeat: int) -> None:
     print(f"  handler/baseline: {ours / base:.2f}x (target <= 1.15)")
 
 
-def memory(path: Path, count: int) -> None:
-    print(f"memory: {count:,} events, {path.stat().st_size / 1024:,.0f} KiB event (base64)")
-    for mode in ("floor", "handler"):
+def memory(path: Path, count: int, modes: tuple[str, ...] = ("floor", "handler")) -> None:
+    event = json.loads(path.read_text())
+    print(
+        f"memory: {count:,} events, {_compressed_size(event) / 1024:,.0f} KiB compressed, "
+        f"{inflated_size(event) / 1_048_576:,.1f} MiB inflated"
+    )
+    for mode in modes:
         idle, peak = _child_memory(mode, path)
         print(
             f"  {mode:<8} peak RSS {peak:6.1f} MiB ({peak - idle:+6.1f} over idle) "
@@ -235,6 +245,12 @@ def main() -> None:
         path = Path(tmp) / "largest.json"
         path.write_text(json.dumps(event))
         memory(path, count)
+        # The most a payload may inflate to (MAX_INFLATED_BYTES): more than CloudWatch sends.
+        per_event = inflated_size(event) / count
+        count = int(MAX_INFLATED_BYTES * 0.97 / per_event)
+        path.write_text(json.dumps(payload(count)))
+        print("at the inflation ceiling (larger than any CloudWatch delivery):")
+        memory(path, count, ("handler",))
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ class Action:
     rank: int
     item: Item
     truncated: bool = False
+    where: str = ""  # of the chosen event: a log event id or a line
     decided: bool = False
     alert: Alert | None = None
 
@@ -69,13 +70,15 @@ def rank_of(stage: str, subresource: object, dropped: Counter[str]) -> int | Non
 
 
 class Actions:
-    """The actions of one batch. `decide(item, truncated)` judges an action's chosen event
-    and returns its alert, if any; alerts come out in the order actions were first seen.
+    """The actions of one batch. `decide(item, truncated, where)` judges an action's chosen
+    event and returns its alert, if any; alerts come out in the order actions were first seen.
     Merged stages are counted as `duplicate_stage` in `dropped`."""
 
     __slots__ = ("_by_id", "_decide", "_dropped", "_ordered")
 
-    def __init__(self, dropped: Counter[str], decide: Callable[[Item, bool], Alert | None]) -> None:
+    def __init__(
+        self, dropped: Counter[str], decide: Callable[[Item, bool, str], Alert | None]
+    ) -> None:
         # auditID -> the record of an action decided at once, or the actions under that ID.
         self._by_id: dict[str, object] = {}
         self._ordered: list[Alert | Action] = []
@@ -83,16 +86,24 @@ class Actions:
         self._decide = decide
 
     def add(
-        self, audit_id: str, stage: str, record: object, rank: int, item: Item, *, cut: bool
+        self,
+        audit_id: str,
+        stage: str,
+        record: object,
+        rank: int,
+        item: Item,
+        *,
+        cut: bool,
+        where: str,
     ) -> None:
         """File one event at `stage`: `record` as read, `item` as decoded (`cut` when
-        CloudWatch Logs truncated it)."""
+        CloudWatch Logs truncated it), `where` it was."""
         held = self._by_id.get(audit_id)
         if held is None and rank == 0:
             self._by_id[audit_id] = record
-            self._keep(self._decide(item, cut))
+            self._keep(self._decide(item, cut, where))
             return
-        action = Action({stage: record}, rank, item, cut)
+        action = Action({stage: record}, rank, item, cut, where)
         if held is None:
             self._by_id[audit_id] = [action]
         else:
@@ -103,7 +114,7 @@ class Actions:
             actions.append(action)
         if rank == 0:
             action.decided = True
-            self._keep(self._decide(item, action.truncated))
+            self._keep(self._decide(item, cut, where))
         else:
             self._ordered.append(action)
 
@@ -115,7 +126,7 @@ class Actions:
                 continue
             if not entry.decided:
                 entry.decided = True
-                entry.alert = self._decide(entry.item, entry.truncated)
+                entry.alert = self._decide(entry.item, entry.truncated, entry.where)
             if entry.alert is not None:
                 yield entry.alert
 
@@ -131,7 +142,8 @@ class Actions:
                 self._dropped["duplicate_stage"] += 1
                 held.stages.setdefault(stage, record)
                 if new.rank < held.rank and not held.decided:
-                    held.item, held.rank, held.truncated = new.item, new.rank, new.truncated
+                    held.item, held.rank = new.item, new.rank
+                    held.truncated, held.where = new.truncated, new.where
                 return True
         return False
 

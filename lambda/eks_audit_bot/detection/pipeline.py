@@ -25,6 +25,7 @@ from eks_audit_bot.model.audit import (
     SkipReason,
     checked_event,
     invalid_reason,
+    well_formed_id,
 )
 from eks_audit_bot.model.identity import actor_of
 from eks_audit_bot.model.line import decode
@@ -77,7 +78,7 @@ def process(
         rank = rank_of(stage, ref.get("subresource") if type(ref) is dict else None, judge.dropped)
         if rank is not None:
             item = None if is_plain_automation_read(raw, enabled=shortcut) else raw
-            actions.add(raw["auditID"], stage, record, rank, item, cut=cut)
+            actions.add(raw["auditID"], stage, record, rank, item, cut=cut, where=where)
     result.received = received
     result.alerts.extend(actions.alerts())
     return result
@@ -96,7 +97,9 @@ def alerts_for(
         result.received += 1
         rank = rank_of(event.stage, event.object_ref.subresource, result.dropped)
         if rank is not None:
-            actions.add(event.audit_id, event.stage, event, rank, event, cut=event.truncated)
+            actions.add(
+                event.audit_id, event.stage, event, rank, event, cut=event.truncated, where=""
+            )
     result.alerts.extend(actions.alerts())
     return result
 
@@ -133,12 +136,27 @@ class _Judge:
     def dropped(self) -> Counter[str]:
         return self.result.dropped
 
-    def decide(self, item: Item, cut: bool) -> Alert | None:
+    def decide(self, item: Item, cut: bool, where: str) -> Alert | None:
         if item is None:
             self.result.dropped["automation"] += 1
             return None
         event = item if isinstance(item, AuditEvent) else checked_event(item, truncated=cut)
-        return _alert(event, self.location, self.settings, self.catalog, self.result)
+        try:
+            return _alert(event, self.location, self.settings, self.catalog, self.result)
+        except Exception:  # noqa: BLE001 - one odd body must cost neither the batch nor the alert
+            return self._without_bodies(event, where)
+
+    def _without_bodies(self, event: AuditEvent, where: str) -> Alert | None:
+        """Judged again as if the bodies were not logged (as for a cut line): the rules on
+        verb, object and actor still apply. If even that fails, a counted skip."""
+        bare = event._replace(request_object=None, response_object=None)
+        try:
+            return _alert(bare, self.location, self.settings, self.catalog, self.result)
+        except Exception as err:  # noqa: BLE001 - counted and logged, the batch goes on
+            detail = f"{type(err).__name__} while judging the event"
+            skip = Skip(where, SkipReason.UNJUDGEABLE, detail, well_formed_id(event.audit_id))
+            self.result.skips.append(skip)
+            return None
 
 
 def _alert(

@@ -32,6 +32,7 @@ __all__ = [
     "event_from_dict",
     "parse_event",
     "recover_audit_id",
+    "well_formed_id",
 ]
 STREAMING_SUBRESOURCES = frozenset({"exec", "attach", "portforward"})
 READ_VERBS = frozenset({"get", "list", "watch"})

@@ -23,6 +23,7 @@ class SkipReason(StrEnum):
     MISSING_FIELDS = "missing_fields"
     NOT_AUDIT_EVENT = "not_audit_event"
     NOT_TEXT = "not_text"
+    UNJUDGEABLE = "unjudgeable"  # readable, but judging it failed even without its bodies
 
 
 class InvalidEvent(ValueError):

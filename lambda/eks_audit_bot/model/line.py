@@ -19,10 +19,13 @@ from eks_audit_bot.model.invalid import (
     recover_audit_id,
     well_formed_id,
 )
+from eks_audit_bot.model.requesturi import object_ref_of
 
-# What a truncated line must still hold to be judged: who did what to which object, at which
-# stage, with what result. Anything else (bodies, annotations) may be lost to the cut.
-DECIDING_FIELDS = ("auditID", "stage", "verb", "user", "objectRef", "responseStatus")
+# What a truncated line must still hold to be judged: which request, at which stage, who did
+# what. The object comes from `objectRef`, else from `requestURI` as the API server reads it
+# (a long `X-Forwarded-For` fills `sourceIPs` and cuts the line before `objectRef`). A lost
+# response status leaves the outcome unknown: judged as allowed, never as harmless.
+DECIDING_FIELDS = ("auditID", "stage", "verb", "user")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
@@ -51,10 +54,15 @@ def decode(message: str) -> tuple[dict[str, Any], bool]:
 
 def truncated_members(message: str) -> dict[str, Any]:
     """The members of a cut line, or `InvalidEvent(TRUNCATED)` naming the deciding fields it
-    lost (a `RequestReceived` event has no response status yet)."""
+    lost."""
     members = read_prefix(message.rstrip().removesuffix(TRUNCATION_MARKER))
-    needed = DECIDING_FIELDS if members.get("stage") != "RequestReceived" else DECIDING_FIELDS[:5]
-    lost = [name for name in needed if name not in members]
+    lost = [name for name in DECIDING_FIELDS if name not in members]
+    if "objectRef" not in members:
+        uri = members.get("requestURI")
+        if type(uri) is not str:
+            lost.append("objectRef and requestURI")
+        elif (ref := object_ref_of(uri)) is not None:
+            members["objectRef"] = ref
     if lost:
         size = len(message.encode("utf-8", "surrogatepass"))
         raise InvalidEvent(

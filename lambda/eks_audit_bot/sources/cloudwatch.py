@@ -21,7 +21,7 @@ AUDIT_STREAM_PREFIX = "kube-apiserver-audit"
 CONTROL_MESSAGE = "CONTROL_MESSAGE"
 # A delivery holds at most ~1 MB of gzip; real audit logs inflate 10-30 times. Past this the
 # payload is not a CloudWatch delivery but a decompression bomb (or a bug upstream).
-MAX_INFLATED_BYTES = 64 * 1024 * 1024
+MAX_INFLATED_BYTES = 48 * 1024 * 1024
 _GZIP = 16 + zlib.MAX_WBITS
 _CHUNK = 1024 * 1024
 
