@@ -21,20 +21,34 @@ endif
 export TF_IN_AUTOMATION := 1
 export CHECKPOINT_DISABLE := 1
 
-TF_DIRS := . examples/terragrunt examples/complete
+TF_DIRS := . examples/terragrunt examples/complete examples/pagerduty
 
 .PHONY: help demo test venv tf-config lint typecheck pytest readme zip zip-check tf-fmt tf-validate tf-test pattern clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-$(BIN)/eks-audit-bot: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+# Two install stamps: `make demo` installs only what the demo needs (the package, moto, rich),
+# `make test` the whole development toolchain, which includes the demo's.
+DEV_STAMP := $(VENV)/.installed-dev
+DEMO_STAMP := $(VENV)/.installed-demo
+
+$(BIN)/python:
+	@echo "==> Creating $(VENV) with $$($(PYTHON) -V)"
+	@$(PYTHON) -m venv $(VENV)
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	@echo "==> Installing eks-audit-bot and the development tools into $(VENV)"
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(DEMO_STAMP)
+
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	@echo "==> Installing eks-audit-bot with only what the demo needs (boto3, Powertools, moto, rich)"
+	@$(BIN)/python -m pip install --quiet --quiet -e '.[demo]'
 	@touch $@
 
-venv: $(BIN)/eks-audit-bot
+venv: $(DEV_STAMP)
 
 $(TF_RC):
 	@mkdir -p $(dir $@)
@@ -42,8 +56,11 @@ $(TF_RC):
 
 tf-config: $(if $(wildcard $(TF_MIRROR)/registry.terraform.io),$(TF_RC))
 
-demo: venv ## Run sample EKS audit events through the real handler into a local (moto) SNS topic
-	$(BIN)/python -m eks_audit_bot.cli.demo
+demo: $(DEMO_STAMP) ## Sample EKS audit events through the real handler into a local (moto) SNS topic
+	@echo "==> Running 8 sample EKS audit events through the Lambda handler into a local SNS topic"
+	@echo "    (moto, in-process: no AWS account, no network)"
+	@echo
+	@$(BIN)/python -m eks_audit_bot.cli.demo $(DEMO_ARGS)
 
 test: lint typecheck zip-check tf-fmt tf-validate tf-test pytest ## Everything CI runs
 
@@ -67,7 +84,7 @@ zip: ## Rebuild the committed function zip
 zip-check: ## Fail when the committed function zip differs from a fresh build
 	$(PYTHON) lambda/build.py --check
 
-tf-fmt: ## terraform fmt -check over the module, examples and tests
+tf-fmt: tf-config ## terraform fmt -check over the module, examples and tests
 	terraform fmt -check -recursive -diff
 
 tf-validate: tf-config ## terraform init + validate for the module and each example

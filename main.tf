@@ -38,7 +38,7 @@ locals {
 
   on_failure_destination_arn = var.create_on_failure_queue ? aws_sqs_queue.on_failure[0].arn : var.on_failure_destination_arn
 
-  environment = { for name, value in {
+  environment = merge({ for name, value in {
     SNS_TOPIC_ARN                = var.sns_topic_arn
     ACCOUNT_ID                   = coalesce(var.account_id, local.account_id)
     ACCOUNT_NAME                 = var.account_name
@@ -57,7 +57,7 @@ locals {
       match = { for key, values in rule.match : key => values if values != null }
     })])
     HTTPS_FORMAT = var.https_format
-  } : name => value if value != null }
+  } : name => value if value != null }, local.pagerduty_environment)
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -94,7 +94,7 @@ resource "aws_lambda_function" "this" {
   }
 
   # The log group must exist first, or Lambda creates it without retention and encryption.
-  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this, aws_iam_role_policy.pagerduty]
 }
 
 resource "aws_lambda_permission" "logs" {

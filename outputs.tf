@@ -57,3 +57,8 @@ output "filter_pattern" {
   description = "The effective CloudWatch Logs filter pattern: `filter_pattern` when set, else the one generated from `watch`."
   value       = local.filter_pattern
 }
+
+output "pagerduty_topic_arn" {
+  description = "ARN of the topic pages go to (created for `pagerduty_integration_url`, or `pagerduty_topic_arn`), or null."
+  value       = local.pagerduty_topic_arn
+}

@@ -465,6 +465,58 @@ variable "watch" {
   }
 }
 
+# ---- PagerDuty ----
+
+variable "pagerduty_integration_url" {
+  type        = string
+  description = "Integration URL of a PagerDuty service's Amazon CloudWatch integration (`https://events.pagerduty.com/integration/<key>/enqueue`). When set, the module creates a topic for pages and subscribes this URL to it over HTTPS; the function pages alerts at or above `pagerduty_min_severity` there, one incident per action. See examples/pagerduty."
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.pagerduty_integration_url == null || can(regex("^https://events(\\.eu)?\\.pagerduty\\.com/integration/[0-9A-Za-z]{32}/enqueue$", var.pagerduty_integration_url))
+    error_message = "pagerduty_integration_url must be the Integration URL of a PagerDuty Amazon CloudWatch integration: https://events.pagerduty.com/integration/<32-character integration key>/enqueue (events.eu.pagerduty.com for the EU service region)."
+  }
+}
+
+variable "pagerduty_topic_arn" {
+  type        = string
+  description = "ARN of an existing standard SNS topic to publish pages to, when you subscribe PagerDuty to it yourself (for example in another account). Not together with `pagerduty_integration_url`."
+  default     = null
+
+  validation {
+    condition     = var.pagerduty_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.pagerduty_topic_arn))
+    error_message = "pagerduty_topic_arn must be the ARN of a standard (not FIFO) SNS topic: arn:<partition>:sns:<region>:<12-digit account>:<topic name>; PagerDuty subscribes over HTTPS, which FIFO topics do not offer."
+  }
+  validation {
+    condition     = var.pagerduty_topic_arn == null || nonsensitive(var.pagerduty_integration_url == null)
+    error_message = "Set pagerduty_integration_url (the module creates the page topic) or pagerduty_topic_arn (your own topic), not both."
+  }
+}
+
+variable "pagerduty_min_severity" {
+  type        = string
+  description = "Alerts at or above this severity also page PagerDuty (`critical`, `high`, `medium` or `low`). Digests page once for the whole batch."
+  default     = "high"
+  nullable    = false
+
+  validation {
+    condition     = contains(["critical", "high", "medium", "low"], var.pagerduty_min_severity)
+    error_message = "pagerduty_min_severity must be critical, high, medium or low."
+  }
+}
+
+variable "pagerduty_topic_kms_key_arn" {
+  type        = string
+  description = "KMS key ARN to encrypt the page topic with (the one the module creates, or the key of `pagerduty_topic_arn`); the function is granted kms:GenerateDataKey* and kms:Decrypt on it. Unset, a created topic uses the AWS managed key `alias/aws/sns`."
+  default     = null
+
+  validation {
+    condition     = var.pagerduty_topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.pagerduty_topic_kms_key_arn))
+    error_message = "pagerduty_topic_kms_key_arn must be a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)."
+  }
+}
+
 # ---- Tags ----
 
 variable "tags" {

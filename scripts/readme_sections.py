@@ -1,7 +1,8 @@
 """Keep the generated parts of README.md in step with the code.
 
 - the alert rules table, from the catalog (`lambda/eks_audit_bot/detection/rules.json`);
-- "What an alert looks like", rendered by the real pipeline from the demo's sample events.
+- "What an alert looks like", rendered by the real pipeline from the demo's sample events;
+- the summary `eks-audit-bot replay` ends with, for the sample command next to it.
 
     python scripts/readme_sections.py           # print the sections
     python scripts/readme_sections.py --write   # rewrite them in README.md
@@ -11,9 +12,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
 from pathlib import Path
 
+from eks_audit_bot.cli import main as cli
 from eks_audit_bot.cli.demo import ACCOUNT, REGION, sample_payload
 from eks_audit_bot.detection.pipeline import process
 from eks_audit_bot.detection.rules import RuleCatalog, builtin_rules
@@ -21,7 +25,9 @@ from eks_audit_bot.rendering.text import alert_subject, render_text
 from eks_audit_bot.settings import Settings
 from eks_audit_bot.sources.cloudwatch import decode_payload
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+REPLAY_SAMPLE = "tests/fixtures/cli/subscription.jsonl"
 
 
 def rules_table() -> str:
@@ -47,8 +53,22 @@ def example_alert() -> str:
     return f"```text\nSubject: {alert_subject(alert)}\n\n{render_text(alert)}```"
 
 
+def replay_summary() -> str:
+    """What `replay --no-pattern` prints on stderr for the sample file (trailing blanks cut)."""
+    summary = io.StringIO()
+    with contextlib.redirect_stderr(summary), contextlib.redirect_stdout(io.StringIO()):
+        cli.main(["replay", "--no-pattern", str(ROOT / REPLAY_SAMPLE)])
+    lines = [line.rstrip() for line in summary.getvalue().splitlines()]
+    return "```text\n" + "\n".join(lines) + "\n```"
+
+
 def render(text: str) -> str:
-    for name, body in (("RULES", rules_table()), ("EXAMPLE_ALERT", example_alert())):
+    sections = (
+        ("RULES", rules_table()),
+        ("EXAMPLE_ALERT", example_alert()),
+        ("REPLAY_SUMMARY", replay_summary()),
+    )
+    for name, body in sections:
         begin, end = f"<!-- BEGIN_{name} -->", f"<!-- END_{name} -->"
         head, _, rest = text.partition(begin)
         _, found, tail = rest.partition(end)

@@ -1,68 +1,28 @@
-"""`eks-audit-bot test-pattern` and `replay`: every input format, bad input, output and publishing.
+"""`eks-audit-bot test-pattern` and what every command shares: input formats, bad input,
+usage errors in the user's terms, help, `--version`, progress and flat memory.
 
-The fixtures under `fixtures/cli/` hold the same eleven EKS audit events in each input format
-(see `make_fixtures.py`): alice (SSO) deletes a secret and execs into a pod, bob (IAM user
-behind `kubernetes-admin`) creates a ClusterRoleBinding, carol is denied deleting a namespace,
-and Argo CD, a node and `eks:addon-manager` do their usual work.
+The fixtures are described in `cli_support.py`; `replay` is in `test_replay.py`.
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import io
-import json
+import re
 import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
-from typing import Any
 
 import pytest
+from rich.console import Console
 
+from cli_support import CLI, EVENTS, FORMATS, feed_stdin, numbered, run
 from eks_audit_bot.cli import main as cli
+from eks_audit_bot.cli.parser import SETTING_FLAGS, build_parser
 from eks_audit_bot.cli.progress import Progress
-from support import FIXTURES, Inbox
-
-CLI = FIXTURES / "cli"
-EVENTS = CLI / "events.jsonl"
-FORMATS = [
-    "events.jsonl",
-    "filter-log-events.json",
-    "insights.csv",
-    "insights.json",
-    "subscription.jsonl",
-]
-# (severity, person, verb, resource) of what a user should be alerted about in the fixtures.
-EXPECTED_ALERTS = [
-    ("medium", "alice@example.com", "delete", "secrets"),
-    ("high", "bob", "create", "clusterrolebindings"),
-    ("medium", "alice@example.com", "create", "pods"),
-    ("medium", "carol@example.com", "delete", "namespaces"),
-]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = cli.main([str(arg) for arg in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def feed_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
-
-
-def alerts_seen(json_lines: str) -> list[tuple[str, str, str, str]]:
-    documents = [json.loads(line) for line in json_lines.splitlines()]
-    return [
-        (
-            doc["severity"],
-            doc["actor"]["display_name"],
-            doc["request"]["verb"],
-            doc["request"]["resource"],
-        )
-        for doc in documents
-    ]
-
+from support import FIXTURES
 
 # ---- test-pattern ----
 
@@ -76,7 +36,8 @@ def test_every_input_format_gives_the_same_matches(
     assert "5 matched" in out
     assert "bad lines: 0" in out
     assert "Matched by user:     alice@example.com 3, bob 1, carol@example.com 1" in out
-    assert " 1  create  clusterrolebindings  bob" in out
+    table = [line.split() for line in out.splitlines()]
+    assert ["1", "create", "clusterrolebindings", "bob"] in table
     assert "system:serviceaccount" not in out  # Argo CD is excluded by the default pattern
 
 
@@ -136,7 +97,8 @@ def test_bad_lines_are_reported_by_line_and_never_fatal(
 ) -> None:
     code, out, _ = run(capsys, "test-pattern", CLI / "bad-lines.jsonl")
     assert code == 0
-    assert "Read 6 log events: 2 matched, 4 not matched; bad lines: 5" in out
+    # 7 lines: 6 tested against the pattern (4 of them bad), 1 not even UTF-8
+    assert "Read 7 log events: 2 matched, 4 not matched, 1 could not be read; bad lines: 5" in out
     reported = [
         line.split("bad-lines.jsonl:", 1)[1] for line in out.splitlines() if "bad-lines" in line
     ]
@@ -210,103 +172,64 @@ def test_missing_input_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exited:
-        cli.main(["test-pattern", "--pattern", "x", "--pattern-file", "y"])
-    assert exited.value.code == 2
-    code, _, err = run(capsys, "replay", "--disable-rule", "no-such-rule", EVENTS)
+    code, _, err = run(capsys, "test-pattern", "--pattern", "x", "--pattern-file", "y")
     assert code == 2
-    assert "no-such-rule" in err
+    assert "not allowed with argument --pattern" in err
 
 
-# ---- replay ----
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--min-severity", "urgent"], "argument --min-severity: invalid choice: 'urgent'"),
+        (["--account-id", "prod"], "argument --account-id: expected 12 digits"),
+        (["--region", "Ireland"], "argument --region: expected a region such as eu-west-1"),
+        (["--sns-topic-arn", "eks-alerts"], "argument --sns-topic-arn: expected an SNS topic ARN"),
+        (["--digest-threshold", "0"], "argument --digest-threshold: expected a positive whole"),
+        (["--rule-severity", "secret-changed"], "argument --rule-severity: expected RULE_ID="),
+        (
+            ["--disable-rule", "namespace-delete"],
+            "--disable-rule 'namespace-delete': no such rule; did you mean 'namespace-deleted'?",
+        ),
+        (["--rule-severity", "nope=high"], "--rule-severity 'nope': no such rule; rule ids: "),
+        (["--pattern-file", "missing.txt"], "--pattern-file: cannot read missing.txt"),
+        (["--custom-rules", "missing.json"], "--custom-rules: cannot read missing.json"),
+    ],
+    ids=lambda value: value[0] if isinstance(value, list) else "",
+)
+def test_a_bad_option_value_names_the_option(
+    args: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "replay", *args, EVENTS)
+    assert code == 2
+    assert out == ""
+    assert expected in err
+    assert len(err.splitlines()) <= 2  # the error and where the help is, not the whole usage
+    assert not [name for name in SETTING_FLAGS if name in err], "names an environment variable"
 
 
-@pytest.mark.parametrize("name", FORMATS)
-def test_replay_json_shows_who_did_what(name: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "replay", "--json", CLI / name)
-    assert code == 0
-    assert alerts_seen(out) == EXPECTED_ALERTS
-    assert "Alerts: 4 (1 high, 3 medium)" in err
-
-
-def test_replay_text_is_what_an_email_subscriber_reads(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "replay", CLI / "subscription.jsonl")
-    assert code == 0
-    subjects = [line for line in out.splitlines() if line.startswith("Subject: ")]
-    assert subjects == [
-        "Subject: [MEDIUM] alice@example.com deleted secrets payments/db-creds in prod-eu",
-        "Subject: [HIGH] bob created clusterrolebindings temp-admin in prod-eu",
-        "Subject: [MEDIUM] alice@example.com exec'd into pods payments/api-7d9f8c6b5-x2x9k"
-        " in prod-eu",
-        "Subject: [MEDIUM] carol@example.com was denied: delete namespaces staging in prod-eu",
-    ]
-    assert "IAM identity:     arn:aws:iam::111122223333:user/bob" in out
-    assert "Account:   111122223333" in out  # the payload's owner
-    assert "1 from non-audit streams (skipped)" in err
-    assert "Not alerted: duplicate_stage 1" in err
-
-
-def test_replay_cluster_option_and_unknown_default(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "replay", "--json", EVENTS)
-    assert {json.loads(line)["where"]["cluster"] for line in out.splitlines()} == {"unknown"}
-    _, out, _ = run(capsys, "replay", "--json", "--cluster", "payments-prod", EVENTS)
-    where = json.loads(out.splitlines()[0])["where"]
-    assert where == where | {
-        "cluster": "payments-prod",
-        "log_group": "/aws/eks/payments-prod/cluster",
-    }
-
-
-def test_replay_pattern_and_settings(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, err = run(capsys, "replay", "--json", "--pattern", '{ $.verb = "delete" }', EVENTS)
-    assert alerts_seen(out) == [EXPECTED_ALERTS[0], EXPECTED_ALERTS[3]]
-    assert "3 passed the pattern, 8 did not" in err  # with the RequestReceived stage
-    _, out, _ = run(capsys, "replay", "--json", "--min-severity", "high", EVENTS)
-    assert alerts_seen(out) == [EXPECTED_ALERTS[1]]
-    _, out, _ = run(capsys, "replay", "--json", "--no-pattern", "--alert-on-automation", EVENTS)
-    assert "system:serviceaccount:argocd:argocd-application-controller" in out
-    _, out, _ = run(
-        capsys, "replay", "--json", "--automation-principal", "arn:aws:iam::*:user/bob", EVENTS
-    )
-    assert EXPECTED_ALERTS[1] not in alerts_seen(out)
-
-
-def test_replay_folds_repeats_into_digests(
+def test_a_bad_custom_rule_names_the_file_and_the_field(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    many = tmp_path / "many.jsonl"
-    many.write_text(_numbered(EVENTS.read_text().splitlines()[1:2], 12))
-    _, out, err = run(capsys, "replay", "--json", many)
-    (digest,) = [json.loads(line) for line in out.splitlines()]
-    assert digest["kind"] == "digest"
-    assert "Alerts: 1 (1 medium)" in err
+    rules = tmp_path / "rules.json"
+    rules.write_text('[{"id": "x", "title": "X", "severity": "urgent", "match": {}}]')
+    code, _, err = run(capsys, "replay", "--custom-rules", rules, EVENTS)
+    assert code == 2
+    assert err == (
+        f"error: --custom-rules {rules}[0] (id 'x'): field 'severity': 'urgent' is not one of"
+        " low, medium, high, critical\n"
+    )
+    rules.write_text("{not json")
+    _, _, err = run(capsys, "replay", "--custom-rules", rules, EVENTS)
+    assert err.startswith(f"error: --custom-rules {rules}: invalid JSON")
 
 
-def test_replay_publishes_to_sns(inbox: Inbox, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "replay", "--sns-topic-arn", inbox.topic_arn, CLI / "insights.csv")
+def test_a_custom_rule_id_can_be_disabled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules.json"
+    rules.write_text('[{"id": "mine", "title": "Mine", "severity": "low", "match": {}}]')
+    code, _, _ = run(capsys, "replay", "--custom-rules", rules, "--disable-rule", "mine", EVENTS)
     assert code == 0
-    assert out == ""
-    assert f"Published 4 messages to {inbox.topic_arn}" in err
-    received = inbox.received()
-    attributes: list[dict[str, Any]] = [
-        {name: value["Value"] for name, value in note["MessageAttributes"].items()}
-        for note in received
-    ]
-    assert [(a["severity"], a["actor"], a["verb"], a["cluster"]) for a in attributes] == [
-        ("medium", "alice@example.com", "delete", "prod-eu"),
-        ("high", "bob", "create", "prod-eu"),
-        ("medium", "alice@example.com", "create", "prod-eu"),
-        ("medium", "carol@example.com", "delete", "prod-eu"),
-    ]
-    assert received[1]["Subject"] == "[HIGH] bob created clusterrolebindings temp-admin in prod-eu"
-
-
-def test_replay_publish_failure_exits_1(inbox: Inbox, capsys: pytest.CaptureFixture[str]) -> None:
-    missing = inbox.topic_arn + "-gone"
-    code, _, err = run(capsys, "replay", "--sns-topic-arn", missing, EVENTS)
-    assert code == 1
-    assert "Published 0 messages" in err
-    assert "error: not published" in err
 
 
 # ---- help, progress, memory ----
@@ -323,28 +246,67 @@ def test_help_runs_as_a_console_script() -> None:
     assert "loaded whole into memory" in done.stdout
 
 
-def test_progress_line_only_on_a_terminal() -> None:
-    seconds = iter(range(100))
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0
+    assert re.fullmatch(r"eks-audit-bot \d+\.\d+\.\d+\S*\n", out)
+
+
+def test_every_option_has_help() -> None:
+    parser = build_parser()
+    commands = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    for name, command in [("", parser), *commands.choices.items()]:
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            assert action.help, f"{name} {action.option_strings or action.dest} has no help"
+
+
+def _progress_frames(size: int | None, events: int, name: str = "audit.jsonl") -> list[str]:
+    """What the bar draws for `events` log events read at 10,000 a second (a fake clock)."""
     shown = io.StringIO()
-    progress = Progress(shown, enabled=True, clock=lambda: next(seconds) / 10)
-    progress.start("audit.jsonl", 10 * 1_048_576, lambda: 5 * 1_048_576)
-    for _ in range(10 * 1024):  # the clock is read every 1,024 events: 1 second in all
+    now = [0.0]
+    read = [0]
+    bar = Console(file=shown, force_terminal=True, width=120, color_system=None)
+    progress = Progress(bar, clock=lambda: now[0])
+    progress.start(name, size, lambda: read[0] * 1024)
+    for _ in range(events):
+        now[0] += 0.0001
+        read[0] += 1
         progress.tick()
     progress.finish()
-    drawn = shown.getvalue().split("\r\x1b[K")
-    assert drawn == [
-        "",
-        "audit.jsonl: 5,120 events, 50% of 10.0 MiB",  # redrawn at most every half second
-        "audit.jsonl: 10,240 events, 50% of 10.0 MiB",
-        "",  # erased at the end
-    ]
-    quiet = io.StringIO()
-    silent = Progress(quiet, enabled=False)
-    silent.start("audit.jsonl", None, lambda: None)
+    return shown.getvalue().split("\r")
+
+
+def test_progress_shows_rate_and_time_left_then_erases_itself() -> None:
+    frames = _progress_frames(10 * 1024 * 1024, 10 * 1024)
+    drawn = [frame for frame in frames if "events/s" in frame]
+    assert len(drawn) >= 3
+    assert "10,000 events/s" in drawn[0]  # the rate, from the clock
+    assert "ETA" in drawn[-1]
+    assert re.search(r"ETA 0:00:0\d", drawn[-2])  # time left, from the bytes still to read
+    assert " 50%" in drawn[len(drawn) // 2 - 1] or " 50%" in drawn[len(drawn) // 2]
+    assert "10,240 events" in drawn[-1]
+    assert frames[-1].endswith("\x1b[2K")  # erased: the summary is what stays on screen
+
+
+def test_progress_stays_hidden_on_short_inputs_and_pipes() -> None:
+    assert "".join(_progress_frames(10 * 1024, 2000)) == ""  # read in 0.2 s
+    quiet = Progress(None)
+    quiet.start("audit.jsonl", None, lambda: None)
     for _ in range(5000):
-        silent.tick()
-    silent.finish()
-    assert quiet.getvalue() == ""
+        quiet.tick()
+    quiet.finish()
+    assert not quiet.enabled
+    assert not Progress.on_stderr().enabled  # pytest's stderr is not a terminal
+
+
+def test_progress_escapes_a_crafted_file_name() -> None:
+    frames = _progress_frames(None, 10 * 1024, name="evil\x1b]0;title\x07.jsonl")
+    assert any("evil\\x1b]0;title\\x07.jsonl" in frame for frame in frames)
+    assert "\x07" not in "".join(frames)
 
 
 @pytest.mark.parametrize(
@@ -359,7 +321,7 @@ def test_memory_stays_flat_as_the_log_grows(
     peaks = []
     for count in (1_500, 6_000):  # both fill several replay chunks (5 of 11 events pass)
         log = tmp_path / f"{count}.jsonl"
-        log.write_text(_numbered(lines, count))
+        log.write_text(numbered(lines, count))
         with open(tmp_path / "out", "w") as sink:
             monkeypatch.setattr(sys, "stdout", sink)
             tracemalloc.start()
@@ -369,13 +331,3 @@ def test_memory_stays_flat_as_the_log_grows(
             finally:
                 tracemalloc.stop()
     assert peaks[1] < 1.5 * peaks[0], peaks
-
-
-def _numbered(lines: list[str], count: int) -> str:
-    """`count` events cycling through `lines`, each with its own auditID."""
-    out = []
-    for index in range(count):
-        event = json.loads(lines[index % len(lines)])
-        event["auditID"] = f"{index:08x}-0000-4000-8000-000000000000"
-        out.append(json.dumps(event))
-    return "\n".join(out) + "\n"

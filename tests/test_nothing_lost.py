@@ -191,7 +191,7 @@ def test_a_lone_surrogate_and_absurd_timestamps_still_alert(inbox: Inbox) -> Non
     (note,) = inbox.received()
     document = json.loads(note["Message"])
     assert result["alerts"] == 1
-    assert document["request"]["name"] == "bob-?admin"
+    assert document["request"]["name"] == "bob-\\ud800admin"  # shown as a visible escape
     assert document["time"] == ""
 
 
@@ -252,8 +252,12 @@ def test_an_entry_the_reply_does_not_account_for_is_a_failure_and_is_retried(
     )
     assert report.published == 0
     assert [failure.code for failure in report.failures] == ["Unaccounted"]
-    with pytest.raises(PublishError, match="Unaccounted"):
-        raise PublishError(report.failures)
+    env = handler.Runtime(
+        SETTINGS, CATALOG, Publisher(never, inbox.topic_arn, sleep=lambda _: None)
+    )
+    case = {**load_case("iam-user-kubernetes-admin-create-clusterrolebinding")}
+    with pytest.raises(PublishError, match=r"1 alert\(s\) not published \(Unaccounted\)"):
+        handler.handle(subscription_event(case), env)
 
 
 def test_a_body_that_trips_a_rule_is_judged_without_its_bodies(

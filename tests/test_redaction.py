@@ -1,4 +1,5 @@
-"""Secret values never leave the function, even when a custom audit policy logs the body.
+"""Secret values never leave the function, even when a custom audit policy logs the body;
+credentials in what an alert shows (exec commands, URLs, user agents) are masked.
 
 EKS logs secrets at Metadata, but a cluster may run a stricter policy, and `kubectl apply` puts
 the whole object, data included, into the last-applied annotation. Whatever the event holds,
@@ -11,9 +12,11 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import shlex
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import boto3
 import pytest
@@ -27,7 +30,8 @@ from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.model.alert import Alert, Location
 from eks_audit_bot.model.audit import event_from_dict
 from eks_audit_bot.model.identity import actor_of
-from eks_audit_bot.rendering import message
+from eks_audit_bot.model.severity import Severity
+from eks_audit_bot.rendering import message, pagerduty, safety
 from eks_audit_bot.settings import HttpsFormat, Settings
 from eks_audit_bot.sources.cloudwatch import encode_payload
 
@@ -203,3 +207,151 @@ def test_handler_publishes_and_logs_no_secret_value(
     assert len(sent) >= 5
     assert_no_secret(records + output.out + output.err)
     assert_no_secret(json.dumps(sent))
+
+
+# ---- credentials in what alerts show: exec commands, URLs, user agents ----
+
+# (form, the command a person ran, the secret that must not appear, what must stay visible)
+CREDENTIALS = {
+    "aws-access-key-id": (
+        ["env", "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "aws", "s3", "ls"],
+        "IOSFODNN7EXAMPLE",
+        "aws s3 ls",
+    ),
+    "aws-temporary-key-id": (
+        ["aws", "configure", "set", "aws_access_key_id", "ASIAJEXAMPLEXEG2JICE"],
+        "JEXAMPLEXEG2JICE",
+        "aws configure set",
+    ),
+    "aws-secret-access-key": (
+        ["sh", "-c", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY aws sts"],
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "aws sts",
+    ),
+    "password-equals": (
+        ["psql", "host=db user=app password=hunter2-c0rrect"],
+        "hunter2-c0rrect",
+        "host=db user=app",
+    ),
+    "token-equals": (
+        ["curl", "https://api.example.com/v1/items?token=tok_3fa9c2d1e0b4a7&page=2"],
+        "tok_3fa9c2d1e0b4a7",
+        "api.example.com/v1/items",
+    ),
+    "secret-colon": (
+        ["sh", "-c", "echo client_secret: s3cr3t-v4lue-123 > /tmp/cfg"],
+        "s3cr3t-v4lue-123",
+        "/tmp/cfg",
+    ),
+    "password-flag": (
+        ["mysql", "--password", "Tr0ub4dor&3", "-h", "db"],
+        "Tr0ub4dor",
+        "mysql --password",
+    ),
+    "password-flag-equals": (
+        ["redis-cli", "--pass-token=hunter2hunter2", "ping"],
+        "hunter2hunter2",
+        "redis-cli",
+    ),
+    "authorization-bearer": (
+        ["curl", "-H", "Authorization: Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0", "https://x.io"],
+        "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+        "Authorization: Bearer",
+    ),
+    "bearer-token": (
+        ["wget", "--header=X-Auth: bearer AbCdEfGhIjKlMnOpQrStUvWxYz012345", "https://x.io"],
+        "AbCdEfGhIjKlMnOpQrStUvWxYz012345",
+        "wget",
+    ),
+    "jwt": (["kubectl", "--token", TOKEN, "get", "pods"], TOKEN.split(".")[1], "get pods"),
+    "jwt-in-text": (["sh", "-c", f"echo {TOKEN} | base64 -d"], TOKEN.split(".")[1], "base64 -d"),
+    "url-userinfo": (
+        ["psql", "postgres://admin:Pa55w0rd-db@db.internal:5432/app"],
+        "Pa55w0rd-db",
+        "postgres://admin:",
+    ),
+    "url-token-userinfo": (
+        ["git", "clone", "https://x-oauth:ghp_0123456789abcdefghijABCDEFGHIJ@github.com/o/r"],
+        "0123456789abcdefghijABCDEFGHIJ",
+        "github.com/o/r",
+    ),
+    "github-token": (
+        ["sh", "-c", "GH=ghp_0123456789abcdefghijABCDEFGHIJ gh repo list"],
+        "0123456789abcdefghijABCDEFGHIJ",
+        "gh repo list",
+    ),
+    "from-literal": (
+        ["kubectl", "create", "secret", "generic", "db", "--from-literal=pw=plain-secret-9"],
+        "plain-secret-9",
+        "create secret generic db",
+    ),
+    "presigned-url": (
+        [
+            "curl",
+            "https://b.s3.amazonaws.com/k?X-Amz-Security-Token=FwoGZXIvYXdzEXAMPLE&X-Amz-Signature=abc123def456",
+        ],
+        "FwoGZXIvYXdzEXAMPLE",
+        "b.s3.amazonaws.com/k",
+    ),
+    "private-key": (
+        [
+            "sh",
+            "-c",
+            "echo '-----BEGIN RSA PRIVATE KEY-----\nMIIEpQIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM\n' > k",
+        ],
+        "MIIEpQIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM",
+        "BEGIN RSA PRIVATE KEY",
+    ),
+}
+
+
+def exec_event(command: list[str], user_agent: str) -> dict[str, Any]:
+    raw = audit_event("create", "api-7d9f")
+    query = urlencode([("command", part) for part in command] + [("container", "app")])
+    raw["requestURI"] = f"/api/v1/namespaces/payments/pods/api-7d9f/exec?{query}"
+    raw["objectRef"] = {
+        "resource": "pods",
+        "namespace": "payments",
+        "name": "api-7d9f",
+        "subresource": "exec",
+    }
+    raw["userAgent"] = user_agent
+    raw["responseStatus"] = {"code": 101}
+    return raw
+
+
+@pytest.mark.parametrize("form", CREDENTIALS)
+def test_credentials_in_commands_and_user_agents_are_masked_everywhere(form: str) -> None:
+    command, secret, visible = CREDENTIALS[form]
+    event = event_from_dict(exec_event(command, f"kubectl/v1.30.2 {shlex.join(command)}"))
+    hit = RuleCatalog.load(Settings("arn:aws:sns:eu-west-1:1:t")).match(event, actor_of(event))
+    assert hit is not None
+    alert = Alert(
+        event=event,
+        actor=actor_of(event),
+        rule=hit,
+        location=Location("prod", "/aws/eks/prod/cluster"),
+        changes=changes.describe(event),
+    )
+    assert any(line.startswith("command: ") for line in alert.changes)
+    pages = "arn:aws:sns:eu-west-1:1:pages"
+    for https in HttpsFormat:
+        config = Settings("arn:aws:sns:eu-west-1:1:t", https_format=https)
+        outgoing = message.build(alert, config)
+        paging = replace(config, pagerduty_topic_arn=pages, pagerduty_min_severity=Severity.LOW)
+        (page,) = pagerduty.pages([alert], paging)
+        for item in (outgoing, page):
+            published = json.dumps([item.subject, item.message, dict(item.attributes)])
+            assert secret not in published
+            assert secret not in json.loads(json.dumps(published))
+    email = json.loads(message.build(alert, config).message)["email"]
+    assert "****" in email
+    assert visible in email
+
+
+def test_our_own_words_are_never_masked() -> None:
+    """Rule titles, explanations and runbooks pass the masking untouched."""
+    catalog = RuleCatalog.load(Settings("arn:aws:sns:eu-west-1:1:t"))
+    for rule in catalog.rules:
+        for words in (rule.title, rule.explanation, rule.runbook):
+            assert safety.mask(words) == words

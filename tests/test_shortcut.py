@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eks_audit_bot.detection import pipeline, shortcut
+from eks_audit_bot.detection.actions import Chosen
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.model.alert import Location
 from eks_audit_bot.model.audit import checked_event
@@ -58,7 +59,7 @@ def full_path(raw: dict[str, Any]) -> dict[str, int]:
     off = Settings(TOPIC, alert_on_automation=False)
     result = pipeline.Result()
     judge = pipeline._Judge(LOCATION, off, CATALOG, result)
-    alert = judge.decide(checked_event(copy.deepcopy(raw)), False, "1")
+    alert = judge.decide(Chosen(checked_event(copy.deepcopy(raw)), cut=False, where="1"))
     return {**result.dropped, "alerts": int(alert is not None)}
 
 

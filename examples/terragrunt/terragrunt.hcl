@@ -1,6 +1,6 @@
 # The original module's Terragrunt inputs, unchanged. Terragrunt passes them as TF_VAR_*
 # variables to main.tf in this folder, which calls the module; in your own live repository,
-# point `terraform { source = "git::https://<your-git-host>/eks-audit-bot.git?ref=<tag>" }`
+# point `terraform { source = "git::https://github.com/eks-audit-bot/eks-audit-bot.git?ref=v0.1.0" }`
 # at the module instead and keep the same inputs.
 inputs = {
   eks_bot_name             = "eks-audit-bot-prod"

@@ -1,7 +1,8 @@
 """One composition from log records to delivered messages, for the handler and `replay`.
 
 detect (parse, one stage per action, who, automation, rules, what changed) → fold noise →
-render one message per alert or digest → hand them to a sink (SNS, or the CLI's printer).
+render one message per alert or digest (and a PagerDuty page for those severe enough, when a
+page topic is set) → hand them to a sink (SNS, or the CLI's printer).
 Imports every stage; nothing below imports it. Folding, rendering and delivery load with the
 first batch that alerts: a cold start that only drops automation never pays for them.
 """
@@ -47,8 +48,9 @@ def run(
 
         return Outcome(result, [], Report())
     from eks_audit_bot.detection import noise  # noqa: PLC0415
-    from eks_audit_bot.rendering import message  # noqa: PLC0415
+    from eks_audit_bot.rendering import message, pagerduty  # noqa: PLC0415
 
     items = noise.fold(result.alerts, settings)
     messages = [message.build(item, settings) for item in items]
+    messages += pagerduty.pages(items, settings)
     return Outcome(result, messages, sink.publish(messages))

@@ -25,8 +25,10 @@ from eks_audit_bot.sources.cloudwatch import decode_payload
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
+    from mypy_boto3_sns.client import SNSClient
 
-    from eks_audit_bot.delivery.sns import Publisher, Report
+    from eks_audit_bot.delivery.route import Router
+    from eks_audit_bot.delivery.sns import Report
     from eks_audit_bot.model.outgoing import Outgoing
 
 logger = Logger(service=SERVICE_NAME)
@@ -42,28 +44,39 @@ class Runtime:
 
 @dataclass(slots=True)
 class SnsSink:
-    """The SNS publisher, made with its client when the first message is ready."""
+    """The SNS publishers (alert topic, page topic), made with their clients when the first
+    message is ready."""
 
     settings: Settings
-    made: list[Publisher] = field(default_factory=list)
+    made: list[Router] = field(default_factory=list)
 
     def publish(self, messages: Sequence[Outgoing]) -> Report:
         if not self.made:
-            self.made.append(sns_publisher(self.settings))
+            self.made.append(sns_router(self.settings))
         return self.made[0].publish(messages)
 
 
-def sns_publisher(settings: Settings) -> Publisher:
-    from botocore.config import Config  # noqa: PLC0415 - with the first alert (module doc)
-
+def sns_router(settings: Settings) -> Router:
+    from eks_audit_bot.delivery.route import Router  # noqa: PLC0415 - with the first alert
     from eks_audit_bot.delivery.sns import Publisher  # noqa: PLC0415
 
-    client = boto3.client(
+    publisher = Publisher(_sns(settings.region), settings.sns_topic_arn)
+    pages = settings.pagerduty_topic_arn
+    # SNS publishes only to topics in the client's region: the page topic gets its own client.
+    pagers = (
+        {pages: Publisher(_sns(pages.split(":")[3] or settings.region), pages)} if pages else {}
+    )
+    return Router(publisher, pagers)
+
+
+def _sns(region: str) -> SNSClient:
+    from botocore.config import Config  # noqa: PLC0415
+
+    return boto3.client(
         "sns",
-        region_name=settings.region or None,
+        region_name=region or None,
         config=Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5),
     )
-    return Publisher(client, settings.sns_topic_arn)
 
 
 @cache

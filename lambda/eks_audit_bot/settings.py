@@ -44,6 +44,9 @@ class Settings:
     rule_severities: Mapping[str, Severity] = field(default_factory=dict)
     custom_rules: tuple[Mapping[str, Any], ...] = ()
     https_format: HttpsFormat = HttpsFormat.JSON
+    # PagerDuty: pages at or above the minimum go to their own topic (rendering/pagerduty.py).
+    pagerduty_topic_arn: str = ""
+    pagerduty_min_severity: Severity = Severity.HIGH
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -67,6 +70,8 @@ class Settings:
             rule_severities=_severity_map(env, "RULE_SEVERITIES"),
             custom_rules=tuple(_json_objects(env, "CUSTOM_RULES")),
             https_format=_enum(env, "HTTPS_FORMAT", HttpsFormat, HttpsFormat.JSON),
+            pagerduty_topic_arn=_pagerduty_topic(env),
+            pagerduty_min_severity=_enum(env, "PAGERDUTY_MIN_SEVERITY", Severity, Severity.HIGH),
         )
 
     def location(self, log_group: str, owner: str = "", cluster: str | None = None) -> Location:
@@ -80,6 +85,16 @@ class Settings:
             region=self.region,
             partition=self.partition,
         )
+
+
+def _pagerduty_topic(env: Mapping[str, str]) -> str:
+    """A standard SNS topic: PagerDuty subscribes over HTTPS, which FIFO topics do not offer."""
+    arn = env.get("PAGERDUTY_TOPIC_ARN", "").strip()
+    if arn and (_arn_part(arn, 2) != "sns" or arn.endswith(".fifo")):
+        raise ConfigError(
+            f"PAGERDUTY_TOPIC_ARN={arn!r}: expected the ARN of a standard (not FIFO) SNS topic"
+        )
+    return arn
 
 
 def _arn_part(arn: str, index: int) -> str:

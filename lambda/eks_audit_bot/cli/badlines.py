@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from eks_audit_bot.cli.records import Record
+from eks_audit_bot.cli.terminal import safe
 from eks_audit_bot.filter_pattern import NOT_JSON
 from eks_audit_bot.model.audit import TRUNCATION_MARKER
 
@@ -31,7 +32,7 @@ class BadLines:
             return
         out.write(f"Bad lines: {self.count:,} (skipped, as the Lambda would)\n")
         for where, reason in self.shown:
-            out.write(f"  {where}: {reason}\n")
+            out.write(f"  {safe(where)}: {safe(reason)}\n")
         if self.count > len(self.shown):
             out.write(f"  ... and {self.count - len(self.shown):,} more\n")
 

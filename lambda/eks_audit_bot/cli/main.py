@@ -1,7 +1,8 @@
 """`eks-audit-bot`: `test-pattern` and `replay` on local audit logs (see `--help`).
 
 Output that a user reads or pipes goes to stdout; replay's summary, bad lines and errors go to
-stderr, and so does the progress line (only on a terminal).
+stderr, and so does the progress bar (only on a terminal). Errors name the option the user
+typed and say what to do; they never name the Lambda's environment variables.
 """
 
 from __future__ import annotations
@@ -15,13 +16,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
-import boto3
-
-from eks_audit_bot.cli import replay, testpattern
+from eks_audit_bot.cli import publishing, replay, summary, testpattern
 from eks_audit_bot.cli.inputs import read_inputs
 from eks_audit_bot.cli.parser import build_parser
 from eks_audit_bot.cli.progress import Progress
-from eks_audit_bot.delivery.sns import Publisher
+from eks_audit_bot.cli.usage import UsageError, check_rule_ids, flag_error
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.filter_pattern import CompiledPattern, FilterPatternError, compile_pattern
 from eks_audit_bot.settings import ConfigError, Settings
@@ -30,25 +29,32 @@ DEFAULT_PATTERN_FILE = "default_filter_pattern.txt"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-class UsageError(Exception):
-    """A problem with what the user asked for (exit 2)."""
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "test-pattern":
             return test_pattern(args, sys.stdout)
         return replay_command(args, sys.stdout)
-    except FilterPatternError as err:
-        return _fail(f"bad filter pattern: {err}", EXIT_USAGE)
-    except (UsageError, ConfigError) as err:
-        return _fail(str(err), EXIT_USAGE)
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_FAILED
-    except OSError as err:
-        return _fail(f"cannot read {err.filename or 'input'}: {err.strerror or err}", EXIT_FAILED)
+    except (FilterPatternError, UsageError, ConfigError, publishing.NotConfigured, OSError) as err:
+        message, code = _explain(err, args)
+        sys.stderr.write(f"error: {message}\n")
+        return code
+
+
+def _explain(err: Exception, args: argparse.Namespace) -> tuple[str, int]:
+    """The message and exit status for an error, in the user's terms."""
+    if isinstance(err, FilterPatternError):
+        return f"bad filter pattern: {err}", EXIT_USAGE
+    if isinstance(err, ConfigError):
+        return flag_error(str(err), args), EXIT_USAGE
+    if isinstance(err, UsageError):
+        return str(err), EXIT_USAGE
+    if isinstance(err, OSError):
+        return f"cannot read {err.filename or 'input'}: {err.strerror or err}", EXIT_FAILED
+    return str(err), EXIT_FAILED
 
 
 def test_pattern(args: argparse.Namespace, out: TextIO) -> int:
@@ -64,17 +70,21 @@ def test_pattern(args: argparse.Namespace, out: TextIO) -> int:
 def replay_command(args: argparse.Namespace, out: TextIO) -> int:
     pattern = None if args.no_pattern else load_pattern(args)[0]
     settings = settings_from(args)
+    check_rule_ids(args, settings)
     job = replay.Replay(
         settings, RuleCatalog.load(settings), pattern, args.cluster, args.chunk_size
     )
     sink: replay.PrintSink | replay.PublishSink = replay.PrintSink(out, args.json)
     if args.sns_topic_arn:
-        sink = replay.PublishSink(_publisher(args.sns_topic_arn, settings.region))
+        sink = replay.PublishSink(publishing.publisher(args.sns_topic_arn))
     items = read_inputs(args.inputs, sys.stdin.buffer, Progress.on_stderr())
-    tally = replay.run(job, items, sink)
-    _write_replay_summary(tally, pattern is not None, sys.stderr)
+    try:
+        tally = replay.run(job, items, sink)
+    except replay.PublishingStopped as stopped:
+        raise publishing.not_configured(stopped.failure, args.sns_topic_arn) from stopped
+    summary.write(tally, sys.stderr, with_pattern=pattern is not None)
     if isinstance(sink, replay.PublishSink):
-        return _report_publishing(sink, args.sns_topic_arn, sys.stderr)
+        return publishing.report(sink, args.sns_topic_arn, sys.stderr)
     return EXIT_OK
 
 
@@ -86,7 +96,9 @@ def load_pattern(args: argparse.Namespace) -> tuple[CompiledPattern, str]:
         try:
             text = Path(args.pattern_file).read_text(encoding="utf-8").rstrip("\r\n")
         except OSError as err:
-            raise UsageError(f"cannot read pattern file {args.pattern_file}: {err}") from err
+            raise UsageError(
+                f"--pattern-file: cannot read {args.pattern_file}: {err.strerror or err}"
+            ) from err
         source = args.pattern_file
     else:
         text, source = default_pattern(), f"default (eks_audit_bot/cli/{DEFAULT_PATTERN_FILE})"
@@ -104,7 +116,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     """The Lambda's settings from the options, validated exactly as its environment is."""
     env = {
         "SNS_TOPIC_ARN": args.sns_topic_arn or "replay",
-        "ACCOUNT_ID": args.account_id,
+        "ACCOUNT_ID": args.account_id or "",
         "ACCOUNT_NAME": args.account_name,
         "AWS_REGION": args.region or "",
         "MIN_SEVERITY": args.min_severity,
@@ -128,44 +140,6 @@ def _read_option_file(option: str, path: str | None) -> str:
         return Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise UsageError(f"{option}: cannot read {path}: {err.strerror or err}") from err
-
-
-def _publisher(topic_arn: str, region: str) -> Publisher:
-    """An SNS client from the default credential chain (env, profile, SSO, instance role)."""
-    if not topic_arn.startswith("arn:") or topic_arn.count(":") != 5:
-        raise UsageError(f"--sns-topic-arn: not an SNS topic ARN: {topic_arn!r}")
-    return Publisher(boto3.session.Session().client("sns", region_name=region or None), topic_arn)
-
-
-def _write_replay_summary(tally: replay.ReplayTally, with_pattern: bool, err: TextIO) -> None:
-    line = f"Read {tally.read:,} log events"
-    if tally.other_streams:
-        line += f"; {tally.other_streams:,} from non-audit streams (skipped)"
-    if with_pattern:
-        line += f"; {tally.passed:,} passed the pattern, {tally.filtered:,} did not"
-    err.write(f"{line}; {tally.events:,} audit events reached the Lambda's logic\n")
-    severities = ", ".join(
-        f"{tally.severities[s]:,} {s}"
-        for s in ("critical", "high", "medium", "low")
-        if tally.severities[s]
-    )
-    err.write(f"Alerts: {tally.messages:,}" + (f" ({severities})" if severities else "") + "\n")
-    if tally.dropped:
-        dropped = ", ".join(f"{why} {n:,}" for why, n in sorted(tally.dropped.items()))
-        err.write(f"Not alerted: {dropped}\n")
-    tally.bad.write(err)
-
-
-def _report_publishing(sink: replay.PublishSink, topic_arn: str, err: TextIO) -> int:
-    err.write(f"Published {sink.published:,} messages to {topic_arn}\n")
-    for failure in sink.failures:
-        err.write(f"error: not published ({failure.code}): {failure.detail[:200]}\n")
-    return EXIT_FAILED if sink.failures else EXIT_OK
-
-
-def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"error: {message}\n")
-    return code
 
 
 def _silence_stdout() -> None:

@@ -1,69 +1,58 @@
-"""The `eks-audit-bot` command line: arguments, help and examples (the commands are in `cli`)."""
+"""The `eks-audit-bot` command line: arguments, help and examples (the commands are in `cli`).
+
+Values are checked here, where argparse can name the option the user typed; `SETTING_FLAGS`
+maps the Lambda's settings back to these options for the errors only the settings can find.
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
+from importlib.metadata import PackageNotFoundError, version
+from typing import NoReturn
 
+from eks_audit_bot.cli.helptext import DESCRIPTION, REPLAY_EPILOG, TEST_PATTERN_EPILOG
 from eks_audit_bot.model.severity import Severity
 from eks_audit_bot.settings import HttpsFormat
 
-DESCRIPTION = """\
-Try eks-audit-bot on your own audit logs before deploying it: which events a CloudWatch Logs
-filter pattern lets through (test-pattern), and which alerts the Lambda would send (replay)."""
+# The Lambda's setting (environment variable) each replay option stands for.
+SETTING_FLAGS = {
+    "SNS_TOPIC_ARN": "--sns-topic-arn",
+    "ACCOUNT_ID": "--account-id",
+    "ACCOUNT_NAME": "--account-name",
+    "AWS_REGION": "--region",
+    "MIN_SEVERITY": "--min-severity",
+    "ALERT_ON_AUTOMATION": "--alert-on-automation",
+    "AUTOMATION_PRINCIPALS": "--automation-principal",
+    "AUTOMATION_USER_AGENTS": "--automation-user-agent",
+    "DISABLED_RULES": "--disable-rule",
+    "RULE_SEVERITIES": "--rule-severity",
+    "CUSTOM_RULES": "--custom-rules",
+    "DIGEST_THRESHOLD": "--digest-threshold",
+    "MAX_ALERTS_PER_INVOCATION": "--max-alerts-per-invocation",
+    "HTTPS_FORMAT": "--https-format",
+}
+SEVERITIES = tuple(severity.value for severity in Severity)
+_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[\w.-]{1,256}")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 
-INPUTS = """\
-inputs (files, or - for stdin; several allowed; gzip is detected by its magic bytes):
-  - JSON lines: one audit event per line (kube-apiserver audit log, `kubectl logs`, exports);
-    lines may also be subscription payloads {"awslogs": {"data": ...}}, decoded payloads
-    {"logEvents": [...]}, compact `filter-log-events` pages or Insights rows {"@message": ...}.
-    Streamed line by line: memory stays flat however large the file.
-  - `aws logs filter-log-events` output (pretty-printed JSON, several pages one after the
-    other is fine) and JSON arrays of {"@message": ...} exported from the console or Logs
-    Insights. These documents are loaded whole into memory.
-  - CSV exported from Logs Insights or the console, with a @message column (streamed).
-Bad lines are counted and listed by file and line (the first 20), never fatal.
-exit status: 0 ok, 1 an input could not be read or an alert was not published,
-2 usage error, bad filter pattern or bad setting."""
 
-TEST_PATTERN_EPILOG = f"""\
-examples:
-  # the default pattern (the one the Terraform module generates) against a day of audit logs
-  eks-audit-bot test-pattern audit-2025-06-01.jsonl.gz
-  # your own pattern, listing every matching event (time, who, verb, resource, ns/name)
-  eks-audit-bot test-pattern --pattern-file pattern.txt --show-matches audit.jsonl
-  # straight from CloudWatch Logs
-  aws logs filter-log-events --log-group-name /aws/eks/prod/cluster \\
-      --log-stream-name-prefix kube-apiserver-audit --start-time 1735689600000 \\
-    | eks-audit-bot test-pattern --pattern '{{ $.verb = "delete" }}' -
+class _Parser(argparse.ArgumentParser):
+    """Errors in two lines: what is wrong with which option, and where the help is (argparse
+    would print the whole usage, twenty lines, before the one that matters)."""
 
-{INPUTS}"""
-
-REPLAY_EPILOG = f"""\
-examples:
-  # the alerts last week's audit log would have sent, as email text
-  eks-audit-bot replay --cluster prod audit.jsonl.gz
-  # as the JSON documents queues and functions receive, one per line, high and critical only
-  eks-audit-bot replay --json --min-severity high audit.jsonl | jq .summary
-  # without the pattern: what the Lambda alone decides
-  eks-audit-bot replay --no-pattern logs-insights-export.csv
-  # publish them for real (normal AWS credential chain: env, profile, SSO, instance role)
-  AWS_PROFILE=ops eks-audit-bot replay --sns-topic-arn arn:aws:sns:eu-west-1:111122223333:eks \\
-      subscription-payloads.jsonl
-
-Events that pass the pattern reach the Lambda's logic in chunks of --chunk-size from one log
-group and stream, as subscription batches do: one alert per auditID (the stage that speaks for
-it), digests of repeats and the per-invocation cap all apply within a chunk.
-
-{INPUTS}"""
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\nRun `{self.prog} --help` for the options.\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="eks-audit-bot",
         description=DESCRIPTION,
         epilog="Run `eks-audit-bot COMMAND --help` for a command's options and examples.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     test = commands.add_parser(
         "test-pattern",
@@ -91,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def package_version() -> str:
+    try:
+        return version("eks-audit-bot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def _pattern_options(parser: argparse.ArgumentParser, *, allow_none: bool) -> None:
     group = parser.add_argument_group("filter pattern (default: the module's default pattern)")
     choice = group.add_mutually_exclusive_group()
@@ -108,9 +104,16 @@ def _replay_options(parser: argparse.ArgumentParser) -> None:
         "--json", action="store_true", help="one JSON alert document per line (as SQS gets it)"
     )
     group.add_argument(
-        "--sns-topic-arn", metavar="ARN", help="publish the alerts to this topic instead"
+        "--sns-topic-arn",
+        type=_topic_arn,
+        metavar="ARN",
+        help="publish the alerts to this topic instead of printing them (AWS credentials needed)",
     )
-    group.add_argument("--region", help="AWS region (default: the topic's, for links too)")
+    group.add_argument(
+        "--region",
+        type=_region,
+        help="the cluster's AWS region, for Logs Insights links (default: the topic's)",
+    )
     group.add_argument(
         "--cluster",
         metavar="NAME",
@@ -127,33 +130,80 @@ def _replay_options(parser: argparse.ArgumentParser) -> None:
 
 def _settings_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("Lambda settings (the module's variables)")
-    group.add_argument("--account-id", default="", help="AWS account id shown in alerts")
-    group.add_argument("--account-name", default="", help="account name shown in alerts")
-    group.add_argument("--min-severity", choices=[s.value for s in Severity], default="")
-    group.add_argument("--alert-on-automation", action="store_true")
+    group.add_argument(
+        "--account-id",
+        type=_account_id,
+        metavar="ID",
+        help="12-digit AWS account id shown in alerts (default: the log payload's owner)",
+    )
+    group.add_argument(
+        "--account-name", default="", metavar="NAME", help="account name shown in alerts"
+    )
+    group.add_argument(
+        "--min-severity",
+        type=str.lower,
+        choices=SEVERITIES,
+        default="",
+        help="send only alerts at or above this severity (default: low, everything)",
+    )
+    group.add_argument(
+        "--alert-on-automation",
+        action="store_true",
+        help="alert on service accounts, nodes, controllers and EKS too (normally quiet)",
+    )
     group.add_argument(
         "--automation-principal",
         action="append",
         default=[],
         metavar="GLOB",
-        help="treat this user/role as automation (repeatable)",
+        help="treat this user, IAM ARN or role name as automation (repeatable)",
     )
-    group.add_argument("--automation-user-agent", action="append", default=[], metavar="GLOB")
-    group.add_argument("--disable-rule", action="append", default=[], metavar="RULE_ID")
+    group.add_argument(
+        "--automation-user-agent",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="treat requests with this user agent as automation, e.g. 'argocd-*' (repeatable)",
+    )
+    group.add_argument(
+        "--disable-rule",
+        action="append",
+        default=[],
+        metavar="RULE_ID",
+        help="turn a rule off, e.g. namespace-deleted (repeatable; ids: README, Alert rules)",
+    )
     group.add_argument(
         "--rule-severity",
         action="append",
         default=[],
         type=_rule_severity,
         metavar="RULE_ID=SEVERITY",
-        help="override a rule's severity (repeatable)",
+        help="override a rule's severity, e.g. secret-changed=high (repeatable)",
     )
     group.add_argument(
-        "--custom-rules", metavar="FILE", help="JSON list of custom rules (as CUSTOM_RULES)"
+        "--custom-rules",
+        metavar="FILE",
+        help="a JSON list of your own rules (the module's custom_rules; see lambda/README.md)",
     )
-    group.add_argument("--digest-threshold", type=_positive, metavar="N")
-    group.add_argument("--max-alerts-per-invocation", type=_positive, metavar="N")
-    group.add_argument("--https-format", choices=[f.value for f in HttpsFormat], default="")
+    group.add_argument(
+        "--digest-threshold",
+        type=_positive,
+        metavar="N",
+        help="fold more than N alike alerts of one batch into one digest (default 5)",
+    )
+    group.add_argument(
+        "--max-alerts-per-invocation",
+        type=_positive,
+        metavar="N",
+        help="at most N messages per batch; the rest go out as one summary (default 50)",
+    )
+    group.add_argument(
+        "--https-format",
+        type=str.lower,
+        choices=[f.value for f in HttpsFormat],
+        default="",
+        help="body for https subscribers: the JSON document or Amazon Q chat (default json)",
+    )
 
 
 def _inputs(parser: argparse.ArgumentParser) -> None:
@@ -168,9 +218,30 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _account_id(text: str) -> str:
+    if not (len(text) == 12 and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"expected 12 digits, e.g. 111122223333, got {text!r}")
+    return text
+
+
+def _region(text: str) -> str:
+    if not _REGION.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"expected a region such as eu-west-1, got {text!r}")
+    return text
+
+
+def _topic_arn(text: str) -> str:
+    if not _TOPIC_ARN.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"expected an SNS topic ARN such as arn:aws:sns:eu-west-1:111122223333:eks-alerts,"
+            f" got {text!r}"
+        )
+    return text
+
+
 def _rule_severity(text: str) -> tuple[str, str]:
     rule_id, sep, severity = text.partition("=")
-    if not sep or not rule_id or severity.lower() not in {s.value for s in Severity}:
-        choices = ", ".join(s.value for s in Severity)
+    if not sep or not rule_id or severity.lower() not in SEVERITIES:
+        choices = ", ".join(SEVERITIES)
         raise argparse.ArgumentTypeError(f"expected RULE_ID=SEVERITY ({choices}), got {text!r}")
     return rule_id, severity.lower()

@@ -5,7 +5,8 @@ would batch them for the Lambda: at most `chunk_size` from one log group and str
 so memory stays flat however long the log is. Within a chunk the Lambda's logic applies
 unchanged: one alert per auditID (the stage that speaks for it), automation dropped, rules,
 `min_severity`, then digests of repeats and the per-invocation cap. The messages are what SNS
-would receive, printed or published.
+would receive, printed or published. The tally counts every log event once, and keeps who was
+left out and why, so that a quiet replay explains itself (see `summary`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Any, TextIO
 from eks_audit_bot import flow
 from eks_audit_bot.cli.badlines import BadLines, bad_reason
 from eks_audit_bot.cli.records import NO_ORIGIN, BadInput, Item, Origin, Record
-from eks_audit_bot.delivery.sns import Failure, Publisher, Report
+from eks_audit_bot.cli.terminal import safe_json, safe_lines
+from eks_audit_bot.delivery.sns import CONFIGURATION_ERRORS, Failure, Publisher, Report
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.filter_pattern import CompiledPattern
 from eks_audit_bot.model.alert import Location
@@ -42,15 +44,35 @@ class Replay:
 
 @dataclass(slots=True)
 class ReplayTally:
-    read: int = 0
+    """Every log event read lands in exactly one of `passed`, `filtered`, `other_streams` and
+    `unreadable`; every one that passed in `unjudged` or `judged` = alerts + quiet."""
+
+    read: int = 0  # log events and bad lines
     passed: int = 0  # through the pattern (all, without one)
     filtered: int = 0  # excluded by the pattern: CloudWatch would not deliver them
     other_streams: int = 0  # authenticator, scheduler... streams: the Lambda skips them
-    events: int = 0  # audit events that reached the Lambda's logic
+    unreadable: int = 0  # not UTF-8, not JSON, not an audit event: never reach the Lambda
+    unjudged: int = 0  # passed, but the Lambda could not read them as audit events
     messages: int = 0
-    severities: Counter[str] = field(default_factory=Counter)
-    dropped: Counter[str] = field(default_factory=Counter)
+    severities: Counter[str] = field(default_factory=Counter)  # of the messages
+    alerts: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # rule, who, severity
+    dropped: Counter[str] = field(default_factory=Counter)  # why the Lambda stayed quiet
+    dropped_by: Counter[tuple[str, str]] = field(default_factory=Counter)  # why, who
+    filtered_by: Counter[str] = field(default_factory=Counter)  # who the pattern left out
+    unlinked: set[str] = field(default_factory=set)  # what links lacked: region, log group
     bad: BadLines = field(default_factory=BadLines)
+
+    @property
+    def judged(self) -> int:
+        return self.alerted + self.quiet
+
+    @property
+    def alerted(self) -> int:
+        return sum(self.alerts.values())
+
+    @property
+    def quiet(self) -> int:
+        return sum(self.dropped.values())
 
 
 def run(replay: Replay, items: Iterable[Item], sink: flow.Sink) -> ReplayTally:
@@ -60,13 +82,25 @@ def run(replay: Replay, items: Iterable[Item], sink: flow.Sink) -> ReplayTally:
         location = _location(chunk[0].origin, replay)
         records = [(record.where, _decoded(record)) for record in chunk]
         outcome = flow.run(records, location, replay.settings, replay.catalog, sink)
-        for skip in outcome.result.skips:
-            tally.bad.add(skip.where, f"{skip.reason}: {skip.detail}")
-        tally.events += outcome.result.received - len(outcome.result.skips)
-        tally.dropped.update(outcome.result.dropped)
-        tally.messages += len(outcome.messages)
-        tally.severities.update(out.attributes.get("severity", "") for out in outcome.messages)
+        _count(outcome, tally)
     return tally
+
+
+def _count(outcome: flow.Outcome, tally: ReplayTally) -> None:
+    result = outcome.result
+    for skip in result.skips:
+        tally.bad.add(skip.where, f"{skip.reason}: {skip.detail}")
+    tally.unjudged += len(result.skips)
+    tally.dropped.update(result.dropped)
+    tally.dropped_by.update(result.dropped_by)
+    for alert in result.alerts:
+        tally.alerts[alert.rule.rule_id, alert.actor.label, str(alert.severity)] += 1
+        if not alert.location.region:
+            tally.unlinked.add("region")
+        if not alert.location.log_group:
+            tally.unlinked.add("log group")
+    tally.messages += len(outcome.messages)
+    tally.severities.update(out.attributes.get("severity", "") for out in outcome.messages)
 
 
 def delivered(
@@ -75,20 +109,37 @@ def delivered(
     """What reaches the Lambda: audit-stream events the pattern passes; bad lines counted."""
     matches = pattern.matches_parsed if pattern is not None else None
     for item in items:
+        tally.read += 1
         if isinstance(item, BadInput):
+            tally.unreadable += 1
             tally.bad.add(item.where, item.reason)
             continue
-        tally.read += 1
         origin = item.origin
         if origin is not NO_ORIGIN and not origin.is_audit_stream:
             tally.other_streams += 1
         elif (reason := bad_reason(item)) is not None:
+            tally.unreadable += 1
             tally.bad.add(item.where, reason)
         elif matches is not None and not matches(item.message, item.parsed):
             tally.filtered += 1
+            tally.filtered_by[who(item.parsed)] += 1
         else:
             tally.passed += 1
             yield item
+
+
+def who(event: object) -> str:
+    """The user of a raw audit event, cheaply: the session name (the person behind a shared
+    `kubernetes-admin`) when there is one, else the Kubernetes username."""
+    user = event.get("user") if isinstance(event, dict) else None
+    if not isinstance(user, dict):
+        return ""
+    extra = user.get("extra")
+    session = extra.get("sessionName") if isinstance(extra, dict) else None
+    if isinstance(session, list) and session and isinstance(session[0], str) and session[0]:
+        return session[0]
+    username = user.get("username")
+    return username if isinstance(username, str) else ""
 
 
 def chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -132,10 +183,19 @@ class PrintSink:
         for outgoing in messages:
             bodies = json.loads(outgoing.message)
             if self.as_json:
-                self.out.write(bodies["default"] + "\n")
+                self.out.write(safe_json(bodies["default"]) + "\n")
             else:
-                self.out.write(f"Subject: {outgoing.subject}\n\n{bodies['email']}{SEPARATOR}")
+                email = safe_lines(f"Subject: {outgoing.subject}\n\n{bodies['email']}")
+                self.out.write(email + SEPARATOR)
         return Report(published=len(messages))
+
+
+class PublishingStopped(Exception):
+    """AWS configuration is missing (credentials, region): no later chunk can do better."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.detail)
+        self.failure = failure
 
 
 @dataclass(slots=True)
@@ -150,4 +210,18 @@ class PublishSink:
         report = self.publisher.publish(messages)
         self.published += report.published
         self.failures += report.failures
+        for failure in report.failures:
+            if failure.code in _CONFIGURATION_CODES:
+                raise PublishingStopped(failure)
         return report
+
+
+def _names(kind: type[Exception]) -> set[str]:
+    names = {kind.__name__}
+    for sub in kind.__subclasses__():
+        names |= _names(sub)
+    return names
+
+
+# The codes the publisher gives configuration errors (their class names, subclasses included).
+_CONFIGURATION_CODES = frozenset(name for error in CONFIGURATION_ERRORS for name in _names(error))

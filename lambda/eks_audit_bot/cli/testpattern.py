@@ -14,6 +14,7 @@ from typing import TextIO
 
 from eks_audit_bot.cli.badlines import BadLines, bad_reason
 from eks_audit_bot.cli.records import NO_ORIGIN, BadInput, Item, Record
+from eks_audit_bot.cli.terminal import cell, console, safe, table
 from eks_audit_bot.filter_pattern import CompiledPattern
 from eks_audit_bot.model.audit import InvalidEvent, event_from_dict
 from eks_audit_bot.model.identity import actor_of
@@ -41,8 +42,11 @@ class Match:
 
 @dataclass(slots=True)
 class PatternTally:
+    """`read` = `matched` + not matched + `unreadable` (a line that is not even text)."""
+
     read: int = 0
     matched: int = 0
+    unreadable: int = 0  # not UTF-8, a damaged document or gzip stream: not tested
     other_streams: int = 0  # authenticator, scheduler... lines: tested, never "bad"
     actions: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     bad: BadLines = field(default_factory=BadLines)
@@ -54,10 +58,11 @@ def run(pattern: CompiledPattern, items: Iterable[Item], show: TextIO | None) ->
     matches = pattern.matches_parsed
     read = 0
     for item in items:
+        read += 1
         if isinstance(item, BadInput):
+            tally.unreadable += 1
             tally.bad.add(item.where, item.reason)
             continue
-        read += 1
         parsed = item.parsed
         # The hot path (a plain audit-log line) stays inline; anything else is looked at closely.
         if not (
@@ -106,25 +111,27 @@ def describe(record: Record) -> Match:
 
 def match_line(match: Match, where: str) -> str:
     fields = (match.time or "-", match.user, match.verb, match.resource, match.target or "-")
-    return "  ".join(fields) + f"  ({where})\n"
+    return safe("  ".join(fields) + f"  ({where})") + "\n"
 
 
 def write_report(tally: PatternTally, pattern_label: str, out: TextIO) -> None:
     """Totals, the top values per column, and the top verb/resource/user combinations."""
-    not_matched = tally.read - tally.matched
-    out.write(f"Pattern: {pattern_label}\n")
+    not_matched = tally.read - tally.matched - tally.unreadable
+    out.write(f"Pattern: {safe(pattern_label)}\n")
+    unreadable = f", {tally.unreadable:,} could not be read" if tally.unreadable else ""
     out.write(
-        f"Read {tally.read:,} log events: {tally.matched:,} matched, {not_matched:,} not matched;"
-        f" bad lines: {tally.bad.count:,}\n"
+        f"Read {tally.read:,} log events: {tally.matched:,} matched, {not_matched:,} not matched"
+        f"{unreadable}; bad lines: {tally.bad.count:,}\n"
     )
     if tally.other_streams:
         out.write(f"({tally.other_streams:,} of them from non-audit log streams)\n")
     if tally.matched:
         out.write("\n")
         for title, column in (("verb", 0), ("resource", 1), ("user", 2)):
-            out.write(f"Matched by {title + ':':<10}{_top(tally.actions, column)}\n")
+            out.write(f"Matched by {title + ':':<10}{safe(_top(tally.actions, column))}\n")
         out.write("\n")
-        out.write(_table(tally.actions))
+        out.flush()
+        _table(tally.actions, out)
     if tally.bad.count:
         out.write("\n")
         tally.bad.write(out)
@@ -139,23 +146,17 @@ def _top(actions: Counter[tuple[str, str, str]], column: int) -> str:
     return ", ".join(shown) + (f" (+{rest} more)" if rest > 0 else "")
 
 
-def _table(actions: Counter[tuple[str, str, str]]) -> str:
-    rows = [
-        (f"{count:,}", *(_clip(value or "-") for value in key))
-        for key, count in actions.most_common(TABLE_ROWS)
-    ]
-    header = ("count", "verb", "resource", "user")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
-    lines = []
-    for row in [header, *rows]:
-        cells = [row[0].rjust(widths[0])] + [row[i].ljust(widths[i]) for i in range(1, 4)]
-        lines.append("  " + "  ".join(cells).rstrip())
+def _table(actions: Counter[tuple[str, str, str]], out: TextIO) -> None:
+    """The most frequent verb/resource/user combinations, as a table."""
+    grid = table("count", "verb", "resource", "user")
+    for (verb, resource, user), count in actions.most_common(TABLE_ROWS):
+        grid.add_row(f"{count:,}", cell(verb), cell(resource), cell(_clip(user)))
     if len(actions) > TABLE_ROWS:
         shown = sum(count for _, count in actions.most_common(TABLE_ROWS))
         hidden = sum(actions.values()) - shown
-        lines.append(f"  ... and {len(actions) - TABLE_ROWS:,} more rows ({hidden:,} events)")
-    return "\n".join(lines) + "\n"
+        grid.add_row(f"{hidden:,}", f"… {len(actions) - TABLE_ROWS:,} more rows", "", "")
+    console(out).print(grid)
 
 
 def _clip(value: str) -> str:
-    return value if len(value) <= _COLUMN_LIMIT else value[: _COLUMN_LIMIT - 3] + "..."
+    return value if len(value) <= _COLUMN_LIMIT else value[: _COLUMN_LIMIT - 1] + "…"

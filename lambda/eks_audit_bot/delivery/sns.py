@@ -15,7 +15,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    CredentialRetrievalError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    SSOError,
+    TokenRetrievalError,
+)
 
 from eks_audit_bot.model.outgoing import Outgoing
 
@@ -40,6 +49,16 @@ _RETRYABLE_CODES = frozenset(
         "KMSUnavailable",
         "RequestTimeout",
     }
+)
+# Configuration, not trouble: no credentials, no region, an expired SSO session. Retrying
+# cannot help, so these fail at once instead of after every backoff.
+CONFIGURATION_ERRORS = (
+    NoCredentialsError,
+    PartialCredentialsError,
+    CredentialRetrievalError,
+    TokenRetrievalError,
+    SSOError,
+    NoRegionError,
 )
 
 
@@ -108,7 +127,11 @@ class Publisher:
             report.failures += failures
             return []
         except BotoCoreError as err:
-            last_errors.update((id(m), Failure(m, type(err).__name__, str(err))) for m in chunk)
+            failures = [Failure(m, type(err).__name__, str(err)) for m in chunk]
+            if isinstance(err, CONFIGURATION_ERRORS):
+                report.failures += failures
+                return []
+            last_errors.update((id(f.message), f) for f in failures)
             return chunk
         return self._sort(chunk, response, report, last_errors)
 

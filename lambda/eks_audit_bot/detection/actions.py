@@ -11,15 +11,15 @@ and the stage that speaks for each action is chosen within that action only.
 
 An action whose best possible stage is in is decided at once and remembered by its record
 alone; only actions still waiting for a better stage keep their decoded JSON, and only
-auditIDs seen twice are looked at again.
+auditIDs seen twice are looked at again. Counting is the judge's: a merged event is a
+`duplicate_stage`, whatever is decided is an alert, a drop or a skip.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from eks_audit_bot.model.alert import Alert
 from eks_audit_bot.model.audit import AuditEvent
@@ -42,68 +42,67 @@ _IDENTITY = (
     "requestReceivedTimestamp",
 )
 
-# An event as the pipeline holds it: its decoded JSON (a model is built only when needed),
-# or an already built model (tests and tools enter with those). None: the shortcut's verdict.
-type Item = dict[str, Any] | AuditEvent | None
+
+class Chosen(NamedTuple):
+    """The event an action is decided on: as decoded (or an already built model, for tests
+    and tools), whether CloudWatch Logs cut its line, where it was, and whether the shortcut
+    has judged it automation already."""
+
+    item: dict[str, Any] | AuditEvent
+    cut: bool
+    where: str
+    automation: bool = False
+
+
+class Judge(Protocol):
+    def decide(self, chosen: Chosen) -> Alert | None:
+        """The alert for an action, or None (counted as dropped or skipped)."""
+
+    def duplicate(self, chosen: Chosen) -> None:
+        """Count an event merged into an action already seen."""
 
 
 @dataclass(slots=True)
 class Action:
     """One request: each stage seen with its record as read, and the event chosen to speak
-    for it (`item`, kept until the action is decided)."""
+    for it (kept until the action is decided)."""
 
     stages: dict[str, object]
     rank: int
-    item: Item
-    truncated: bool = False
-    where: str = ""  # of the chosen event: a log event id or a line
-    decided: bool = False
+    chosen: Chosen | None
     alert: Alert | None = None
 
 
-def rank_of(stage: str, subresource: object, dropped: Counter[str]) -> int | None:
-    """The stage's rank, or None (counted as `stage_<stage>`) for one that never speaks."""
-    rank = (STREAMING_STAGES if subresource in _STREAMING else REQUEST_STAGES).get(stage)
-    if rank is None:
-        dropped[f"stage_{stage if stage in KNOWN_STAGES else 'unknown'}"] += 1
-    return rank
+def rank_of(stage: str, subresource: object) -> int | None:
+    """The stage's rank, or None for a stage that never speaks for an action."""
+    return (STREAMING_STAGES if subresource in _STREAMING else REQUEST_STAGES).get(stage)
+
+
+def stage_reason(stage: str) -> str:
+    """The drop reason for a stage that never speaks (`stage_RequestReceived`)."""
+    return f"stage_{stage if stage in KNOWN_STAGES else 'unknown'}"
 
 
 class Actions:
-    """The actions of one batch. `decide(item, truncated, where)` judges an action's chosen
-    event and returns its alert, if any; alerts come out in the order actions were first seen.
-    Merged stages are counted as `duplicate_stage` in `dropped`."""
+    """The actions of one batch, decided by `judge`; alerts come out in the order actions
+    were first seen."""
 
-    __slots__ = ("_by_id", "_decide", "_dropped", "_ordered")
+    __slots__ = ("_by_id", "_judge", "_ordered")
 
-    def __init__(
-        self, dropped: Counter[str], decide: Callable[[Item, bool, str], Alert | None]
-    ) -> None:
+    def __init__(self, judge: Judge) -> None:
         # auditID -> the record of an action decided at once, or the actions under that ID.
         self._by_id: dict[str, object] = {}
         self._ordered: list[Alert | Action] = []
-        self._dropped = dropped
-        self._decide = decide
+        self._judge = judge
 
-    def add(
-        self,
-        audit_id: str,
-        stage: str,
-        record: object,
-        rank: int,
-        item: Item,
-        *,
-        cut: bool,
-        where: str,
-    ) -> None:
-        """File one event at `stage`: `record` as read, `item` as decoded (`cut` when
-        CloudWatch Logs truncated it), `where` it was."""
+    def add(self, audit_id: str, stage: str, record: object, rank: int, chosen: Chosen) -> None:
+        """File one event at `stage`: `record` as read, `chosen` as the judge will see it."""
         held = self._by_id.get(audit_id)
         if held is None and rank == 0:
             self._by_id[audit_id] = record
-            self._keep(self._decide(item, cut, where))
+            self._keep(self._judge.decide(chosen))
             return
-        action = Action({stage: record}, rank, item, cut, where)
+        action = Action({stage: record}, rank, chosen)
         if held is None:
             self._by_id[audit_id] = [action]
         else:
@@ -113,8 +112,8 @@ class Actions:
                 return
             actions.append(action)
         if rank == 0:
-            action.decided = True
-            self._keep(self._decide(item, cut, where))
+            action.chosen = None
+            self._keep(self._judge.decide(chosen))
         else:
             self._ordered.append(action)
 
@@ -124,9 +123,9 @@ class Actions:
             if isinstance(entry, Alert):
                 yield entry
                 continue
-            if not entry.decided:
-                entry.decided = True
-                entry.alert = self._decide(entry.item, entry.truncated, entry.where)
+            if entry.chosen is not None:
+                entry.alert = self._judge.decide(entry.chosen)
+                entry.chosen = None
             if entry.alert is not None:
                 yield entry.alert
 
@@ -139,11 +138,11 @@ class Actions:
         for held in actions:
             seen = held.stages.get(stage, record)
             if (seen is record or seen == record) and _identity(_first(held)) == identity:
-                self._dropped["duplicate_stage"] += 1
                 held.stages.setdefault(stage, record)
-                if new.rank < held.rank and not held.decided:
-                    held.item, held.rank = new.item, new.rank
-                    held.truncated, held.where = new.truncated, new.where
+                if new.chosen is not None:
+                    self._judge.duplicate(new.chosen)
+                if new.rank < held.rank and held.chosen is not None:
+                    held.chosen, held.rank = new.chosen, new.rank
                 return True
         return False
 
@@ -151,7 +150,7 @@ class Actions:
 def _decided(record: object) -> Action:
     """An action decided at once, as an entry that later events can be compared with."""
     stage = record.stage if isinstance(record, AuditEvent) else _raw(record).get("stage")
-    return Action({str(stage): record}, 0, None, decided=True)
+    return Action({str(stage): record}, 0, None)
 
 
 def _first(action: Action) -> object:

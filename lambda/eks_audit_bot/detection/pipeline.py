@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eks_audit_bot.detection import classify
-from eks_audit_bot.detection.actions import Actions, Item, rank_of
+from eks_audit_bot.detection.actions import Actions, Chosen, rank_of, stage_reason
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.detection.shortcut import is_plain_automation_read, read_shortcut_enabled
 from eks_audit_bot.model.alert import Alert, Location
@@ -23,11 +23,13 @@ from eks_audit_bot.model.audit import (
     AuditEvent,
     InvalidEvent,
     SkipReason,
+    UserInfo,
     checked_event,
     invalid_reason,
+    user_info,
     well_formed_id,
 )
-from eks_audit_bot.model.identity import actor_of
+from eks_audit_bot.model.identity import actor_of, display_name
 from eks_audit_bot.model.line import decode
 from eks_audit_bot.settings import Settings
 
@@ -54,7 +56,14 @@ class Result:
     skips: list[Skip] = field(default_factory=list)
     # Events read fine but not alerted on, by why: automation, read_only, below_min_severity...
     dropped: Counter[str] = field(default_factory=Counter)
+    # The same, by (why, who): lets `replay` name the identities behind a quiet result.
+    dropped_by: Counter[tuple[str, str]] = field(default_factory=Counter)
     received: int = 0
+
+    def drop(self, reason: str, who: str) -> None:
+        """Count an event that needs no alert, with who made it (a name, never the event)."""
+        self.dropped[reason] += 1
+        self.dropped_by[reason, who] += 1
 
 
 def process(
@@ -66,7 +75,7 @@ def process(
     """Log records in, alerts out, for one batch of one log group and stream."""
     result = Result()
     judge = _Judge(location, settings, catalog, result)
-    actions = Actions(result.dropped, judge.decide)
+    actions = Actions(judge)
     shortcut = read_shortcut_enabled(settings)
     received = 0
     for received, (where, record) in enumerate(records, 1):  # noqa: B007 - counted
@@ -75,10 +84,12 @@ def process(
             continue
         raw, cut = read
         stage, ref = raw["stage"], raw.get("objectRef")
-        rank = rank_of(stage, ref.get("subresource") if type(ref) is dict else None, judge.dropped)
-        if rank is not None:
-            item = None if is_plain_automation_read(raw, enabled=shortcut) else raw
-            actions.add(raw["auditID"], stage, record, rank, item, cut=cut, where=where)
+        rank = rank_of(stage, ref.get("subresource") if type(ref) is dict else None)
+        if rank is None:
+            judge.drop(stage_reason(stage), raw["user"])
+            continue
+        cheap = is_plain_automation_read(raw, enabled=shortcut)
+        actions.add(raw["auditID"], stage, record, rank, Chosen(raw, cut, where, cheap))
     result.received = received
     result.alerts.extend(actions.alerts())
     return result
@@ -92,14 +103,15 @@ def alerts_for(
 ) -> Result:
     """The pipeline over already built models (tests and tools enter here)."""
     result = Result()
-    actions = Actions(result.dropped, _Judge(location, settings, catalog, result).decide)
-    for event in events:
+    judge = _Judge(location, settings, catalog, result)
+    actions = Actions(judge)
+    for index, event in enumerate(events, 1):
         result.received += 1
-        rank = rank_of(event.stage, event.object_ref.subresource, result.dropped)
-        if rank is not None:
-            actions.add(
-                event.audit_id, event.stage, event, rank, event, cut=event.truncated, where=""
-            )
+        rank = rank_of(event.stage, event.object_ref.subresource)
+        if rank is None:
+            judge.drop(stage_reason(event.stage), event.user)
+        else:
+            actions.add(event.audit_id, event.stage, event, rank, Chosen(event, False, str(index)))
     result.alerts.extend(actions.alerts())
     return result
 
@@ -124,27 +136,43 @@ def _read(where: str, record: object, result: Result) -> tuple[dict[str, Any], b
 
 @dataclass(frozen=True, slots=True)
 class _Judge:
-    """Decides an action from the event chosen for it: the shortcut's verdict (None), or the
-    model through classification and the rules."""
+    """Decides actions (`actions.Judge`) and counts what needs no alert, with who made it."""
 
     location: Location
     settings: Settings
     catalog: RuleCatalog
     result: Result
+    # Names of identities without `extra` (automation, mostly), by username: they are many.
+    names: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def dropped(self) -> Counter[str]:
-        return self.result.dropped
-
-    def decide(self, item: Item, cut: bool, where: str) -> Alert | None:
-        if item is None:
-            self.result.dropped["automation"] += 1
+    def decide(self, chosen: Chosen) -> Alert | None:
+        item = chosen.item
+        if chosen.automation:
+            self.drop("automation", item["user"] if isinstance(item, dict) else item.user)
             return None
-        event = item if isinstance(item, AuditEvent) else checked_event(item, truncated=cut)
+        event = item if isinstance(item, AuditEvent) else checked_event(item, truncated=chosen.cut)
         try:
             return _alert(event, self.location, self.settings, self.catalog, self.result)
         except Exception:  # noqa: BLE001 - one odd body must cost neither the batch nor the alert
-            return self._without_bodies(event, where)
+            return self._without_bodies(event, chosen.where)
+
+    def duplicate(self, chosen: Chosen) -> None:
+        item = chosen.item
+        self.drop("duplicate_stage", item["user"] if isinstance(item, dict) else item.user)
+
+    def drop(self, reason: str, user: dict[str, Any] | UserInfo) -> None:
+        self.result.drop(reason, self._name(user))
+
+    def _name(self, user: dict[str, Any] | UserInfo) -> str:
+        if isinstance(user, UserInfo):
+            return display_name(user)
+        if "extra" in user:
+            return display_name(user_info(user))
+        username: str = user["username"]
+        name = self.names.get(username)
+        if name is None:
+            name = self.names[username] = display_name(user_info(user))
+        return name
 
     def _without_bodies(self, event: AuditEvent, where: str) -> Alert | None:
         """Judged again as if the bodies were not logged (as for a cut line): the rules on
@@ -168,14 +196,14 @@ def _alert(
 ) -> Alert | None:
     actor = actor_of(event)
     if event.is_dry_run:
-        result.dropped["dry_run"] += 1
+        result.drop("dry_run", actor.label)
         return None
     if not settings.alert_on_automation and classify.is_automation(event, actor, settings):
-        result.dropped["automation"] += 1
+        result.drop("automation", actor.label)
         return None
     rule = catalog.match(event, actor)
     if rule is None:
-        result.dropped["read_only"] += 1
+        result.drop("read_only", actor.label)
         return None
     from eks_audit_bot.detection import changes  # noqa: PLC0415 - only batches that alert
 
@@ -188,6 +216,6 @@ def _alert(
         client=classify.client_of(event.user_agent),
     )
     if alert.severity.rank < settings.min_severity.rank:
-        result.dropped["below_min_severity"] += 1
+        result.drop("below_min_severity", actor.label)
         return None
     return alert

@@ -200,8 +200,9 @@ def checked_event(raw: dict[str, Any], *, truncated: bool = False) -> AuditEvent
         _mapping_or_none(get("requestObject")),
         _mapping_or_none(get("responseObject")),
         _annotations(annotations) if type(annotations) is dict else _EMPTY,
-        _timestamp(get("requestReceivedTimestamp")),
-        _timestamp(get("stageTimestamp")),
+        # audit.k8s.io/v1beta1 events of old API servers carry only `timestamp`.
+        _timestamp(get("requestReceivedTimestamp")) or _timestamp(get("timestamp")),
+        _timestamp(get("stageTimestamp")) or _timestamp(get("timestamp")),
         truncated,
     )
 
@@ -226,6 +227,11 @@ def _timestamp(value: object) -> str:
     if type(value) is not str or len(value) > 40 or not "1970" <= value[:4] <= "9998":
         return ""
     return value
+
+
+def user_info(value: dict[str, Any]) -> UserInfo:
+    """The user of an object `invalid_reason` accepted (its `user` or `impersonatedUser`)."""
+    return _user(value) or UserInfo("")
 
 
 def _user(value: object) -> UserInfo | None:

@@ -12,6 +12,8 @@ class Outgoing:
     message: str
     attributes: Mapping[str, str]
     audit_id: str
+    # The topic it goes to; empty means the alert topic (SNS_TOPIC_ARN).
+    topic_arn: str = ""
 
     @property
     def size(self) -> int:

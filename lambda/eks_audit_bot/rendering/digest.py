@@ -6,8 +6,17 @@ from collections import Counter
 from typing import Any
 
 from eks_audit_bot.model.alert import Alert, Digest, DigestKind
-from eks_audit_bot.rendering.document import SCHEMA_VERSION, actor_document, where_document
-from eks_audit_bot.rendering.text import STREAMING_PHRASES, action, alert_link, past_tense, subject
+from eks_audit_bot.rendering import safety
+from eks_audit_bot.rendering.document import SCHEMA_VERSION, actor_document, links, where_document
+from eks_audit_bot.rendering.text import (
+    STREAMING_PHRASES,
+    account_label,
+    action,
+    alert_link,
+    past_tense,
+    safe_lines,
+    subject,
+)
 
 MEMBERS_IN_TEXT = 50
 MEMBERS_IN_DOCUMENT = 500
@@ -21,6 +30,18 @@ def digest_subject(digest: Digest) -> str:
 
 
 def render_digest_text(digest: Digest) -> str:
+    return safe_lines([*_digest_lines(digest), *_link_lines(digest)])
+
+
+def digest_chat_text(digest: Digest) -> str:
+    """The digest text as a chat code block (monospaced; nothing in it can mention, link or
+    close the block), then the Logs Insights link, ours, outside the block to be clickable."""
+    lines = safe_lines(_digest_lines(digest)).splitlines()
+    fenced = ["```", *(safety.chat_block(text) for text in lines), "```"]
+    return "\n".join(fenced + [safety.line(text) for text in _link_lines(digest)])
+
+
+def _digest_lines(digest: Digest) -> list[str]:
     lead = digest.lead
     lines = [f"{digest.severity.upper()}: {digest_summary(digest)}", ""]
     if digest.kind is DigestKind.OVERFLOW:
@@ -37,15 +58,21 @@ def render_digest_text(digest: Digest) -> str:
     if digest.count > MEMBERS_IN_TEXT:
         lines.append(f"  … and {digest.count - MEMBERS_IN_TEXT} more (see the JSON document)")
     where = lead.location
-    account = " ".join(part for part in (where.account_id, f"({where.account_name})") if part)
-    lines += ["", f"Cluster: {where.cluster} | Account: {account} | Region: {where.region}"]
-    lines += ["Find the first in CloudWatch Logs Insights:", alert_link(lead)]
-    return "\n".join(lines) + "\n"
+    places = [("Cluster", where.cluster), ("Account", account_label(where))]
+    places.append(("Region", where.region))
+    lines += ["", " | ".join(f"{name}: {value}" for name, value in places if value)]
+    return lines
+
+
+def _link_lines(digest: Digest) -> list[str]:
+    url = alert_link(digest.lead)
+    return ["Find the first in CloudWatch Logs Insights:", url] if url else []
 
 
 def digest_document(digest: Digest) -> dict[str, Any]:
+    """The JSON document of a digest, every string made safe (`safety.tree`)."""
     lead = digest.lead
-    return {
+    document = {
         "schema_version": SCHEMA_VERSION,
         "kind": "digest",
         "digest_kind": str(digest.kind),
@@ -56,8 +83,9 @@ def digest_document(digest: Digest) -> dict[str, Any]:
         "actor": actor_document(lead),
         "where": where_document(lead),
         "members": [_member(alert) for alert in digest.alerts[:MEMBERS_IN_DOCUMENT]],
-        "links": {"logs_insights": alert_link(lead)},
+        "links": links(lead),
     }
+    return dict(safety.tree(document))
 
 
 def _member_line(alert: Alert) -> str:

@@ -1,15 +1,28 @@
-"""Machine renderings of an alert: the stable JSON document and the chat notification."""
+"""Machine renderings of an alert: the stable JSON document and the chat notification.
+
+Every string of the document goes through `safety.tree`; in chat, audit data is shown as
+code spans (`safety.chat_code`) or escaped text (`safety.chat_text`), never as markup.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from eks_audit_bot.model.alert import Alert
-from eks_audit_bot.rendering.text import alert_link, alert_subject, headline, printable
+from eks_audit_bot.rendering.safety import chat_code, chat_text, line, tree
+from eks_audit_bot.rendering.text import (
+    STREAMING_PHRASES,
+    alert_link,
+    alert_subject,
+    headline,
+    past_tense,
+    target,
+)
 
 # Bump the major part on any change that could break a consumer; see schema/alert.schema.json.
 SCHEMA_VERSION = "1.0"
 CHAT_DESCRIPTION_LIMIT = 3500
+_TRUNCATED = "\n… (truncated)"
 _SEVERITY_EMOJI = {
     "critical": ":rotating_light:",
     "high": ":warning:",
@@ -52,11 +65,17 @@ def alert_document(alert: Alert) -> dict[str, Any]:
         "time": event.request_received or event.stage_timestamp,
         "source": {"ips": list(event.source_ips), "user_agent": event.user_agent},
         "audit_id": event.audit_id,
-        "links": {"logs_insights": alert_link(alert)},
+        "links": links(alert),
     }
     if event.truncated:
         document["truncated"] = True  # CloudWatch Logs cut the line: bodies were not seen
-    return document
+    return dict(tree(document))
+
+
+def links(alert: Alert) -> dict[str, str]:
+    """Console links; none when the alert's region, log group or time is unknown (replay)."""
+    url = alert_link(alert)
+    return {"logs_insights": url} if url else {}
 
 
 def actor_document(alert: Alert) -> dict[str, Any]:
@@ -102,67 +121,91 @@ def chat_markdown(alert: Alert) -> str:
     """A compact markdown body for chat: the headline, why, what changed, who and where."""
     event, actor, where = alert.event, alert.actor, alert.location
     lines = [
-        f"*{_md(alert.rule.title)}* ({alert.severity}, {alert.outcome})",
-        _md(headline(alert)),
+        f"*{chat_text(alert.rule.title)}* ({alert.severity}, {alert.outcome})",
+        chat_headline(alert),
     ]
     if alert.rule.explanation:
-        lines.append(f"_Why it matters:_ {_md(alert.rule.explanation)}")
+        lines.append(f"_Why it matters:_ {chat_text(alert.rule.explanation)}")
     if alert.changes:
-        lines += ["*What changed*", *(f"• {_md(change)}" for change in alert.changes)]
+        lines += ["*What changed*", *(f"• {chat_code(change)}" for change in alert.changes)]
     identity = [
-        actor.role_name and f"role {actor.role_name}",
-        actor.session_name and f"session {actor.session_name}",
-        alert.client,
+        chat_code(actor.display_name),
+        actor.role_name and f"role {chat_code(actor.role_name)}",
+        actor.session_name and f"session {chat_code(actor.session_name)}",
+        chat_code(alert.client),
     ]
-    lines.append(f"*Who:* {_md(' · '.join([actor.display_name, *filter(None, identity)]))}")
-    account = (
-        f"{where.account_id} ({where.account_name})" if where.account_name else where.account_id
-    )
-    lines.append(f"*Where:* {_md(f'cluster {where.cluster} · account {account} · {where.region}')}")
+    lines.append(f"*Who:* {' · '.join(filter(None, identity))}")
+    account = chat_code(where.account_id)
+    if where.account_name:
+        account += f" ({chat_code(where.account_name)})"
+    place = f"cluster {chat_code(where.cluster)} · account {account} · {chat_code(where.region)}"
+    lines.append(f"*Where:* {place}")
     if event.source_ips:
-        lines.append(f"*From:* {_md(', '.join(event.source_ips))}")
+        lines.append(f"*From:* {', '.join(chat_code(ip) for ip in event.source_ips)}")
     if event.truncated:
         lines.append("_The log line was cut by CloudWatch Logs: bodies not seen._")
-    lines.append(f"*Audit ID:* `{event.audit_id}`")
+    lines.append(f"*Audit ID:* {chat_code(event.audit_id)}")
     return "\n".join(lines)
 
 
-def _md(text: str) -> str:
-    """Plain text that cannot open markdown formatting or fake lines in chat."""
-    escaped = printable(text).replace("`", "'")
-    for char in "*_~":
-        escaped = escaped.replace(char, "\\" + char)
-    return escaped
+def chat_headline(alert: Alert) -> str:
+    """The headline with every piece of audit data in a code span."""
+    event, ref = alert.event, alert.event.object_ref
+    who, where = chat_code(alert.actor.label), chat_code(alert.location.cluster)
+    what = chat_code(target(event))
+    if not event.allowed:
+        return f"{who} was denied: {chat_text(event.verb)} {what} in {where}"
+    if event.is_streaming:
+        return f"{who} {STREAMING_PHRASES[ref.subresource]} {what} in {where}"
+    verb = chat_text(past_tense(event.verb))
+    sub = f" ({chat_text(ref.subresource)})" if ref.subresource else ""
+    return f"{who} {verb} {what}{sub} in {where}"
 
 
 def chat_message(
     lead: Alert, *, title: str, text: str, next_steps: list[str], resources: list[str]
 ) -> dict[str, Any]:
-    """The custom-notification envelope, threaded per cluster and person."""
+    """The custom-notification envelope, threaded per cluster and person. `text` is markdown
+    already safe for chat; everything else is made safe here."""
     emoji = _SEVERITY_EMOJI.get(str(lead.severity), "")
-    if len(text) > CHAT_DESCRIPTION_LIMIT:
-        text = text[: CHAT_DESCRIPTION_LIMIT - 20].rstrip() + "\n… (truncated)"
+    shown = chat_text(title)
     return {
         "version": "1.0",
         "source": "custom",
-        "id": lead.event.audit_id,
+        "id": line(lead.event.audit_id),
         "content": {
             "textType": "client-markdown",
-            "title": f"{emoji} {title}".strip(),
-            "description": text,
-            "nextSteps": next_steps,
+            "title": f"{emoji} {shown}".strip(),
+            "description": _fitted(text),
+            "nextSteps": [line(step) for step in next_steps],
             "keywords": [
                 str(lead.severity),
-                lead.location.cluster,
+                chat_text(lead.location.cluster),
                 lead.rule.rule_id,
                 lead.outcome,
             ],
         },
         "metadata": {
-            "threadId": f"{lead.location.cluster}/{lead.actor.display_name}",
-            "summary": title,
+            "threadId": line(f"{lead.location.cluster}/{lead.actor.display_name}"),
+            "summary": shown,
             "eventType": lead.rule.rule_id,
-            "relatedResources": resources,
-            "additionalContext": {"auditID": lead.event.audit_id},
+            "relatedResources": [chat_text(resource) for resource in resources],
+            "additionalContext": {"auditID": chat_text(lead.event.audit_id)},
         },
     }
+
+
+def _fitted(text: str) -> str:
+    """At most CHAT_DESCRIPTION_LIMIT characters, cut between lines so no span is broken."""
+    if len(text) <= CHAT_DESCRIPTION_LIMIT:
+        return text
+    kept: list[str] = []
+    size = len(_TRUNCATED) + len("\n```")
+    for row in text.split("\n"):
+        if size + len(row) + 1 > CHAT_DESCRIPTION_LIMIT:
+            break
+        kept.append(row)
+        size += len(row) + 1
+    if kept and kept[0] == "```":
+        kept.append("```")  # a digest: close its code block
+    return "\n".join([*kept, _TRUNCATED.strip()])

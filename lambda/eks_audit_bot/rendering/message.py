@@ -22,8 +22,14 @@ from typing import Any
 
 from eks_audit_bot.model.alert import Alert, Digest
 from eks_audit_bot.model.outgoing import Outgoing
-from eks_audit_bot.rendering.digest import digest_document, digest_subject, render_digest_text
+from eks_audit_bot.rendering.digest import (
+    digest_chat_text,
+    digest_document,
+    digest_subject,
+    render_digest_text,
+)
 from eks_audit_bot.rendering.document import alert_document, chat_message, chat_notification
+from eks_audit_bot.rendering.safety import line
 from eks_audit_bot.rendering.sizing import SNS_REQUEST_LIMIT, alert_steps, digest_steps
 from eks_audit_bot.rendering.text import alert_subject, render_text
 from eks_audit_bot.settings import HttpsFormat, Settings
@@ -50,7 +56,9 @@ def attributes(alert: Alert) -> dict[str, str]:
         "rule": alert.rule.rule_id,
         "outcome": alert.outcome,
     }
-    return {name: _utf8(value[:ATTRIBUTE_VALUE_LIMIT]) for name, value in values.items() if value}
+    return {
+        name: _utf8(line(value)[:ATTRIBUTE_VALUE_LIMIT]) for name, value in values.items() if value
+    }
 
 
 def build(item: Alert | Digest, settings: Settings) -> Outgoing:
@@ -103,7 +111,9 @@ def _digest_message(
     title = digest_subject(digest)
     chat = None
     if settings.https_format is HttpsFormat.CHATBOT:
-        chat = chat_message(lead, title=title, text=f"```\n{text}```", next_steps=[], resources=[])
+        chat = chat_message(
+            lead, title=title, text=digest_chat_text(digest), next_steps=[], resources=[]
+        )
     document = digest_document(digest)
     if members is not None:
         document["members"] = document["members"][:members]
@@ -120,7 +130,7 @@ def _digest_message(
 
 
 def bodies(
-    line: str,
+    one_line: str,
     text: str,
     document: dict[str, Any],
     chat: Mapping[str, Any] | None,
@@ -133,7 +143,7 @@ def bodies(
     structure = {
         "default": json.dumps(document, ensure_ascii=False, sort_keys=True),
         "email": text,
-        "sms": line,
+        "sms": one_line,
     }
     if chat is not None:
         if notes:

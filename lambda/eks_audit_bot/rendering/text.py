@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from eks_audit_bot.model.alert import Alert, Location
 from eks_audit_bot.model.audit import AuditEvent
+from eks_audit_bot.rendering.safety import ascii_line, line
 
 SUBJECT_LIMIT = 100
 TRUNCATED_NOTE = "yes: CloudWatch Logs cut the log line, request and response bodies not seen"
@@ -28,7 +27,6 @@ STREAMING_PHRASES = {
     "attach": "attached to",
     "portforward": "port-forwarded to",
 }
-_UNPRINTABLE = re.compile(r"[^\x20-\x7e]+")
 _CONSOLE_HOSTS = {
     "aws": "console.aws.amazon.com",
     "aws-us-gov": "console.amazonaws-us-gov.com",
@@ -67,18 +65,20 @@ def action(event: AuditEvent) -> str:
 
 
 def headline(alert: Alert) -> str:
-    """One line: `alice deleted secrets payments/db in prod` (or `was denied: ...`)."""
+    """One line: `alice deleted secrets payments/db in prod` (or `was denied: ...`).
+
+    Raw audit data: each renderer makes it safe for its format (`safety`)."""
     event = alert.event
-    who = printable(alert.actor.label)
+    who = alert.actor.label
     if not event.allowed:
         return f"{who} was denied: {event.verb} {target(event)} in {alert.location.cluster}"
     return f"{who} {action(event)} in {alert.location.cluster}"
 
 
 def subject(text: str) -> str:
-    """An SNS Subject SNS cannot reject: printable ASCII, one line, at most 100 characters."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    clean = " ".join(_UNPRINTABLE.sub(" ", ascii_text).split()) or "EKS audit alert"
+    """An SNS Subject SNS cannot reject: printable ASCII, one line, at most 100 characters;
+    credentials masked, and anything but plain ASCII shown as an escape (`\\u202e`)."""
+    clean = " ".join(ascii_line(text).split()) or "EKS audit alert"
     if len(clean) <= SUBJECT_LIMIT:
         return clean
     return clean[: SUBJECT_LIMIT - 3].rstrip() + "..."
@@ -89,16 +89,22 @@ def alert_subject(alert: Alert) -> str:
 
 
 def alert_link(alert: Alert) -> str:
-    """The Logs Insights link for an alert's audit event."""
+    """The Logs Insights link for an alert's audit event ("" when it cannot be built)."""
     event = alert.event
-    return logs_insights_url(alert.location, event.audit_id, event.request_received)
+    when = event.request_received or event.stage_timestamp
+    return logs_insights_url(alert.location, event.audit_id, when)
 
 
 def logs_insights_url(location: Location, audit_id: str, when: str) -> str:
-    """A CloudWatch Logs Insights console link that runs a query for this auditID."""
-    region = location.region or "us-east-1"
+    """A CloudWatch Logs Insights console link that runs a query for this auditID, around
+    the event's own time, in its own region and log group; "" when one of them is unknown
+    (a replayed file without them): a link to the wrong place would only mislead."""
+    window = _window(when)
+    if not (location.region and location.log_group and window):
+        return ""
+    region = location.region
     host = _CONSOLE_HOSTS.get(location.partition, _CONSOLE_HOSTS["aws"])
-    start, end = _window(when)
+    start, end = window
     query = (
         "fields @timestamp, verb, user.username, objectRef.resource, objectRef.name\n"
         f'| filter auditID = "{audit_id}"\n| sort @timestamp asc'
@@ -114,15 +120,17 @@ def logs_insights_url(location: Location, audit_id: str, when: str) -> str:
 
 
 def _escape(value: str) -> str:
-    """The console's own escaping inside queryDetail: percent-encoding with `*` for `%`."""
-    return quote(value, safe="").replace("%", "*")
+    """The console's own escaping inside queryDetail: percent-encoding with `*` for `%`.
+
+    A lone surrogate (valid in JSON, not in UTF-8) is written as its `\\ud800` escape."""
+    return quote(value, safe="", errors="backslashreplace").replace("%", "*")
 
 
-def _window(when: str) -> tuple[str, str]:
+def _window(when: str) -> tuple[str, str] | None:
     try:
         moment = datetime.fromisoformat(when.replace("Z", "+00:00")).astimezone(UTC)
     except ValueError:
-        moment = datetime.now(UTC)
+        return None
     stamp = "%Y-%m-%dT%H:%M:%S.000Z"
     start, end = moment - timedelta(minutes=5), moment + timedelta(minutes=5)
     return start.strftime(stamp), end.strftime(stamp)
@@ -145,23 +153,23 @@ def render_text(alert: Alert) -> str:
     lines += ["", *_section("Who", _who(alert)), "", *_section("What", _what(event))]
     lines += ["", *_section("Where", _where(alert.location))]
     lines += ["", *_section("When and from where", _from_where(alert))]
-    url = alert_link(alert)
-    lines += ["", f"Audit ID: {event.audit_id}", "Find it in CloudWatch Logs Insights:", url]
+    lines += ["", f"Audit ID: {event.audit_id}"]
+    if url := alert_link(alert):
+        lines += ["Find it in CloudWatch Logs Insights:", url]
     lines += ["", f"Rule: {rule.rule_id} | Severity: {alert.severity} | Outcome: {alert.outcome}"]
-    return "\n".join(lines) + "\n"
+    return safe_lines(lines)
+
+
+def safe_lines(lines: list[str]) -> str:
+    """The lines as one text, each masked and made one printable line (`safety.line`): a value
+    holding a line break or a terminal escape cannot forge or hide a line."""
+    return "".join(line(text) + "\n" for text in lines)
 
 
 def _section(title: str, fields: list[tuple[str, str]]) -> list[str]:
     shown = [(name, value) for name, value in fields if value]
     width = max((len(name) for name, _ in shown), default=0) + 1
-    return [f"{title}:", *(f"  {name + ':':<{width}} {printable(value)}" for name, value in shown)]
-
-
-def printable(text: str) -> str:
-    """Control characters escaped (`\\n`), so a crafted name cannot forge lines of an alert."""
-    if text.isprintable():
-        return text
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+    return [f"{title}:", *(f"  {name + ':':<{width}} {value}" for name, value in shown)]
 
 
 def _who(alert: Alert) -> list[tuple[str, str]]:
@@ -198,13 +206,18 @@ def _what(event: AuditEvent) -> list[tuple[str, str]]:
     ]
 
 
-def _where(location: Location) -> list[tuple[str, str]]:
+def account_label(location: Location) -> str:
+    """`111122223333 (prod)`, either part alone, or "" when neither is known."""
     account = location.account_id
     if location.account_name:
         account = f"{account} ({location.account_name})" if account else location.account_name
+    return account
+
+
+def _where(location: Location) -> list[tuple[str, str]]:
     return [
         ("Cluster", location.cluster),
-        ("Account", account),
+        ("Account", account_label(location)),
         ("Region", location.region),
         ("Log group", location.log_group),
     ]
