@@ -30,7 +30,12 @@ from eks_audit_bot.rendering.digest import (
 )
 from eks_audit_bot.rendering.document import alert_document, chat_message, chat_notification
 from eks_audit_bot.rendering.safety import line
-from eks_audit_bot.rendering.sizing import SNS_REQUEST_LIMIT, alert_steps, digest_steps
+from eks_audit_bot.rendering.sizing import (
+    SNS_REQUEST_LIMIT,
+    alert_steps,
+    digest_steps,
+    least_size,
+)
 from eks_audit_bot.rendering.text import alert_subject, render_text
 from eks_audit_bot.settings import HttpsFormat, Settings
 
@@ -70,8 +75,12 @@ def build(item: Alert | Digest, settings: Settings) -> Outgoing:
 
 def _fitted_alert(alert: Alert, settings: Settings) -> Outgoing:
     notes: list[str] = []
-    outgoing = _alert_message(alert, settings, notes)
     steps = alert_steps(alert)
+    # Fields that alone exceed the limit are cut before anything is rendered.
+    while least_size(alert) > SNS_REQUEST_LIMIT and (step := next(steps, None)) is not None:
+        alert, note = step
+        notes.append(note)
+    outgoing = _alert_message(alert, settings, notes)
     while outgoing.size > SNS_REQUEST_LIMIT and (step := next(steps, None)) is not None:
         smaller, note = step
         notes.append(note)
