@@ -11,16 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
-from urllib.parse import parse_qs, urlsplit
 
 from eks_audit_bot.model.invalid import (
     TRUNCATION_MARKER,
     InvalidEvent,
     SkipReason,
+    invalid_reason,
     recover_audit_id,
     well_formed_id,
 )
 from eks_audit_bot.model.line import decode
+from eks_audit_bot.model.requesturi import is_dry_run
 
 __all__ = [
     "TRUNCATION_MARKER",
@@ -30,6 +31,7 @@ __all__ = [
     "SkipReason",
     "UserInfo",
     "event_from_dict",
+    "invalid_reason",
     "parse_event",
     "recover_audit_id",
     "well_formed_id",
@@ -129,47 +131,10 @@ class AuditEvent(NamedTuple):
         return is_dry_run(self.request_uri)
 
 
-def is_dry_run(request_uri: str) -> bool:
-    if "dryRun" not in request_uri and "%" not in request_uri:
-        return False
-    query = urlsplit(request_uri).query
-    return "All" in parse_qs(query, keep_blank_values=True).get("dryRun", ())
-
-
 def parse_event(message: str) -> AuditEvent:
     """Parse one log message; raise `InvalidEvent` saying why when it is not usable."""
     raw, cut = decode(message)
     return event_from_dict(raw, truncated=cut)
-
-
-def invalid_reason(raw: dict[str, Any]) -> InvalidEvent | None:
-    """Why a decoded object is not a usable audit event (no values echoed), or None."""
-    get = raw.get
-    user, kind = get("user"), get("kind")
-    if (
-        type(get("auditID")) is str
-        and type(get("stage")) is str
-        and type(get("verb")) is str
-        and type(user) is dict
-        and type(user.get("username")) is str
-        and (kind is None or kind == "Event")
-    ):
-        return None
-    return _invalid(raw)
-
-
-def _invalid(raw: dict[str, Any]) -> InvalidEvent:
-    audit_id = well_formed_id(raw.get("auditID"))
-    kind = raw.get("kind")
-    if kind is not None and kind != "Event":
-        return InvalidEvent(SkipReason.NOT_AUDIT_EVENT, "kind is not Event", audit_id)
-    missing = [key for key in ("auditID", "stage", "verb") if type(raw.get(key)) is not str]
-    user = raw.get("user")
-    if type(user) is not dict or type(user.get("username")) is not str:
-        missing.append("user.username")
-    return InvalidEvent(
-        SkipReason.MISSING_FIELDS, "missing or not text: " + ", ".join(missing), audit_id
-    )
 
 
 def event_from_dict(raw: object, *, truncated: bool = False) -> AuditEvent:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Any
 
 # CloudWatch Logs cuts events over 256 KB and appends this marker.
 TRUNCATION_MARKER = "[Truncated...]"
@@ -47,3 +48,33 @@ def recover_audit_id(message: str) -> str | None:
     """The well-formed auditID of a damaged line, when its first 4 KiB still hold it."""
     found = _AUDIT_ID.search(message[:4096])
     return found.group(1) if found else None
+
+
+def invalid_reason(raw: dict[str, Any]) -> InvalidEvent | None:
+    """Why a decoded object is not a usable audit event (no values echoed), or None."""
+    get = raw.get
+    user, kind = get("user"), get("kind")
+    if (
+        type(get("auditID")) is str
+        and type(get("stage")) is str
+        and type(get("verb")) is str
+        and type(user) is dict
+        and type(user.get("username")) is str
+        and (kind is None or kind == "Event")
+    ):
+        return None
+    return _invalid(raw)
+
+
+def _invalid(raw: dict[str, Any]) -> InvalidEvent:
+    audit_id = well_formed_id(raw.get("auditID"))
+    kind = raw.get("kind")
+    if kind is not None and kind != "Event":
+        return InvalidEvent(SkipReason.NOT_AUDIT_EVENT, "kind is not Event", audit_id)
+    missing = [key for key in ("auditID", "stage", "verb") if type(raw.get(key)) is not str]
+    user = raw.get("user")
+    if type(user) is not dict or type(user.get("username")) is not str:
+        missing.append("user.username")
+    return InvalidEvent(
+        SkipReason.MISSING_FIELDS, "missing or not text: " + ", ".join(missing), audit_id
+    )

@@ -1,4 +1,4 @@
-"""What a request URI says about the object it acts on, read as the API server reads it.
+"""What a request URI says, read as the API server reads it: the object, and a dry run.
 
 The API server fills an audit event's `objectRef` from the request path (`RequestInfo`):
 `/apis/<group>/<version>/namespaces/<ns>/<resource>/<name>/<subresource>`. When CloudWatch
@@ -8,7 +8,7 @@ first), the same reading of `requestURI` recovers it.
 
 from __future__ import annotations
 
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 # `namespaces/<ns>/status` and `/finalize` are subresources of the namespace itself.
 _NAMESPACE_SUBRESOURCES = frozenset({"status", "finalize"})
@@ -42,3 +42,11 @@ def object_ref_of(request_uri: str) -> dict[str, str] | None:
         "apiVersion": version,
     }
     return {key: value for key, value in fields.items() if value}
+
+
+def is_dry_run(request_uri: str) -> bool:
+    """A `dryRun` query parameter equal to `All`, as the API server parses the query."""
+    if "dryRun" not in request_uri and "%" not in request_uri:
+        return False
+    query = urlsplit(request_uri).query
+    return "All" in parse_qs(query, keep_blank_values=True).get("dryRun", ())
