@@ -1,11 +1,12 @@
-# Builds the CloudWatch Logs JSON filter pattern from var.watch. The pattern is only a coarse,
-# free pre-filter: the function classifies every event again and never trusts it.
+# Builds the CloudWatch Logs JSON filter pattern from var.watch and var.trusted_source_cidrs.
+# The pattern is only a coarse, free pre-filter: the function classifies every event again and
+# never trusts it. By default it passes every request that is not a plain read by automation.
 #
 # CloudWatch JSON patterns know `=` / `!=` (whole value, `*` only as first or last character),
 # `&&`, `||` and parentheses, but no "in list" operator, so every value costs a whole
 # comparison; at most 1024 characters fit. Every `||` group is parenthesised because mixing
 # `&&` and `||` without them is easy to misread. `!=` on a key an event lacks does not match,
-# so `!=` is used only on keys every audit event has (stage, verb, user.username).
+# so `!=` is used only on keys every audit event has (stage, verb, user.username, sourceIPs).
 locals {
   watch = var.watch
 
@@ -15,43 +16,74 @@ locals {
   except_terms  = [for name in local.watch.ignored_user_names_except : "$.user.username = \"${name}\""]
   verb_terms    = [for verb in local.watch.ignored_verbs : "$.verb != \"${verb}\""]
 
-  # Any verb: streaming subresources (exec/attach/port-forward open with `get` or `create`)
-  # and resources whose reads matter (secrets).
-  any_verb_terms = concat(
-    [for name in local.watch.subresources : "$.objectRef.subresource = \"${name}\""],
-    [for name in local.watch.ignored_verbs_except_resources : "$.objectRef.resource = \"${name}\""],
+  # Whoever asks, automation included: streaming and token subresources, certificate requests
+  # and refusals. The function's out-of-character rules decide (a service account exec'ing,
+  # minting tokens, requesting certificates, or being refused again and again).
+  any_user_terms = concat(
+    [for name in local.watch.any_user_subresources : "$.objectRef.subresource = \"${name}\""],
+    [for name in local.watch.any_user_resources : "$.objectRef.resource = \"${name}\""],
+    [for code in local.watch.any_user_response_codes : "$.responseStatus.code = ${code}"],
   )
 
-  # Writes only. A resource already watched for every verb needs no second comparison.
+  # People, any verb: streaming subresources (exec/attach/port-forward open with `get` or
+  # `create`) and resources whose reads matter (secrets); what any_user_* covers is not repeated.
+  any_verb_terms = concat(
+    [for name in local.watch.subresources : "$.objectRef.subresource = \"${name}\"" if !contains(local.watch.any_user_subresources, name)],
+    [for name in local.watch.ignored_verbs_except_resources : "$.objectRef.resource = \"${name}\"" if !contains(local.watch.any_user_resources, name)],
+  )
+
+  # People's writes: all of them, or (all_writes = false) only those in the listed namespaces,
+  # resources and API groups. A resource already watched for every verb needs no second term.
   write_resources = [
     for name in distinct(concat(local.watch.namespaced_resources, local.watch.cluster_resources)) : name
     if !contains(local.watch.ignored_verbs_except_resources, name)
   ]
-  write_terms = concat(
+  write_terms = local.watch.all_writes ? [] : concat(
     [for name in local.watch.namespaces : "$.objectRef.namespace = \"${name}\""],
     [for name in local.write_resources : "$.objectRef.resource = \"${name}\""],
     [for name in local.watch.api_groups : "$.objectRef.apiGroup = \"${name}\""],
   )
+  writes_on = local.watch.all_writes || length(local.write_terms) > 0
 
   # (a || b) for lists of two or more, a for one, "" for none (dropped by compact()).
   user_clause  = length(local.user_terms) > 1 ? "(${join(" || ", local.user_terms)})" : join("", local.user_terms)
   write_any    = length(local.write_terms) > 1 ? "(${join(" || ", local.write_terms)})" : join("", local.write_terms)
-  write_clause = length(local.write_terms) == 0 ? "" : join(" && ", compact(concat(local.verb_terms, [local.write_any])))
+  write_clause = local.writes_on ? join(" && ", compact(concat(local.verb_terms, [local.write_any]))) : ""
   what_terms = compact(concat(
     local.any_verb_terms,
-    [local.write_clause != "" && length(local.verb_terms) > 0 && length(local.any_verb_terms) > 0 ? "(${local.write_clause})" : local.write_clause],
+    [local.write_clause != "" && length(local.verb_terms) + length(local.write_terms) > 1 && length(local.any_verb_terms) > 0 ? "(${local.write_clause})" : local.write_clause],
   ))
   what_clause = length(local.what_terms) > 1 ? "(${join(" || ", local.what_terms)})" : join("", local.what_terms)
 
-  # People (not ignored) doing something watched; the exceptions (system:anonymous) pass
-  # whatever they request, since an allowed anonymous request is an alert of its own and the
+  # People (not ignored) doing something watched. The exceptions (system:anonymous) pass
+  # whatever they request: an allowed anonymous request is an alert of its own, and the
   # function tells public health/version probes apart.
   person_terms  = compact(concat(local.ignored_terms, [local.what_clause]))
   person_clause = length(local.person_terms) > 1 ? "(${join(" && ", local.person_terms)})" : join("", local.person_terms)
-  subject_clause = (
-    length(local.ignored_terms) == 0 || length(local.except_terms) == 0 ? join(" && ", local.person_terms) :
-    "(${join(" || ", concat([local.person_clause], local.except_terms))})"
+
+  # With trusted_source_cidrs: every request of a service account or node whose first source
+  # IP lies outside them, or that carries more than one (client-chosen X-Forwarded-For entries
+  # come first). CloudWatch compares text, so only CIDRs of /8, /16, /24 or /32 become a prefix
+  # to leave out; requests from other trusted ranges reach the function, which checks every
+  # CIDR exactly. Loopback is always trusted, as in the function.
+  trusted_prefixes = distinct(concat(["127.*"], [
+    for cidr in var.trusted_source_cidrs : format("%s%s",
+      join(".", slice(split(".", cidrhost(cidr, 0)), 0, tonumber(split("/", cidr)[1]) / 8)),
+      tonumber(split("/", cidr)[1]) == 32 ? "" : ".*",
+    ) if tonumber(split("/", cidr)[1]) % 8 == 0
+  ]))
+  automation_outside_clause = length(var.trusted_source_cidrs) == 0 ? "" : format(
+    "(($.user.username = \"system:serviceaccount:*\" || $.user.username = \"system:node:*\") && ($.sourceIPs[1] = * || (%s)))",
+    join(" && ", [for prefix in local.trusted_prefixes : "$.sourceIPs[0] != \"${prefix}\""]),
   )
+
+  subject_terms = compact(concat(
+    [length(local.what_terms) > 0 ? local.person_clause : ""],
+    length(local.ignored_terms) > 0 ? local.except_terms : [],
+    local.any_user_terms,
+    [local.automation_outside_clause],
+  ))
+  subject_clause = length(local.subject_terms) > 1 ? "(${join(" || ", local.subject_terms)})" : join("", local.subject_terms)
 
   generated_filter_pattern = "{ ${join(" && ", compact(concat(
     local.stage_terms, [local.user_clause, local.subject_clause],

@@ -56,8 +56,20 @@ locals {
     CUSTOM_RULES = jsonencode([for rule in var.custom_rules : merge(rule, {
       match = { for key, values in rule.match : key => values if values != null }
     })])
-    HTTPS_FORMAT = var.https_format
+    HTTPS_FORMAT         = var.https_format
+    PROTECTED_NAMESPACES = jsonencode(var.protected_namespaces)
+    TRUSTED_SOURCE_CIDRS = jsonencode(var.trusted_source_cidrs)
   } : name => value if value != null }, local.pagerduty_environment)
+}
+
+# A warning, not an error: existing configurations keep applying. User agents used to make a
+# request automation on their own; anyone can send any user agent, so now they only narrow
+# automation_principals and, alone, silence nobody.
+check "automation_user_agents_narrow_principals" {
+  assert {
+    condition     = length(var.automation_user_agents) == 0 || length(var.automation_principals) > 0
+    error_message = "automation_user_agents only narrow automation_principals (a principal counts as automation with one of these user agents); without automation_principals they silence nobody. Name the CI or GitOps identity in automation_principals."
+  }
 }
 
 resource "aws_cloudwatch_log_group" "this" {

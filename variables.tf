@@ -298,7 +298,7 @@ variable "automation_principals" {
 
 variable "automation_user_agents" {
   type        = list(string)
-  description = "Globs of user agents treated as automation (no alert), e.g. `argocd-*`."
+  description = "Globs of user agents that narrow `automation_principals`: a listed principal counts as automation only with one of these user agents, e.g. `Helm/*`. Alone they silence nobody (anyone can send any user agent)."
   default     = []
   nullable    = false
 
@@ -377,6 +377,10 @@ variable "custom_rules" {
       names        = optional(list(string))
       api_groups   = optional(list(string))
       predicates   = optional(list(string))
+      repeats = optional(object({
+        events    = number
+        resources = optional(number, 1)
+      }))
     })
   }))
   description = "Extra rules, evaluated like the built-in catalog: every `match` list given must contain the request's value (globs allowed); `predicates` names built-in content checks. A custom rule with a built-in id replaces that rule."
@@ -429,6 +433,7 @@ variable "watch" {
     user_names                     = optional(list(string), [])
     ignored_user_names             = optional(list(string), ["system:*", "eks:*"])
     ignored_user_names_except      = optional(list(string), ["system:anonymous"])
+    all_writes                     = optional(bool, true)
     namespaces                     = optional(list(string), ["kube-system"])
     namespaced_resources           = optional(list(string), ["secrets", "serviceaccounts"])
     cluster_resources              = optional(list(string), ["namespaces", "customresourcedefinitions", "apiservices", "certificatesigningrequests"])
@@ -437,13 +442,21 @@ variable "watch" {
     ignored_verbs                  = optional(list(string), ["get", "list", "watch"])
     ignored_verbs_except_resources = optional(list(string), ["secrets"])
     excluded_stages                = optional(list(string), ["RequestReceived"])
+    any_user_subresources          = optional(list(string), ["exec", "attach", "portforward", "ephemeralcontainers", "token"])
+    any_user_resources             = optional(list(string), ["certificatesigningrequests"])
+    any_user_response_codes        = optional(list(number), [403])
   })
   description = <<-EOT
     What the generated CloudWatch filter pattern lets through to the function (ignored when `filter_pattern` is set):
-    requests in no `excluded_stages`, by `user_names` (empty: everyone), that either come from
-    `ignored_user_names_except` (any request) or from users not in `ignored_user_names` and are on one of the
-    `subresources` or `ignored_verbs_except_resources` (any verb) or, when the verb is not in `ignored_verbs`, in one
-    of the `namespaces`, on one of the `namespaced_resources` or `cluster_resources`, or in one of the `api_groups`.
+    requests in no `excluded_stages`, by `user_names` (empty: everyone), that
+    - come from anyone, automation included, and are on one of the `any_user_subresources` or `any_user_resources`
+      or got one of the `any_user_response_codes` (what the out-of-character rules look at); or
+    - come from `ignored_user_names_except` (any request); or
+    - come from users not in `ignored_user_names` and are on one of the `subresources` or `ignored_verbs_except_resources`
+      (any verb) or have a verb not in `ignored_verbs`: any such write with `all_writes` (the default), else only
+      writes in one of the `namespaces`, on one of the `namespaced_resources` or `cluster_resources`, or in one of the
+      `api_groups`.
+    With `trusted_source_cidrs`, requests of service accounts and nodes from elsewhere pass too.
     Values are exact, or take `*` as first or last character.
   EOT
   default     = {}
@@ -451,17 +464,55 @@ variable "watch" {
 
   validation {
     condition = alltrue([
-      for value in flatten(values(var.watch)) : can(regex("^\\*?[^*\"\\\\]+\\*?$", value))
+      for value in flatten([
+        var.watch.user_names, var.watch.ignored_user_names, var.watch.ignored_user_names_except,
+        var.watch.namespaces, var.watch.namespaced_resources, var.watch.cluster_resources,
+        var.watch.api_groups, var.watch.subresources, var.watch.ignored_verbs,
+        var.watch.ignored_verbs_except_resources, var.watch.excluded_stages,
+        var.watch.any_user_subresources, var.watch.any_user_resources,
+      ]) : can(regex("^\\*?[^*\"\\\\]+\\*?$", value))
     ])
     error_message = "watch values must be non-empty, without quotes or backslashes, with `*` only as the first or last character (CloudWatch wildcards)."
   }
 
   validation {
-    condition = length(concat(
+    condition     = alltrue([for code in var.watch.any_user_response_codes : code >= 100 && code <= 599 && floor(code) == code])
+    error_message = "watch.any_user_response_codes must be HTTP status codes (whole numbers from 100 to 599)."
+  }
+
+  validation {
+    condition = var.watch.all_writes || length(concat(
       var.watch.subresources, var.watch.ignored_verbs_except_resources, var.watch.namespaces,
       var.watch.namespaced_resources, var.watch.cluster_resources, var.watch.api_groups,
+      var.watch.any_user_subresources, var.watch.any_user_resources,
     )) > 0
-    error_message = "watch must name something to watch: subresources, ignored_verbs_except_resources, namespaces, namespaced_resources, cluster_resources or api_groups."
+    error_message = "watch must name something to watch: all_writes, subresources, ignored_verbs_except_resources, namespaces, namespaced_resources, cluster_resources, api_groups, any_user_subresources or any_user_resources."
+  }
+}
+
+# ---- Detection ----
+
+variable "protected_namespaces" {
+  type        = list(string)
+  description = "Namespaces where any change by a person alerts as at least `high` (secrets included): the control plane's add-ons, their credentials and node heartbeats live there."
+  default     = ["kube-system", "kube-public", "kube-node-lease"]
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for name in var.protected_namespaces : can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", name))])
+    error_message = "protected_namespaces entries must be Kubernetes namespace names (lower-case letters, digits and '-', at most 63 characters)."
+  }
+}
+
+variable "trusted_source_cidrs" {
+  type        = list(string)
+  description = "IPv4 CIDR blocks service accounts and nodes call the API from (the VPC, pod and node ranges). When set, any of their requests from elsewhere alerts `high` (a credential used outside the cluster); empty: not checked. Loopback is always trusted."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for cidr in var.trusted_source_cidrs : can(cidrnetmask(cidr)) && can(regex("/([89]|[12][0-9]|3[0-2])$", cidr))])
+    error_message = "trusted_source_cidrs entries must be IPv4 CIDR blocks with a prefix length of 8 to 32, e.g. 10.0.0.0/16."
   }
 }
 

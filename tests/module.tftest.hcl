@@ -126,6 +126,8 @@ run "defaults_and_several_clusters" {
       RULE_SEVERITIES              = "{}"
       CUSTOM_RULES                 = "[]"
       HTTPS_FORMAT                 = "json"
+      PROTECTED_NAMESPACES         = "[\"kube-system\",\"kube-public\",\"kube-node-lease\"]"
+      TRUSTED_SOURCE_CIDRS         = "[]"
     })
     error_message = "The default environment must carry the topic, the caller's account id and every setting's default."
   }
@@ -287,6 +289,8 @@ run "tuning_reaches_the_function" {
       RULE_SEVERITIES           = "{\"configmap-kube-system-changed\":\"critical\"}"
       CUSTOM_RULES              = "[{\"explanation\":\"\",\"id\":\"payments-secret-write\",\"match\":{\"namespaces\":[\"payments\"],\"resources\":[\"secrets\"]},\"runbook\":\"\",\"severity\":\"high\",\"title\":\"Secret changed in payments\"}]"
       HTTPS_FORMAT              = "chatbot"
+      PROTECTED_NAMESPACES      = "[\"kube-system\",\"kube-public\",\"kube-node-lease\"]"
+      TRUSTED_SOURCE_CIDRS      = "[]"
     })
     error_message = "Rule tuning variables must reach the function as the documented environment variables (unset match lists omitted)."
   }
@@ -309,17 +313,48 @@ run "custom_watch_builds_the_pattern" {
 
   variables {
     watch = {
-      user_names           = ["arn:aws:sts::123456789012:assumed-role/Admin/*"]
-      namespaces           = ["payments"]
-      namespaced_resources = ["deployments"]
-      cluster_resources    = []
-      api_groups           = []
-      subresources         = ["exec"]
+      user_names              = ["arn:aws:sts::123456789012:assumed-role/Admin/*"]
+      all_writes              = false
+      namespaces              = ["payments"]
+      namespaced_resources    = ["deployments"]
+      cluster_resources       = []
+      api_groups              = []
+      subresources            = ["exec"]
+      any_user_subresources   = ["token"]
+      any_user_resources      = []
+      any_user_response_codes = []
     }
   }
 
   assert {
-    condition     = output.filter_pattern == "{ $.stage != \"RequestReceived\" && $.user.username = \"arn:aws:sts::123456789012:assumed-role/Admin/*\" && (($.user.username != \"system:*\" && $.user.username != \"eks:*\" && ($.objectRef.subresource = \"exec\" || $.objectRef.resource = \"secrets\" || ($.verb != \"get\" && $.verb != \"list\" && $.verb != \"watch\" && ($.objectRef.namespace = \"payments\" || $.objectRef.resource = \"deployments\")))) || $.user.username = \"system:anonymous\") }"
+    condition     = output.filter_pattern == "{ $.stage != \"RequestReceived\" && $.user.username = \"arn:aws:sts::123456789012:assumed-role/Admin/*\" && (($.user.username != \"system:*\" && $.user.username != \"eks:*\" && ($.objectRef.subresource = \"exec\" || $.objectRef.resource = \"secrets\" || ($.verb != \"get\" && $.verb != \"list\" && $.verb != \"watch\" && ($.objectRef.namespace = \"payments\" || $.objectRef.resource = \"deployments\")))) || $.user.username = \"system:anonymous\" || $.objectRef.subresource = \"token\") }"
     error_message = "The pattern must follow the watch input."
+  }
+}
+
+run "trusted_source_cidrs_reach_the_function_and_the_pattern" {
+  command = plan
+
+  variables {
+    trusted_source_cidrs = ["10.0.0.0/16", "10.1.16.0/20"]
+    protected_namespaces = ["kube-system", "platform"]
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_function.this.environment[0].variables.TRUSTED_SOURCE_CIDRS) == ["10.0.0.0/16", "10.1.16.0/20"] && jsondecode(aws_lambda_function.this.environment[0].variables.PROTECTED_NAMESPACES) == ["kube-system", "platform"]
+    error_message = "trusted_source_cidrs and protected_namespaces must reach the function as JSON lists."
+  }
+  assert {
+    condition     = strcontains(output.filter_pattern, "($.sourceIPs[1] = * || ($.sourceIPs[0] != \"127.*\" && $.sourceIPs[0] != \"10.0.*\"))") && !strcontains(output.filter_pattern, "10.1.")
+    error_message = "Octet-aligned trusted CIDRs leave the pattern as prefixes; others are checked by the function only."
+  }
+}
+
+run "protected_namespaces_default_to_the_system_ones" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_lambda_function.this.environment[0].variables.PROTECTED_NAMESPACES) == ["kube-system", "kube-public", "kube-node-lease"] && jsondecode(aws_lambda_function.this.environment[0].variables.TRUSTED_SOURCE_CIDRS) == []
+    error_message = "By default kube-system, kube-public and kube-node-lease are protected and source networks are not checked."
   }
 }

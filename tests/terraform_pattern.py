@@ -100,10 +100,20 @@ class PatternConsole:
     ) -> None:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
-    def pattern(self, watch: Mapping[str, object] | None = None) -> str:
-        """The effective filter pattern for a `watch` input (None: the module default)."""
+    def pattern(
+        self, watch: Mapping[str, object] | None = None, trusted_source_cidrs: Sequence[str] = ()
+    ) -> str:
+        """The effective filter pattern for a `watch` input (None: the module default) and
+        `trusted_source_cidrs`."""
         var_file = self._tmp / "watch.tfvars.json"
-        var_file.write_text(json.dumps({"watch_json": json.dumps(dict(watch or {}))}))
+        var_file.write_text(
+            json.dumps(
+                {
+                    "watch_json": json.dumps(dict(watch or {})),
+                    "trusted_source_cidrs": list(trusted_source_cidrs),
+                }
+            )
+        )
         # base64 sidesteps HCL string escaping in the console's output.
         out = run_terraform(
             ["console", "-no-color", f"-var-file={var_file}"],

@@ -188,6 +188,7 @@ def test_daemonset_image_and_host_access() -> None:
         "DANGEROUS: hostIPC: true",
         "DANGEROUS: container agent adds capability SYS_ADMIN",
         "DANGEROUS: hostPath volume sock mounts /var/run/containerd/containerd.sock",
+        "WEAKENED: hostPath volume cache mounts /data/cache",
     )
 
 
@@ -210,7 +211,11 @@ def test_configmap_body_shows_keys_never_values() -> None:
     lines = changes.describe(
         event("update", "configmaps", namespace="payments", name="app", request=configmap)
     )
-    assert lines == ("keys: DATABASE_URL",)
+    assert lines == (
+        "keys: DATABASE_URL",
+        "looks like credentials: key DATABASE_URL holds a URL with a password",
+    )
+    assert not any("pw" in line for line in lines)
 
 
 def test_metadata_level_events_say_nothing_rather_than_guess() -> None:

@@ -132,10 +132,19 @@ def test_principal_globs_are_case_sensitive() -> None:
     assert not is_automation(GITHUB, automation_principals=("GITHUB-ACTIONS-*",))
 
 
+@pytest.mark.parametrize("glob", ["argocd-*", "argocd-application-controller/*", "*"])
+def test_a_user_agent_alone_never_makes_a_person_automation(glob: str) -> None:
+    # Anyone can send any user agent: `Helm/*` alone would let a person silence a change.
+    assert not is_automation(SSO_ALICE, ARGOCD, automation_user_agents=(glob,))
+    assert not is_automation(GITHUB, ARGOCD, automation_user_agents=(glob,))
+
+
 @pytest.mark.parametrize("glob", ["argocd-*", "argocd-application-controller/*"])
-def test_user_agent_globs(glob: str) -> None:
-    assert is_automation(SSO_ALICE, ARGOCD, automation_user_agents=(glob,))
-    assert not is_automation(SSO_ALICE, KUBECTL, automation_user_agents=(glob,))
+def test_user_agent_globs_narrow_a_listed_principal(glob: str) -> None:
+    listed = {"automation_principals": ("github-actions-*",), "automation_user_agents": (glob,)}
+    assert is_automation(GITHUB, ARGOCD, **listed)
+    assert not is_automation(GITHUB, KUBECTL, **listed)  # the CI role, by hand
+    assert not is_automation(SSO_ALICE, ARGOCD, **listed)  # a person sending the agent
 
 
 def test_anonymous_is_never_automation_whatever_the_globs_say() -> None:
@@ -200,14 +209,14 @@ def test_argocd_sync_addon_update_node_and_controller_do_not_alert() -> None:
 def test_alert_on_automation_lets_them_through() -> None:
     rules = _alerts(*AUTOMATION_AT_WORK, alert_on_automation=True)
     assert rules == [
-        "manual-change",
+        "workload-changed",
         "workload-kube-system-changed",
-        "manual-change",
-        "manual-change",
+        "protected-namespace-changed",
+        "workload-changed",
     ]
 
 
 def test_dry_run_does_not_alert() -> None:
     dry = event(SSO_ALICE, uri="/apis/apps/v1/namespaces/payments/deployments/web?dryRun=All")
     assert _alerts(dry) == []
-    assert _alerts(event(SSO_ALICE)) == ["manual-change"]
+    assert _alerts(event(SSO_ALICE)) == ["workload-changed"]

@@ -263,8 +263,7 @@ def test_an_entry_the_reply_does_not_account_for_is_a_failure_and_is_retried(
 def test_a_body_that_trips_a_rule_is_judged_without_its_bodies(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def trips_on_bodies(event: Any, actor: Any) -> bool:
-        del actor
+    def trips_on_bodies(event: Any, *_: Any) -> bool:
         if event.request_object is not None:
             raise TypeError("an odd body")
         return False
@@ -279,7 +278,7 @@ def test_a_body_that_trips_a_rule_is_judged_without_its_bodies(
 def test_an_event_that_cannot_be_judged_at_all_is_a_counted_skip(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def always_trips(event: Any, actor: Any) -> bool:
+    def always_trips(*_: Any) -> bool:
         raise TypeError("a bug")
 
     monkeypatch.setitem(PREDICATES, "binds-privileged-role", always_trips)

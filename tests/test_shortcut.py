@@ -8,6 +8,7 @@ out-of-character check could care about, and leave every count as the full path 
 from __future__ import annotations
 
 import copy
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -57,10 +58,9 @@ def read(**changes: Any) -> dict[str, Any]:
 def full_path(raw: dict[str, Any]) -> dict[str, int]:
     """What the pipeline counts for `raw` with the shortcut off."""
     off = Settings(TOPIC, alert_on_automation=False)
-    result = pipeline.Result()
-    judge = pipeline._Judge(LOCATION, off, CATALOG, result)
+    judge = pipeline._Judge.of(LOCATION, off, CATALOG)
     alert = judge.decide(Chosen(checked_event(copy.deepcopy(raw)), cut=False, where="1"))
-    return {**result.dropped, "alerts": int(alert is not None)}
+    return {**judge.result.dropped, "alerts": int(alert is not None)}
 
 
 @pytest.mark.parametrize(
@@ -119,8 +119,35 @@ def test_never_shortcut(why: str, changes: dict[str, Any]) -> None:
 
 def test_a_flag_turns_it_off_and_alerting_on_automation_does() -> None:
     assert not shortcut.is_plain_automation_read(read(), enabled=False)
-    assert shortcut.read_shortcut_enabled(SETTINGS)
-    assert not shortcut.read_shortcut_enabled(Settings(TOPIC, alert_on_automation=True))
+    assert shortcut.read_shortcut_enabled(SETTINGS, CATALOG)
+    loud = Settings(TOPIC, alert_on_automation=True)
+    assert not shortcut.read_shortcut_enabled(loud, RuleCatalog.load(loud))
+
+
+def test_trusted_networks_turn_it_off_so_reads_from_elsewhere_still_alert() -> None:
+    env = {"SNS_TOPIC_ARN": TOPIC, "TRUSTED_SOURCE_CIDRS": '["10.0.0.0/8"]'}
+    guarded = Settings.from_env(env)
+    catalog = RuleCatalog.load(guarded)
+    assert not shortcut.read_shortcut_enabled(guarded, catalog)
+    outsider = read(sourceIPs=["198.51.100.7"])
+    result = pipeline.process([("1", json.dumps(outsider))], LOCATION, guarded, catalog)
+    assert [alert.rule.rule_id for alert in result.alerts] == [
+        "automation-outside-trusted-networks"
+    ]
+
+
+def test_a_custom_rule_about_automation_reading_turns_it_off() -> None:
+    rule = {
+        "id": "sa-reads-endpoints",
+        "title": "A service account read endpoint slices",
+        "severity": "low",
+        "match": {"verbs": ["list"], "predicates": ["service-account-actor"]},
+    }
+    custom = Settings(TOPIC, custom_rules=(rule,))
+    catalog = RuleCatalog.load(custom)
+    assert not shortcut.read_shortcut_enabled(custom, catalog)
+    result = pipeline.process([("1", json.dumps(read()))], LOCATION, custom, catalog)
+    assert [alert.rule.rule_id for alert in result.alerts] == ["sa-reads-endpoints"]
 
 
 VALUES = st.one_of(
@@ -149,7 +176,7 @@ def test_counts_and_alerts_on_the_realistic_mix_match_the_full_path(
 ) -> None:
     records = [(str(index), line) for index, line in enumerate(eventgen.lines(3000))]
     cheap = pipeline.process(records, LOCATION, SETTINGS, CATALOG)
-    monkeypatch.setattr(pipeline, "read_shortcut_enabled", lambda _: False)
+    monkeypatch.setattr(pipeline, "read_shortcut_enabled", lambda *_: False)
     full = pipeline.process(records, LOCATION, SETTINGS, CATALOG)
     assert cheap.dropped == full.dropped
     assert cheap.dropped["automation"] > 1000

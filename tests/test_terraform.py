@@ -350,6 +350,8 @@ def _event(
     api_group: str | None = None,
     stage: str = "ResponseComplete",
     groups: tuple[str, ...] = ("system:authenticated",),
+    code: int = 200,
+    source_ips: tuple[str, ...] = ("203.0.113.7",),
 ) -> str:
     object_ref: dict[str, str] = {"resource": resource, "name": name, "apiVersion": "v1"}
     if namespace:
@@ -370,10 +372,10 @@ def _event(
             "requestURI": path + (f"/{subresource}" if subresource else ""),
             "verb": verb,
             "user": {"username": user, "groups": list(groups)},
-            "sourceIPs": ["203.0.113.7"],
+            "sourceIPs": list(source_ips),
             "userAgent": "kubectl/v1.31.2 (linux/amd64) kubernetes/5864a46",
             "objectRef": object_ref,
-            "responseStatus": {"metadata": {}, "code": 200},
+            "responseStatus": {"metadata": {}, "code": code},
             "requestReceivedTimestamp": "2026-11-20T10:15:01.000000Z",
             "stageTimestamp": "2026-11-20T10:15:01.020000Z",
             "annotations": {"authorization.k8s.io/decision": "allow"},
@@ -501,8 +503,68 @@ DEFAULT_PATTERN_CASES = [
         True,
     ),
     (
-        "human scales a deployment elsewhere",
+        "human changes a deployment elsewhere",
         _event(SSO_USER, "patch", "deployments", namespace="shop", api_group="apps"),
+        True,
+    ),
+    ("human creates a NodePort service", _event(SSO_USER, "create", "services"), True),
+    ("human writes a configmap", _event(SSO_USER, "update", "configmaps", namespace="shop"), True),
+    ("human deletes events", _event(SSO_USER, "deletecollection", "events"), True),
+    (
+        "human writes a custom resource",
+        _event(SSO_USER, "patch", "applications", api_group="argoproj.io"),
+        True,
+    ),
+    ("human lists pods", _event(SSO_USER, "list", "pods"), False),
+    (
+        "controller patches a deployment",
+        _event(
+            "system:serviceaccount:argocd:argocd-application-controller", "patch", "deployments"
+        ),
+        False,
+    ),
+    (
+        "service account execs into a pod",
+        _event(
+            "system:serviceaccount:monitoring:grafana",
+            "create",
+            "pods",
+            subresource="exec",
+            stage="ResponseStarted",
+        ),
+        True,
+    ),
+    (
+        "kubelet mints a token",
+        _event(
+            "system:node:ip-10-0-1-23.ec2.internal",
+            "create",
+            "serviceaccounts",
+            subresource="token",
+        ),
+        True,
+    ),
+    (
+        "service account creates a CSR",
+        _event(
+            "system:serviceaccount:backup:agent",
+            "create",
+            "certificatesigningrequests",
+            namespace=None,
+            api_group="certificates.k8s.io",
+        ),
+        True,
+    ),
+    (
+        "service account refused",
+        _event("system:serviceaccount:payments:default", "list", "secrets", code=403),
+        True,
+    ),
+    (
+        "service account lists secrets from inside",
+        _event(
+            "system:serviceaccount:payments:default", "list", "secrets", source_ips=("10.0.3.4",)
+        ),
         False,
     ),
     (
@@ -535,11 +597,31 @@ def test_default_pattern_on_audit_events(
     assert default_pattern.matches(message) is expected
 
 
+def test_trusted_source_cidrs_pass_automation_from_elsewhere(console: PatternConsole) -> None:
+    compile_pattern = pytest.importorskip("eks_audit_bot.filter_pattern").compile_pattern
+    pattern = compile_pattern(console.pattern(trusted_source_cidrs=["10.0.0.0/16", "10.9.16.0/20"]))
+    sa = "system:serviceaccount:payments:default"
+    node = "system:node:ip-10-0-1-23.ec2.internal"
+
+    def reads(user: str, *ips: str) -> bool:
+        return bool(pattern.matches(_event(user, "list", "pods", source_ips=ips)))
+
+    assert reads(sa, "198.51.100.23")
+    assert reads(node, "198.51.100.23")
+    assert reads(sa, "10.0.3.4", "198.51.100.23")  # X-Forwarded-For first: never trusted alone
+    assert reads(sa, "10.9.17.4")  # not octet-aligned: the function decides
+    assert not reads(sa, "10.0.3.4")
+    assert not reads(node, "127.0.0.1")
+    assert not reads("system:kube-controller-manager", "198.51.100.23")
+    assert not reads("eks:addon-manager", "198.51.100.23")
+
+
 def test_custom_watch_pattern_on_audit_events(console: PatternConsole) -> None:
     compile_pattern = pytest.importorskip("eks_audit_bot.filter_pattern").compile_pattern
     pattern = compile_pattern(
         console.pattern(
             {
+                "all_writes": False,
                 "user_names": ["arn:aws:sts::*"],
                 "namespaces": ["payments"],
                 "namespaced_resources": ["deployments"],

@@ -56,7 +56,7 @@ run "raw_pattern_at_most_1024_characters" {
 run "generated_pattern_at_most_1024_characters" {
   command = plan
   variables {
-    watch = { namespaces = [for i in range(40) : "team-namespace-number-${i}"] }
+    watch = { all_writes = false, namespaces = [for i in range(40) : "team-namespace-number-${i}"] }
   }
   expect_failures = [aws_cloudwatch_log_subscription_filter.this]
 }
@@ -65,6 +65,44 @@ run "watch_values_are_cloudwatch_safe" {
   command = plan
   variables { watch = { namespaces = ["kube-*-system"] } }
   expect_failures = [var.watch]
+}
+
+run "watch_response_codes_are_http_codes" {
+  command = plan
+  variables { watch = { any_user_response_codes = [403, 700] } }
+  expect_failures = [var.watch]
+}
+
+run "trusted_source_cidrs_are_ipv4_blocks" {
+  command = plan
+  variables { trusted_source_cidrs = ["10.0.0.0/16", "10.0.0.1"] }
+  expect_failures = [var.trusted_source_cidrs]
+}
+
+run "trusted_source_cidrs_are_not_wider_than_a_slash_8" {
+  command = plan
+  variables { trusted_source_cidrs = ["0.0.0.0/0"] }
+  expect_failures = [var.trusted_source_cidrs]
+}
+
+run "protected_namespaces_are_namespace_names" {
+  command = plan
+  variables { protected_namespaces = ["kube-system", "Kube_Public"] }
+  expect_failures = [var.protected_namespaces]
+}
+
+run "user_agents_alone_warn" {
+  command = plan
+  variables { automation_user_agents = ["Helm/*"] }
+  expect_failures = [check.automation_user_agents_narrow_principals]
+}
+
+run "user_agents_with_principals_do_not_warn" {
+  command = plan
+  variables {
+    automation_principals  = ["arn:aws:iam::*:role/ci-*"]
+    automation_user_agents = ["Helm/*"]
+  }
 }
 
 run "min_severity_must_be_a_severity" {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from collections.abc import Mapping
@@ -17,6 +18,11 @@ class HttpsFormat(StrEnum):
     JSON = "json"
     CHATBOT = "chatbot"
 
+
+type Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# Where the control plane's add-ons, their credentials and node heartbeats live.
+DEFAULT_PROTECTED_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease")
 
 # Powertools reads its own variables; these are the defaults when Terraform did not set them.
 SERVICE_NAME = os.environ.get("POWERTOOLS_SERVICE_NAME", "eks-audit-bot")
@@ -44,6 +50,9 @@ class Settings:
     rule_severities: Mapping[str, Severity] = field(default_factory=dict)
     custom_rules: tuple[Mapping[str, Any], ...] = ()
     https_format: HttpsFormat = HttpsFormat.JSON
+    protected_namespaces: tuple[str, ...] = DEFAULT_PROTECTED_NAMESPACES
+    # Empty: where service accounts and nodes call from is not checked.
+    trusted_source_cidrs: tuple[Network, ...] = ()
     # PagerDuty: pages at or above the minimum go to their own topic (rendering/pagerduty.py).
     pagerduty_topic_arn: str = ""
     pagerduty_min_severity: Severity = Severity.HIGH
@@ -70,6 +79,8 @@ class Settings:
             rule_severities=_severity_map(env, "RULE_SEVERITIES"),
             custom_rules=tuple(_json_objects(env, "CUSTOM_RULES")),
             https_format=_enum(env, "HTTPS_FORMAT", HttpsFormat, HttpsFormat.JSON),
+            protected_namespaces=_protected_namespaces(env),
+            trusted_source_cidrs=_networks(env, "TRUSTED_SOURCE_CIDRS"),
             pagerduty_topic_arn=_pagerduty_topic(env),
             pagerduty_min_severity=_enum(env, "PAGERDUTY_MIN_SEVERITY", Severity, Severity.HIGH),
         )
@@ -156,6 +167,28 @@ def _json_objects(env: Mapping[str, str], name: str) -> list[Mapping[str, Any]]:
     if not all(isinstance(value, dict) for value in values):
         raise ConfigError(f"{name}: every item must be a JSON object")
     return list(values)
+
+
+def _protected_namespaces(env: Mapping[str, str]) -> tuple[str, ...]:
+    """Unset: the defaults; `[]`: none (every namespace alike)."""
+    if not env.get("PROTECTED_NAMESPACES", "").strip():
+        return DEFAULT_PROTECTED_NAMESPACES
+    names = _json_strings(env, "PROTECTED_NAMESPACES")
+    if not all(names):
+        raise ConfigError("PROTECTED_NAMESPACES: every item must be a non-empty namespace name")
+    return tuple(names)
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[Network, ...]:
+    networks = []
+    for value in _json_strings(env, name):
+        try:
+            networks.append(ipaddress.ip_network(value.strip(), strict=False))
+        except ValueError:
+            raise ConfigError(
+                f'{name}: {value!r} is not a CIDR block, e.g. "10.0.0.0/16"'
+            ) from None
+    return tuple(networks)
 
 
 def _severity_map(env: Mapping[str, str], name: str) -> dict[str, Severity]:

@@ -129,6 +129,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "DIGEST_THRESHOLD": str(args.digest_threshold or ""),
         "MAX_ALERTS_PER_INVOCATION": str(args.max_alerts_per_invocation or ""),
         "HTTPS_FORMAT": args.https_format,
+        "PROTECTED_NAMESPACES": json.dumps(args.protected_namespace)
+        if args.protected_namespace
+        else "",
+        "TRUSTED_SOURCE_CIDRS": json.dumps(args.trusted_source_cidr),
     }
     return Settings.from_env(env)
 

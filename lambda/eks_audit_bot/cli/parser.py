@@ -31,6 +31,8 @@ SETTING_FLAGS = {
     "DIGEST_THRESHOLD": "--digest-threshold",
     "MAX_ALERTS_PER_INVOCATION": "--max-alerts-per-invocation",
     "HTTPS_FORMAT": "--https-format",
+    "PROTECTED_NAMESPACES": "--protected-namespace",
+    "TRUSTED_SOURCE_CIDRS": "--trusted-source-cidr",
 }
 SEVERITIES = tuple(severity.value for severity in Severity)
 _TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[\w.-]{1,256}")
@@ -163,7 +165,7 @@ def _settings_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="GLOB",
-        help="treat requests with this user agent as automation, e.g. 'argocd-*' (repeatable)",
+        help="narrow --automation-principal to this user agent, e.g. 'Helm/*' (repeatable)",
     )
     group.add_argument(
         "--disable-rule",
@@ -171,6 +173,21 @@ def _settings_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="RULE_ID",
         help="turn a rule off, e.g. namespace-deleted (repeatable; ids: README, Alert rules)",
+    )
+    group.add_argument(
+        "--protected-namespace",
+        action="append",
+        default=[],
+        metavar="NAMESPACE",
+        help="protected namespace, replacing the defaults kube-system, kube-public and "
+        "kube-node-lease (repeatable)",
+    )
+    group.add_argument(
+        "--trusted-source-cidr",
+        action="append",
+        default=[],
+        metavar="CIDR",
+        help="where service accounts and nodes may call from (repeatable)",
     )
     group.add_argument(
         "--rule-severity",

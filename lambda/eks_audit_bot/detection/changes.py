@@ -1,8 +1,8 @@
 """What changed, in readable lines, from what EKS actually logs.
 
-EKS logs RBAC, pods and aws-auth writes at RequestResponse (bodies present) and secrets and
-configmaps at Metadata (no bodies). For secrets and configmaps only names and keys are ever
-read, never values, even when a custom audit policy logs the body.
+EKS logs RBAC, pods, workloads, services and aws-auth writes at RequestResponse (bodies
+present) and secrets and configmaps at Metadata (no bodies). For secrets and configmaps only
+names and keys are ever shown, never values, even when a custom audit policy logs the body.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from eks_audit_bot.detection import awsauth, rbac, workloads
+from eks_audit_bot.detection import awsauth, credentials, exposure, rbac, workloads
 from eks_audit_bot.model.audit import AuditEvent
 from eks_audit_bot.model.bodies import name_of, object_of
 from eks_audit_bot.model.jsonvalue import mapping, mappings, strings, text
@@ -49,12 +49,17 @@ def _is_aws_auth(event: AuditEvent) -> bool:
 def _exec(event: AuditEvent) -> list[str]:
     query = parse_qs(urlsplit(event.request_uri).query)
     lines = []
-    command = query.get("command", [])
+    command = credentials.exec_command(event)
     if command:
         joined = shlex.join(command)
         if len(joined) > _MAX_COMMAND:
             joined = joined[:_MAX_COMMAND] + "…"
         lines.append(f"command: {joined}")
+    if credentials.copies_files(command):
+        lines.append("copies files with tar (kubectl cp)")
+    places = credentials.credential_places(command)
+    if places:
+        lines.append(f"reaches credentials: {', '.join(places)}")
     if query.get("container"):
         lines.append(f"container: {query['container'][0]}")
     streams = [name for name in ("stdin", "tty") if query.get(name, [""])[0] == "true"]
@@ -85,8 +90,13 @@ def _role(event: AuditEvent) -> list[str]:
     dangerous, plain = [], []
     for rule in rules:
         parts = rbac.dangerous_parts(rule)
+        writes = rbac.workload_writes(rule)
         if parts:
             dangerous.append(f"allows {rbac.describe_rule(rule)}: DANGEROUS: {', '.join(parts)}")
+        elif writes:
+            dangerous.append(
+                f"allows {rbac.describe_rule(rule)}: runs workloads ({', '.join(writes)})"
+            )
         else:
             plain.append(f"allows {rbac.describe_rule(rule)}")
     return dangerous + plain
@@ -101,10 +111,12 @@ def _workload(event: AuditEvent) -> list[str]:
     spec = workloads.pod_spec(ref.resource, obj)
     if ref.subresource == "ephemeralcontainers":
         return _ephemeral(spec)
-    risks = workloads.risky_settings(spec)
-    return [f"image {line}" for line in workloads.images(spec)] + [
-        f"DANGEROUS: {risk}" for risk in risks
-    ]
+    lines = [f"image {line}" for line in workloads.images(spec)]
+    schedule = text(mapping(obj.get("spec")).get("schedule")) if ref.resource == "cronjobs" else ""
+    if schedule:
+        lines.append(f"schedule: {schedule}")
+    lines += [f"DANGEROUS: {risk}" for risk in workloads.risky_settings(spec)]
+    return lines + [f"WEAKENED: {weak}" for weak in workloads.weakened_settings(spec)]
 
 
 def _ephemeral(spec: Mapping[str, Any]) -> list[str]:
@@ -118,7 +130,7 @@ def _ephemeral(spec: Mapping[str, Any]) -> list[str]:
 
 
 def _keys_only(event: AuditEvent) -> list[str]:
-    """Names of the keys a secret or configmap holds; the values are never read."""
+    """Names of the keys a secret or configmap holds; the values are never shown."""
     obj = object_of(event)
     lines = []
     kind_type = text(obj.get("type"))
@@ -127,7 +139,14 @@ def _keys_only(event: AuditEvent) -> list[str]:
     keys = sorted({key for field in _DATA_KEYS for key in mapping(obj.get(field))})
     if keys:
         lines.append(f"keys: {', '.join(keys)}")
+    if event.object_ref.resource == "configmaps":
+        hints = credentials.configmap_hints(obj, name_of(event))
+        lines += [f"looks like credentials: {hint}" for hint in hints]
     return lines
+
+
+def _exposure(event: AuditEvent) -> list[str]:
+    return exposure.exposure(event.object_ref.resource, object_of(event))
 
 
 def _aws_auth(event: AuditEvent) -> list[str]:
@@ -207,6 +226,8 @@ _BY_RESOURCE: Mapping[str, Callable[[AuditEvent], list[str]]] = {
     "clusterroles": _role,
     "secrets": _keys_only,
     "configmaps": _keys_only,
+    "services": _exposure,
+    "ingresses": _exposure,
     "serviceaccounts": _token,
     "certificatesigningrequests": _csr,
     "mutatingwebhookconfigurations": _webhooks,

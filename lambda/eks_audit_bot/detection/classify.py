@@ -2,9 +2,11 @@
 
 Built in: service accounts, nodes, `system:` components, `eks:*` and the EKS service-linked
 role are automation. Users add principal globs (matched against the Kubernetes username, the
-IAM ARN, the canonical ARN and the role name) and user-agent globs (e.g. a CI role,
-`argocd-*`). `system:anonymous` and `system:unauthenticated` are never automation, whatever
-the globs say: an allowed anonymous request is an alert.
+IAM ARN, the canonical ARN and the role name), e.g. a CI role. User-agent globs only narrow
+those principals (the CI role counts as automation only with `Helm/*`): anyone can send any
+user agent, so a user agent alone never silences a person. `system:anonymous` and
+`system:unauthenticated` are never automation, whatever the globs say: an allowed anonymous
+request is an alert.
 """
 
 from __future__ import annotations
@@ -36,14 +38,16 @@ _VERSIONED = frozenset({"kubectl", "helm", "eksctl", "terraform"})
 
 
 def is_automation(event: AuditEvent, actor: Actor, settings: Settings) -> bool:
-    """True for Kubernetes components, nodes, service accounts, EKS and configured globs."""
+    """True for Kubernetes components, nodes, service accounts, EKS and listed principals
+    (with one of the listed user agents, when any are listed)."""
     if actor.kind is ActorKind.ANONYMOUS:
         return False
     if actor.kind in AUTOMATION_KINDS:
         return True
-    return matches_principal(actor, settings.automation_principals) or matches_user_agent(
-        event.user_agent, settings.automation_user_agents
-    )
+    if not matches_principal(actor, settings.automation_principals):
+        return False
+    agents = settings.automation_user_agents
+    return not agents or matches_user_agent(event.user_agent, agents)
 
 
 def matches_principal(actor: Actor, globs: tuple[str, ...]) -> bool:

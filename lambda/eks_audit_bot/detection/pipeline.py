@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from eks_audit_bot.detection import classify
+from eks_audit_bot.detection import classify, probing
 from eks_audit_bot.detection.actions import Actions, Chosen, rank_of, stage_reason
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.detection.shortcut import is_plain_automation_read, read_shortcut_enabled
-from eks_audit_bot.model.alert import Alert, Location
+from eks_audit_bot.model.alert import Alert, Location, Outcome, outcome_of
 from eks_audit_bot.model.audit import (
     AuditEvent,
     InvalidEvent,
@@ -73,10 +73,10 @@ def process(
     catalog: RuleCatalog,
 ) -> Result:
     """Log records in, alerts out, for one batch of one log group and stream."""
-    result = Result()
-    judge = _Judge(location, settings, catalog, result)
+    judge = _Judge.of(location, settings, catalog)
+    result = judge.result
     actions = Actions(judge)
-    shortcut = read_shortcut_enabled(settings)
+    shortcut = read_shortcut_enabled(settings, catalog)
     received = 0
     for received, (where, record) in enumerate(records, 1):  # noqa: B007 - counted
         read = _read(where, record, result)
@@ -91,8 +91,7 @@ def process(
         cheap = is_plain_automation_read(raw, enabled=shortcut)
         actions.add(raw["auditID"], stage, record, rank, Chosen(raw, cut, where, cheap))
     result.received = received
-    result.alerts.extend(actions.alerts())
-    return result
+    return judge.finish(actions)
 
 
 def alerts_for(
@@ -102,8 +101,8 @@ def alerts_for(
     catalog: RuleCatalog,
 ) -> Result:
     """The pipeline over already built models (tests and tools enter here)."""
-    result = Result()
-    judge = _Judge(location, settings, catalog, result)
+    judge = _Judge.of(location, settings, catalog)
+    result = judge.result
     actions = Actions(judge)
     for index, event in enumerate(events, 1):
         result.received += 1
@@ -112,8 +111,7 @@ def alerts_for(
             judge.drop(stage_reason(event.stage), event.user)
         else:
             actions.add(event.audit_id, event.stage, event, rank, Chosen(event, False, str(index)))
-    result.alerts.extend(actions.alerts())
-    return result
+    return judge.finish(actions)
 
 
 def _read(where: str, record: object, result: Result) -> tuple[dict[str, Any], bool] | None:
@@ -136,7 +134,8 @@ def _read(where: str, record: object, result: Result) -> tuple[dict[str, Any], b
 
 @dataclass(frozen=True, slots=True)
 class _Judge:
-    """Decides actions (`actions.Judge`) and counts what needs no alert, with who made it."""
+    """Decides actions (`actions.Judge`) and counts what needs no alert, with who made it.
+    Events that batch rules (`probing`) may count are kept for them."""
 
     location: Location
     settings: Settings
@@ -144,6 +143,26 @@ class _Judge:
     result: Result
     # Names of identities without `extra` (automation, mostly), by username: they are many.
     names: dict[str, str] = field(default_factory=dict)
+    batch: list[AuditEvent] = field(default_factory=list)
+    # Whether there are batch rules, and whether they all count refusals only.
+    batch_rules: bool = False
+    refusals_only: bool = False
+
+    @classmethod
+    def of(cls, location: Location, settings: Settings, catalog: RuleCatalog) -> _Judge:
+        rules = catalog.batch_rules()
+        refusals = all("denied" in rule.match.predicates for rule in rules)
+        judge = cls(location, settings, catalog, Result())
+        return replace(judge, batch_rules=bool(rules), refusals_only=refusals)
+
+    def finish(self, actions: Actions) -> Result:
+        """The alerts in the order actions were first seen, then those of the batch rules."""
+        self.result.alerts.extend(actions.alerts())
+        if self.batch:
+            alerted = self.result.alerts
+            args = (self.location, self.settings, self.catalog, alerted)
+            self.result.alerts += probing.alerts(self.batch, *args)
+        return self.result
 
     def decide(self, chosen: Chosen) -> Alert | None:
         item = chosen.item
@@ -151,10 +170,15 @@ class _Judge:
             self.drop("automation", item["user"] if isinstance(item, dict) else item.user)
             return None
         event = item if isinstance(item, AuditEvent) else checked_event(item, truncated=chosen.cut)
+        self._keep_for_batch_rules(event)
         try:
             return _alert(event, self.location, self.settings, self.catalog, self.result)
         except Exception:  # noqa: BLE001 - one odd body must cost neither the batch nor the alert
             return self._without_bodies(event, chosen.where)
+
+    def _keep_for_batch_rules(self, event: AuditEvent) -> None:
+        if self.batch_rules and (not self.refusals_only or outcome_of(event) is Outcome.DENIED):
+            self.batch.append(event)
 
     def duplicate(self, chosen: Chosen) -> None:
         item = chosen.item
@@ -198,12 +222,9 @@ def _alert(
     if event.is_dry_run:
         result.drop("dry_run", actor.label)
         return None
-    if not settings.alert_on_automation and classify.is_automation(event, actor, settings):
-        result.drop("automation", actor.label)
-        return None
-    rule = catalog.match(event, actor)
-    if rule is None:
-        result.drop("read_only", actor.label)
+    rule = catalog.decide(event, actor, settings)
+    if isinstance(rule, str):
+        result.drop(rule, actor.label)
         return None
     from eks_audit_bot.detection import changes  # noqa: PLC0415 - only batches that alert
 

@@ -11,6 +11,21 @@ PRIVILEGED_ROLES = frozenset({"cluster-admin", "admin"})
 PRIVILEGED_GROUPS = frozenset({"system:masters"})
 ANONYMOUS_SUBJECTS = frozenset({("User", "system:anonymous"), ("Group", "system:unauthenticated")})
 ESCALATING_VERBS = ("escalate", "bind", "impersonate")
+WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection", "*"})
+RBAC_GROUP = "rbac.authorization.k8s.io"
+RBAC_RESOURCES = ("roles", "rolebindings", "clusterroles", "clusterrolebindings")
+# What runs code: writing any of these lets the holder run a container with a namespace's
+# service accounts and secrets.
+WORKLOAD_RESOURCES = (
+    "pods",
+    "deployments",
+    "daemonsets",
+    "statefulsets",
+    "replicasets",
+    "replicationcontrollers",
+    "jobs",
+    "cronjobs",
+)
 # (resources, verbs that make it dangerous or () for any, what it lets the holder do)
 _SENSITIVE = (
     (("secrets",), ("get", "list", "watch"), "reads secrets"),
@@ -75,11 +90,31 @@ def dangerous_parts(rule: Mapping[str, Any]) -> list[str]:
         if "*" in values
     ]
     parts += [verb for verb in ESCALATING_VERBS if verb in verbs]
+    rbac = _written(rule, RBAC_RESOURCES, (RBAC_GROUP, "*"))
+    if rbac:
+        parts.append(f"writes RBAC ({', '.join(rbac)})")
     for names, risky_verbs, meaning in _SENSITIVE:
         named = any(_names_resource(resources, name) for name in names)
         if named and (not risky_verbs or "*" in verbs or set(risky_verbs) & set(verbs)):
             parts.append(meaning)
     return parts
+
+
+def workload_writes(rule: Mapping[str, Any]) -> list[str]:
+    """The workload resources a PolicyRule lets the holder create, change or delete."""
+    return _written(rule, WORKLOAD_RESOURCES, ())
+
+
+def _written(rule: Mapping[str, Any], names: tuple[str, ...], groups: tuple[str, ...]) -> list[str]:
+    """Which of `names` the rule grants a write verb on (not via `*`, reported apart);
+    `groups` (when given) are the API groups that must be named for it to count."""
+    if not WRITE_VERBS & set(strings(rule.get("verbs"))):
+        return []
+    named_groups = strings(rule.get("apiGroups"))
+    if groups and named_groups and not set(groups) & set(named_groups):
+        return []
+    resources = strings(rule.get("resources"))
+    return [name for name in names if name in resources]
 
 
 def describe_rule(rule: Mapping[str, Any]) -> str:

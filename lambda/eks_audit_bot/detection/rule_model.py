@@ -9,11 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from fnmatch import fnmatchcase
 from typing import Any
 
-from eks_audit_bot.detection.predicates import PREDICATES
-from eks_audit_bot.model.alert import RuleHit
+from eks_audit_bot.detection.context import RuleContext
+from eks_audit_bot.detection.predicates import (
+    ANONYMOUS_PREDICATES,
+    AUTOMATION_PREDICATES,
+    PREDICATES,
+)
+from eks_audit_bot.model.alert import Outcome, RuleHit, severity_for
 from eks_audit_bot.model.audit import REVIEW_RESOURCES, AuditEvent
 from eks_audit_bot.model.bodies import name_of
 from eks_audit_bot.model.identity import Actor
@@ -30,11 +36,30 @@ _MATCH_KEYS = (
     "names",
     "api_groups",
     "predicates",
+    "repeats",
 )
+_REPEATS_KEYS = ("events", "resources")
 
 
 class RuleError(ConfigError):
     """A rule or a rule setting is malformed; the message names the rule and the field."""
+
+
+class Audience(StrEnum):
+    """Who made a request, as far as rules go: most rules are about people."""
+
+    PEOPLE = "people"
+    ANONYMOUS = "anonymous"
+    AUTOMATION = "automation"
+
+
+@dataclass(frozen=True, slots=True)
+class Repeats:
+    """A batch rule fires once per identity whose matching requests in one batch reach
+    `events`, on at least `resources` different resources."""
+
+    events: int
+    resources: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +73,9 @@ class Match:
     names: tuple[str, ...] = ()
     api_groups: tuple[str, ...] = ()  # "" = the core group
     predicates: tuple[str, ...] = ()
+    repeats: Repeats | None = None
 
-    def accepts(self, event: AuditEvent, actor: Actor) -> bool:
+    def accepts(self, event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
         if event.is_read_only and not self.names_read(event):
             return False
         ref = event.object_ref
@@ -64,7 +90,17 @@ class Match:
             return False
         if self.names and not _any_glob(self.names, name_of(event)):
             return False
-        return all(PREDICATES[name](event, actor) for name in self.predicates)
+        return all(PREDICATES[name](event, actor, context) for name in self.predicates)
+
+    def is_for(self, audience: Audience) -> bool:
+        """Rules about anonymous requests or automation name their actor predicate; the rest
+        are about people."""
+        named = set(self.predicates)
+        if audience is Audience.ANONYMOUS:
+            return bool(named & ANONYMOUS_PREDICATES)
+        if audience is Audience.AUTOMATION:
+            return bool(named & AUTOMATION_PREDICATES)
+        return True
 
     def names_read(self, event: AuditEvent) -> bool:
         """Whether this rule asks for a read-only request (it never matches one otherwise)."""
@@ -84,8 +120,23 @@ class Rule:
     explanation: str = ""
     runbook: str = ""
 
+    @property
+    def lowered_when_denied(self) -> bool:
+        """Rules about the refusal itself name the `denied` predicate and keep their severity."""
+        return "denied" not in self.match.predicates
+
+    def severity_for(self, outcome: Outcome) -> Severity:
+        return severity_for(self.severity, outcome, lowered_when_denied=self.lowered_when_denied)
+
     def hit(self) -> RuleHit:
-        return RuleHit(self.id, self.title, self.severity, self.explanation, self.runbook)
+        return RuleHit(
+            self.id,
+            self.title,
+            self.severity,
+            self.explanation,
+            self.runbook,
+            lowered_when_denied=self.lowered_when_denied,
+        )
 
 
 def parse_rule(raw: object, where: str) -> Rule:
@@ -135,14 +186,27 @@ def _match(raw: object, where: str) -> Match:
         raise RuleError(
             f"{where}: field 'match.{unknown[0]}' is unknown; allowed: {', '.join(_MATCH_KEYS)}"
         )
-    values = {key: _strings(raw[key], f"{where}: field 'match.{key}'") for key in raw}
+    values = {
+        key: _strings(raw[key], f"{where}: field 'match.{key}'") for key in raw if key != "repeats"
+    }
     for name in values.get("predicates", ()):
         if name not in PREDICATES:
             raise RuleError(
                 f"{where}: field 'match.predicates': unknown predicate {name!r}; "
                 f"known: {_sorted(PREDICATES)}"
             )
-    return Match(**values)
+    repeats = _repeats(raw["repeats"], where) if raw.get("repeats") is not None else None
+    return Match(**values, repeats=repeats)
+
+
+def _repeats(raw: object, where: str) -> Repeats:
+    field = f"{where}: field 'match.repeats'"
+    if not isinstance(raw, Mapping) or set(raw) - set(_REPEATS_KEYS):
+        raise RuleError(f'{field}: expected {{"events": N, "resources": M}}')
+    counts = [raw.get(key, 1) for key in _REPEATS_KEYS]
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in counts):
+        raise RuleError(f"{field}: events and resources must be whole numbers >= 1")
+    return Repeats(*counts)
 
 
 def _strings(value: object, field: str) -> tuple[str, ...]:

@@ -1,9 +1,13 @@
 """The rule catalog: data (`rules.json` plus the user's CUSTOM_RULES), not code.
 
-An event takes the highest-severity rule it matches (ties go to the earlier rule). Read-only
-requests match only rules that name their verb (or `*`), or name the review resource, so a
-plain `get` alerts only when a rule asks for it. The catch-all
-`manual-change` rule stays last: every other change by a person alerts as `low`.
+An event takes the highest-severity rule it matches, counting the step down for a denied
+request (ties go to the earlier rule). Read-only requests match only rules that name their
+verb (or `*`), or name the review resource, so a plain `get` alerts only when a rule asks for
+it. Failed requests (a 4xx/5xx other than 401/403) changed nothing and match no rule. Rules
+are about people unless they name an actor predicate (see `predicates`): automation meets only
+the out-of-character rules, anonymous requests only the anonymous ones. Rules with `repeats`
+look at a whole batch (`probing`). The catch-all `manual-change` rule stays last: every other
+change by a person alerts as `low`.
 """
 
 from __future__ import annotations
@@ -14,29 +18,31 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
-from eks_audit_bot.detection.rule_model import Match, Rule, RuleError, parse_rule
-from eks_audit_bot.model.alert import RuleHit
-from eks_audit_bot.model.audit import READ_VERBS, REVIEW_RESOURCES, AuditEvent
-from eks_audit_bot.model.identity import Actor
+from eks_audit_bot.detection import classify
+from eks_audit_bot.detection.context import RuleContext
+from eks_audit_bot.detection.rule_model import Audience, Match, Rule, RuleError, parse_rule
+from eks_audit_bot.model.alert import Outcome, RuleHit, outcome_of
+from eks_audit_bot.model.audit import AuditEvent
+from eks_audit_bot.model.identity import Actor, ActorKind
 from eks_audit_bot.settings import Settings
 
 CATCH_ALL_ID = "manual-change"
-__all__ = ["CATCH_ALL_ID", "Match", "Rule", "RuleCatalog", "RuleError", "builtin_rules"]
+__all__ = [
+    "CATCH_ALL_ID",
+    "Audience",
+    "Match",
+    "Rule",
+    "RuleCatalog",
+    "RuleError",
+    "audience_of",
+    "builtin_rules",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class RuleCatalog:
     rules: tuple[Rule, ...]
-    # A plain read only matches rules that name its verb (`Match.names_read`): those, by verb,
-    # so the many reads that reach the rules are checked against a handful of them.
-    reads: Mapping[str, tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        reads = {
-            verb: tuple(rule for rule in self.rules if {"*", verb} & set(rule.match.verbs))
-            for verb in READ_VERBS
-        }
-        object.__setattr__(self, "reads", reads)
+    context: RuleContext = field(default_factory=RuleContext)
 
     @classmethod
     def load(cls, settings: Settings) -> RuleCatalog:
@@ -53,25 +59,58 @@ class RuleCatalog:
                 replace(rule, severity=settings.rule_severities.get(rule.id, rule.severity))
                 for rule in rules
                 if rule.id not in settings.disabled_rules
-            )
+            ),
+            RuleContext.from_settings(settings),
         )
 
-    def match(self, event: AuditEvent, actor: Actor) -> RuleHit | None:
+    def match(
+        self, event: AuditEvent, actor: Actor, audience: Audience = Audience.PEOPLE
+    ) -> RuleHit | None:
         """The rule to alert with, or None when the event needs no alert (a plain read)."""
+        outcome = outcome_of(event)
+        if outcome is Outcome.FAILED:
+            return None
         best: Rule | None = None
-        candidates = self.rules
-        ref = event.object_ref
-        if event.verb in READ_VERBS and event.is_read_only and ref.resource not in REVIEW_RESOURCES:
-            candidates = self.reads[event.verb]
-        for rule in candidates:
-            if best is not None and rule.severity.rank <= best.severity.rank:
+        for rule in self.rules:
+            if rule.match.repeats is not None or not rule.match.is_for(audience):
                 continue
-            if rule.match.accepts(event, actor):
+            if (
+                best is not None
+                and rule.severity_for(outcome).rank <= best.severity_for(outcome).rank
+            ):
+                continue
+            if rule.match.accepts(event, actor, self.context):
                 best = rule
         return best.hit() if best else None
 
+    def decide(self, event: AuditEvent, actor: Actor, settings: Settings) -> RuleHit | str:
+        """The rule to alert with, or why there is none (a drop reason): `failed` (nothing
+        changed), `automation`, `read_only`, or `no_rule`."""
+        if outcome_of(event) is Outcome.FAILED:
+            return "failed"
+        audience = audience_of(event, actor, settings)
+        hit = self.match(event, actor, audience)
+        if hit is not None:
+            return hit
+        if audience is Audience.AUTOMATION:
+            return "automation"
+        return "read_only" if event.is_read_only else "no_rule"
+
+    def batch_rules(self) -> tuple[Rule, ...]:
+        """Rules that count repeats across a batch (`probing` applies them)."""
+        return tuple(rule for rule in self.rules if rule.match.repeats is not None)
+
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+
+def audience_of(event: AuditEvent, actor: Actor, settings: Settings) -> Audience:
+    """Anonymous, automation (unless ALERT_ON_AUTOMATION) or people."""
+    if actor.kind is ActorKind.ANONYMOUS:
+        return Audience.ANONYMOUS
+    if not settings.alert_on_automation and classify.is_automation(event, actor, settings):
+        return Audience.AUTOMATION
+    return Audience.PEOPLE
 
 
 def builtin_rules() -> tuple[Rule, ...]:

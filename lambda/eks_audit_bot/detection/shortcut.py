@@ -8,24 +8,51 @@ a rule or an out-of-character check could care about takes the full path.
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
 from typing import Any
 
+from eks_audit_bot.detection.rule_model import Audience, Match
+from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
 
 _READ_VERBS = frozenset({"get", "list", "watch"})
 _AUTOMATION_PREFIXES = ("system:serviceaccount:", "system:node:", "system:kube-", "eks:")
 _EKS_SERVICE_LINKED_ROLE = "/aws-service-role/eks.amazonaws.com/"
+# Predicates no allowed plain read by built-in automation satisfies. (`outside-trusted-
+# networks` needs `trusted_source_cidrs`, which turns the shortcut off.)
+_NEVER_ON_PLAIN_READS = frozenset(
+    {
+        "denied",
+        "anonymous-actor",
+        "human-actor",
+        "outside-trusted-networks",
+        "token-for-another-identity",
+        "exec-copies-files",
+        "exec-reads-credentials",
+    }
+)
 # Reads that can matter even by automation: credentials, tokens and certificates.
 _SENSITIVE_RESOURCES = frozenset(
     {"secrets", "serviceaccounts", "tokenreviews", "certificatesigningrequests"}
 )
 
 
-def read_shortcut_enabled(settings: Settings) -> bool:
-    """Whether plain automation reads may be dropped cheaply. Off when automation alerts
-    anyway; a setting that judges automation by more than who it is (where it calls from)
-    must turn it off too."""
-    return not settings.alert_on_automation
+def read_shortcut_enabled(settings: Settings, catalog: RuleCatalog) -> bool:
+    """Whether plain automation reads may be dropped cheaply: not when automation alerts
+    anyway, nor when it is judged by where it calls from (`trusted_source_cidrs`), nor when
+    a rule about automation could fire on such a read (a custom rule, say)."""
+    if settings.alert_on_automation or settings.trusted_source_cidrs:
+        return False
+    return not any(_may_fire_on_plain_reads(rule.match) for rule in catalog.rules)
+
+
+def _may_fire_on_plain_reads(match: Match) -> bool:
+    """A rule for automation whose verbs and subresources admit a plain read, unless a
+    predicate of it never holds for one (a refusal, a person, a token...)."""
+    if not match.is_for(Audience.AUTOMATION) or _NEVER_ON_PLAIN_READS & set(match.predicates):
+        return False
+    reads = any(fnmatchcase(verb, glob) for verb in _READ_VERBS for glob in match.verbs)
+    return reads and any(fnmatchcase("", glob) for glob in match.subresources)
 
 
 def is_plain_automation_read(raw: dict[str, Any], *, enabled: bool) -> bool:

@@ -11,6 +11,24 @@ from eks_audit_bot.model.identity import Actor
 from eks_audit_bot.model.severity import Severity
 
 
+class Outcome(StrEnum):
+    """What became of a request: the `outcome` SNS attribute."""
+
+    ALLOWED = "allowed"  # Kubernetes served it
+    DENIED = "denied"  # 401/403 or an authorizer's `forbid`: refused
+    FAILED = "failed"  # any other 4xx/5xx: it was allowed but nothing changed
+
+
+def outcome_of(event: AuditEvent) -> Outcome:
+    """Denied before failed: a 403 is a refusal, a 409 or 500 a request that went nowhere."""
+    if not event.allowed:
+        return Outcome.DENIED
+    code = event.response_code
+    if code is not None and code >= 400:
+        return Outcome.FAILED
+    return Outcome.ALLOWED
+
+
 def cluster_name(log_group: str) -> str:
     """`prod` for `/aws/eks/prod/cluster`; other log groups are named as they are."""
     parts = log_group.strip("/").split("/")
@@ -28,6 +46,17 @@ class RuleHit:
     severity: Severity
     explanation: str = ""
     runbook: str = ""
+    # False for rules about the refusal itself (they name the `denied` predicate): a denied
+    # request is what they look for, so it keeps the rule's severity.
+    lowered_when_denied: bool = True
+
+    def severity_for(self, outcome: Outcome) -> Severity:
+        return severity_for(self.severity, outcome, lowered_when_denied=self.lowered_when_denied)
+
+
+def severity_for(severity: Severity, outcome: Outcome, *, lowered_when_denied: bool) -> Severity:
+    """A rule's severity, one step lower for a denied request unless the refusal is the point."""
+    return severity.lowered() if outcome is Outcome.DENIED and lowered_when_denied else severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +81,13 @@ class Alert:
     client: str = ""
 
     @property
-    def outcome(self) -> str:
-        return "allowed" if self.event.allowed else "denied"
+    def outcome(self) -> Outcome:
+        return outcome_of(self.event)
 
     @property
     def severity(self) -> Severity:
         """The rule's severity, one step lower when Kubernetes denied the request."""
-        return self.rule.severity if self.event.allowed else self.rule.severity.lowered()
+        return self.rule.severity_for(self.outcome)
 
 
 class DigestKind(StrEnum):
