@@ -206,6 +206,6 @@ def _fitted(text: str) -> str:
             break
         kept.append(row)
         size += len(row) + 1
-    if kept and kept[0] == "```":
-        kept.append("```")  # a digest: close its code block
+    if kept.count("```") % 2:
+        kept.append("```")  # a digest cut inside its code block: close it
     return "\n".join([*kept, _TRUNCATED.strip()])
