@@ -23,7 +23,7 @@ export CHECKPOINT_DISABLE := 1
 
 TF_DIRS := . examples/terragrunt examples/complete examples/pagerduty
 
-.PHONY: help demo test venv tf-config lint typecheck pytest readme zip zip-check tf-fmt tf-validate tf-test pattern clean
+.PHONY: help demo test venv tf-config lint typecheck pytest readme zip zip-check tf-fmt tf-validate tf-test checkov pattern clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -62,7 +62,7 @@ demo: $(DEMO_STAMP) ## Sample EKS audit events through the real handler into a l
 	@echo
 	@$(BIN)/python -m eks_audit_bot.cli.demo $(DEMO_ARGS)
 
-test: lint typecheck zip-check tf-fmt tf-validate tf-test pytest ## Everything CI runs
+test: lint typecheck zip-check tf-fmt tf-validate tf-test checkov pytest ## Everything CI runs
 
 lint: venv ## ruff lint and format check
 	$(BIN)/ruff check lambda tests benchmarks scripts
@@ -94,12 +94,27 @@ tf-validate: tf-config ## terraform init + validate for the module and each exam
 	  terraform -chdir=$$d validate -no-color; \
 	done
 
-tf-test: tf-config ## terraform test (mock_provider runs under tests/)
+tf-test: tf-config ## terraform test (mock_provider runs under tests/, examples included)
+	@terraform init -backend=false -input=false -no-color >/dev/null
 	terraform test -no-color
+
+# checkov pins boto3 and packaging below what the dev tools need (pytest wants packaging >= 24),
+# so it gets a virtualenv of its own from the `checkov` dependency group in pyproject.toml.
+CHECKOV_VENV := .venv-checkov
+
+$(CHECKOV_VENV)/bin/checkov: pyproject.toml
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --group checkov
+	@touch $@
+
+checkov: $(CHECKOV_VENV)/bin/checkov ## checkov over the module and examples; findings are fixed or skipped inline with the reason
+	$(CHECKOV_VENV)/bin/checkov --directory . --framework terraform --skip-path tests \
+	  --skip-download --quiet --compact
 
 pattern: tf-config ## Regenerate the default filter pattern file from Terraform itself
 	$(BIN)/python -m tests.terraform_pattern --write
 
 clean: ## Remove the virtualenv and build leftovers
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) build .pytest_cache .mypy_cache .ruff_cache
 	find . -name .terraform -type d -prune -exec rm -rf {} +

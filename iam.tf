@@ -16,18 +16,21 @@ locals {
         Resource = "${aws_cloudwatch_log_group.this.arn}:*"
       },
       {
-        Sid      = "PublishAlerts"
-        Effect   = "Allow"
-        Action   = "sns:Publish"
-        Resource = var.sns_topic_arn
+        Sid    = "PublishAlerts"
+        Effect = "Allow"
+        Action = "sns:Publish"
+        # The created topic by reference, so the policy (and the function after it) waits for it.
+        Resource = var.create_sns_topic ? aws_sns_topic.this[0].arn : var.sns_topic_arn
       },
     ],
-    var.sns_topic_kms_key_arn == null ? [] : [
+    local.sns_topic_kms_key_arn == null ? [] : [
       {
         Sid      = "EncryptedTopic"
         Effect   = "Allow"
         Action   = ["kms:GenerateDataKey*", "kms:Decrypt"]
-        Resource = var.sns_topic_kms_key_arn
+        Resource = local.sns_topic_kms_key_arn
+        # Only when SNS uses the key for a publish, never directly.
+        Condition = { StringEquals = { "kms:ViaService" = local.sns_via_service } }
       },
     ],
     local.on_failure_destination_arn == null ? [] : [
@@ -42,8 +45,10 @@ locals {
 }
 
 resource "aws_iam_role" "this" {
-  name        = var.eks_bot_name
-  description = "Execution role of the ${var.eks_bot_name} Lambda function"
+  name                 = var.eks_bot_name
+  path                 = var.role_path
+  permissions_boundary = var.role_permissions_boundary
+  description          = "Execution role of the ${var.eks_bot_name} Lambda function"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

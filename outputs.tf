@@ -58,6 +58,26 @@ output "filter_pattern" {
   value       = local.filter_pattern
 }
 
+output "sns_topic_arn" {
+  description = "ARN of the topic alerts are published to: the one created (`create_sns_topic`) or `sns_topic_arn`."
+  value       = var.create_sns_topic ? aws_sns_topic.this[0].arn : var.sns_topic_arn
+}
+
+output "sns_topic_name" {
+  description = "Name of the topic alerts are published to."
+  value       = var.create_sns_topic ? aws_sns_topic.this[0].name : split(":", var.sns_topic_arn)[5]
+}
+
+output "sns_topic_kms_key_arn" {
+  description = "ARN of the KMS key encrypting the topic (created with the topic, or `sns_topic_kms_key_arn`), or null."
+  value       = local.sns_topic_kms_key_arn
+}
+
+output "sns_subscription_arns" {
+  description = "ARNs of the subscriptions the module created, by `email:<address>` or `https:<endpoint>`."
+  value       = { for key, subscription in aws_sns_topic_subscription.this : key => subscription.arn }
+}
+
 output "pagerduty_topic_arn" {
   description = "ARN of the topic pages go to (created for `pagerduty_integration_url`, or `pagerduty_topic_arn`), or null."
   value       = local.pagerduty_topic_arn

@@ -42,8 +42,8 @@ variable "aws_cloudwatch_log_group" {
   default     = null
 
   validation {
-    condition     = var.aws_cloudwatch_log_group == null || can(regex("^/aws/eks/[0-9A-Za-z][A-Za-z0-9_-]*/cluster$", var.aws_cloudwatch_log_group))
-    error_message = "aws_cloudwatch_log_group must be an EKS control-plane log group name: /aws/eks/<cluster>/cluster."
+    condition     = var.aws_cloudwatch_log_group == null || can(regex("^/aws/eks/[0-9A-Za-z][A-Za-z0-9_-]{0,99}/cluster$", var.aws_cloudwatch_log_group))
+    error_message = "aws_cloudwatch_log_group must be an EKS control-plane log group name: /aws/eks/<cluster>/cluster (cluster names have at most 100 characters)."
   }
 }
 
@@ -71,12 +71,17 @@ variable "account_name" {
 
 variable "sns_topic_arn" {
   type        = string
-  description = "ARN of the SNS topic alerts are published to. Subscribe email, chat, PagerDuty or SQS to it; filter on the message attributes."
-  nullable    = false
+  description = "ARN of an existing SNS topic alerts are published to (or set `create_sns_topic`). Subscribe email, chat, PagerDuty or SQS to it; filter on the message attributes. It may be in another region of the same partition."
+  default     = null
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", var.sns_topic_arn))
+    condition     = var.sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", var.sns_topic_arn))
     error_message = "sns_topic_arn must be an SNS topic ARN: arn:<partition>:sns:<region>:<12-digit account>:<topic name>."
+  }
+
+  validation {
+    condition     = (var.sns_topic_arn != null) != var.create_sns_topic
+    error_message = "Set exactly one of sns_topic_arn (publish to an existing topic) and create_sns_topic = true (the module creates an encrypted topic)."
   }
 }
 
@@ -100,8 +105,8 @@ variable "aws_cloudwatch_log_groups" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for name in var.aws_cloudwatch_log_groups : can(regex("^/aws/eks/[0-9A-Za-z][A-Za-z0-9_-]*/cluster$", name))])
-    error_message = "Every entry of aws_cloudwatch_log_groups must be an EKS control-plane log group name: /aws/eks/<cluster>/cluster."
+    condition     = alltrue([for name in var.aws_cloudwatch_log_groups : can(regex("^/aws/eks/[0-9A-Za-z][A-Za-z0-9_-]{0,99}/cluster$", name))])
+    error_message = "Every entry of aws_cloudwatch_log_groups must be an EKS control-plane log group name: /aws/eks/<cluster>/cluster (cluster names have at most 100 characters)."
   }
 
   validation {
@@ -205,12 +210,141 @@ variable "cloudwatch_logs_kms_key_arn" {
 
 variable "sns_topic_kms_key_arn" {
   type        = string
-  description = "KMS key ARN of an encrypted `sns_topic_arn`; the function is then granted kms:GenerateDataKey* and kms:Decrypt on this key only."
+  description = "KMS key ARN of an encrypted `sns_topic_arn`, or of the key for the topic `create_sns_topic` creates (default: a new key). The function is granted kms:GenerateDataKey* and kms:Decrypt on this key only, through SNS only."
   default     = null
 
   validation {
     condition     = var.sns_topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.sns_topic_kms_key_arn))
     error_message = "sns_topic_kms_key_arn must be a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)."
+  }
+}
+
+variable "create_sns_topic" {
+  type        = bool
+  description = "Create the alert topic, encrypted with a new KMS key (or `sns_topic_kms_key_arn`), with `email_subscriptions` and `https_subscriptions`. Otherwise set `sns_topic_arn`."
+  default     = false
+  nullable    = false
+}
+
+variable "sns_topic_name" {
+  type        = string
+  description = "Name of the topic `create_sns_topic` creates (and alias of its KMS key). Defaults to `<eks_bot_name>-alerts`."
+  default     = null
+
+  validation {
+    condition     = var.sns_topic_name == null || can(regex("^[A-Za-z0-9_-]{1,250}$", coalesce(var.sns_topic_name, "-")))
+    error_message = "sns_topic_name must be 1 to 250 letters, digits, hyphens or underscores (an SNS standard topic name that also fits a KMS alias)."
+  }
+}
+
+variable "email_subscriptions" {
+  type = list(object({
+    address       = string
+    filter_policy = optional(map(list(string)), {})
+  }))
+  description = "Email addresses subscribed to the created topic (each must confirm from its mailbox), each with an optional filter policy on the alert's message attributes, e.g. `{ severity = [\"critical\", \"high\"] }`."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for sub in var.email_subscriptions : can(regex("^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$", sub.address))])
+    error_message = "Every email_subscriptions address must be an email address."
+  }
+
+  validation {
+    condition     = length(var.email_subscriptions) == length(distinct([for sub in var.email_subscriptions : sub.address]))
+    error_message = "Each email address may be subscribed once."
+  }
+
+  validation {
+    condition     = length(var.email_subscriptions) == 0 || var.create_sns_topic
+    error_message = "email_subscriptions need create_sns_topic = true; subscribe addresses to a topic of your own (sns_topic_arn) where it is managed."
+  }
+
+  validation {
+    condition     = alltrue([for sub in var.email_subscriptions : alltrue([for key in keys(sub.filter_policy) : contains(local.message_attributes, key)])])
+    error_message = "Filter policies may only name the alerts' message attributes (${join(", ", local.message_attributes)}); unknown: ${join(", ", distinct(flatten([for sub in var.email_subscriptions : [for key in keys(sub.filter_policy) : key if !contains(local.message_attributes, key)]])))}."
+  }
+
+  validation {
+    condition     = alltrue([for sub in var.email_subscriptions : length(keys(sub.filter_policy)) <= 5 && alltrue([for values in values(sub.filter_policy) : length(values) > 0]) && sum(concat([0], [for values in values(sub.filter_policy) : log(length(values), 10)])) <= log(150, 10) + 0.0001])
+    error_message = "An SNS filter policy names at most 5 attributes, each with a non-empty list of values, and at most 150 combinations of values (the product of the lists' lengths)."
+  }
+
+  validation {
+    condition     = alltrue([for sub in var.email_subscriptions : alltrue([for key, allowed in local.message_attribute_values : alltrue([for value in lookup(sub.filter_policy, key, []) : contains(allowed, value)])])])
+    error_message = "Filter policy values must be ones the function sends: severity ${join("|", local.message_attribute_values.severity)}, source ${join("|", local.message_attribute_values.source)}, outcome ${join("|", local.message_attribute_values.outcome)}."
+  }
+}
+
+variable "https_subscriptions" {
+  type = list(object({
+    endpoint      = string
+    filter_policy = optional(map(list(string)), {})
+  }))
+  description = "HTTPS endpoints (chat integrations, webhooks) subscribed to the created topic; they receive alerts in `https_format`. Each may have a filter policy on the message attributes. Amazon Q Developer in chat applications subscribes itself: list the topic in its channel configuration instead (examples/complete)."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for sub in var.https_subscriptions : can(regex("^https://[^[:space:]/]+", sub.endpoint))])
+    error_message = "Every https_subscriptions endpoint must be an https:// URL."
+  }
+
+  validation {
+    condition     = length(var.https_subscriptions) == length(distinct([for sub in var.https_subscriptions : sub.endpoint]))
+    error_message = "Each HTTPS endpoint may be subscribed once."
+  }
+
+  validation {
+    condition     = length(var.https_subscriptions) == 0 || var.create_sns_topic
+    error_message = "https_subscriptions need create_sns_topic = true; subscribe endpoints to a topic of your own (sns_topic_arn) where it is managed."
+  }
+
+  validation {
+    condition     = alltrue([for sub in var.https_subscriptions : alltrue([for key in keys(sub.filter_policy) : contains(local.message_attributes, key)])])
+    error_message = "Filter policies may only name the alerts' message attributes (${join(", ", local.message_attributes)}); unknown: ${join(", ", distinct(flatten([for sub in var.https_subscriptions : [for key in keys(sub.filter_policy) : key if !contains(local.message_attributes, key)]])))}."
+  }
+
+  validation {
+    condition     = alltrue([for sub in var.https_subscriptions : length(keys(sub.filter_policy)) <= 5 && alltrue([for values in values(sub.filter_policy) : length(values) > 0]) && sum(concat([0], [for values in values(sub.filter_policy) : log(length(values), 10)])) <= log(150, 10) + 0.0001])
+    error_message = "An SNS filter policy names at most 5 attributes, each with a non-empty list of values, and at most 150 combinations of values (the product of the lists' lengths)."
+  }
+
+  validation {
+    condition     = alltrue([for sub in var.https_subscriptions : alltrue([for key, allowed in local.message_attribute_values : alltrue([for value in lookup(sub.filter_policy, key, []) : contains(allowed, value)])])])
+    error_message = "Filter policy values must be ones the function sends: severity ${join("|", local.message_attribute_values.severity)}, source ${join("|", local.message_attribute_values.source)}, outcome ${join("|", local.message_attribute_values.outcome)}."
+  }
+}
+
+variable "sns_topic_tags" {
+  type        = map(string)
+  description = "Extra tags for the created topic and its KMS key."
+  default     = {}
+  nullable    = false
+}
+
+# ---- Function role ----
+
+variable "role_path" {
+  type        = string
+  description = "Path of the function's IAM role, e.g. `/service-role/`."
+  default     = null
+
+  validation {
+    condition     = var.role_path == null || can(regex("^/([\\x21-\\x7E]{0,510}/)?$", coalesce(var.role_path, "/")))
+    error_message = "role_path must begin and end with / and contain printable ASCII characters only (at most 512), e.g. /service-role/."
+  }
+}
+
+variable "role_permissions_boundary" {
+  type        = string
+  description = "ARN of the managed policy set as the permissions boundary of the function's IAM role."
+  default     = null
+
+  validation {
+    condition     = var.role_permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", coalesce(var.role_permissions_boundary, "-")))
+    error_message = "role_permissions_boundary must be an IAM managed policy ARN: arn:<partition>:iam::<account>:policy/<path and name>."
   }
 }
 
@@ -369,21 +503,17 @@ variable "custom_rules" {
     severity    = string
     explanation = optional(string, "")
     runbook     = optional(string, "")
-    match = object({
-      verbs        = optional(list(string))
-      resources    = optional(list(string))
-      subresources = optional(list(string))
-      namespaces   = optional(list(string))
-      names        = optional(list(string))
-      api_groups   = optional(list(string))
-      predicates   = optional(list(string))
-      repeats = optional(object({
-        events    = number
-        resources = optional(number, 1)
-      }))
-    })
+    # A map, not an object: Terraform would silently drop a misspelt key of an object, and a
+    # rule without its condition matches far more than meant.
+    match = map(list(string))
+    # Beside `match`, not in it (the function reads it as `match.repeats`): `match` is a map of
+    # lists so that a misspelt key fails at plan.
+    repeats = optional(object({
+      events    = number
+      resources = optional(number, 1)
+    }))
   }))
-  description = "Extra rules, evaluated like the built-in catalog: every `match` list given must contain the request's value (globs allowed); `predicates` names built-in content checks. A custom rule with a built-in id replaces that rule."
+  description = "Extra rules, evaluated like the built-in catalog: every `match` list given (verbs, resources, subresources, namespaces, names, api_groups, predicates) must contain the request's value (globs allowed); `predicates` names built-in content checks; `repeats` (beside `match`) fires only after that many matching events on that many objects, as `match.repeats` in rules.json. A custom rule with a built-in id replaces that rule."
   default     = []
   nullable    = false
 
@@ -404,13 +534,23 @@ variable "custom_rules" {
 
   validation {
     condition     = alltrue([for rule in var.custom_rules : length([for values in values(rule.match) : values if values != null]) > 0])
-    error_message = "Every custom rule must set at least one match list (verbs, resources, subresources, namespaces, names, api_groups or predicates)."
+    error_message = "Every custom rule must set at least one match list (${join(", ", local.custom_rule_match_keys)})."
   }
 
   validation {
-    # Lambda caps all environment variables of a function at 4 KB together.
-    condition     = length(jsonencode(var.custom_rules)) <= 3000
-    error_message = "custom_rules must fit in 3000 characters of JSON (Lambda environment variables share a 4 KB limit); it has ${length(jsonencode(var.custom_rules))}."
+    condition     = alltrue([for rule in var.custom_rules : alltrue([for key in keys(rule.match) : contains(local.custom_rule_match_keys, key)])])
+    error_message = "Custom rule match keys must be ${join(", ", local.custom_rule_match_keys)}; unknown: ${join(", ", [for rule in var.custom_rules : "${rule.id}: ${join(", ", [for key in keys(rule.match) : key if !contains(local.custom_rule_match_keys, key)])}" if length(setsubtract(keys(rule.match), local.custom_rule_match_keys)) > 0])}."
+  }
+
+  validation {
+    # The function rejects an empty list at cold start: "any" is said by leaving the key out.
+    condition     = alltrue([for rule in var.custom_rules : alltrue([for values in values(rule.match) : values == null ? true : length(values) > 0])])
+    error_message = "Custom rule match lists must not be empty (leave a key out to match anything); empty in: ${join(", ", [for rule in var.custom_rules : rule.id if anytrue([for values in values(rule.match) : values == null ? false : length(values) == 0])])}."
+  }
+
+  validation {
+    condition     = alltrue([for rule in var.custom_rules : alltrue([for name in coalesce(lookup(rule.match, "predicates", null), []) : contains(local.predicate_names, name)])])
+    error_message = "Custom rule predicates must be built-in predicates (${join(", ", local.predicate_names)}); unknown: ${join(", ", distinct(flatten([for rule in var.custom_rules : [for name in coalesce(lookup(rule.match, "predicates", null), []) : name if !contains(local.predicate_names, name)]])))}."
   }
 }
 

@@ -17,6 +17,7 @@ mock_provider "aws" {
   }
   mock_data "aws_region" {
     defaults = {
+      id          = "eu-west-1"
       name        = "eu-west-1"
       endpoint    = "ec2.eu-west-1.amazonaws.com"
       description = "Europe (Ireland)"
@@ -30,6 +31,15 @@ mock_provider "aws" {
   }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/eks-audit-bot" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:eks-audit-bot-alerts" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:eu-west-1:123456789012:key/0000aaaa-11bb-22cc-33dd-444444eeeeee"
+      key_id = "0000aaaa-11bb-22cc-33dd-444444eeeeee"
+    }
   }
   mock_resource "aws_sqs_queue" {
     defaults = {
@@ -185,12 +195,13 @@ run "kms_topic_and_created_queue" {
 
   assert {
     condition = contains(jsondecode(aws_iam_role_policy.this.policy).Statement, {
-      Sid      = "EncryptedTopic"
-      Effect   = "Allow"
-      Action   = ["kms:GenerateDataKey*", "kms:Decrypt"]
-      Resource = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+      Sid       = "EncryptedTopic"
+      Effect    = "Allow"
+      Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
+      Resource  = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+      Condition = { StringEquals = { "kms:ViaService" = "sns.eu-west-1.amazonaws.com" } }
     })
-    error_message = "An encrypted topic needs kms:GenerateDataKey* and kms:Decrypt on its key only."
+    error_message = "An encrypted topic needs kms:GenerateDataKey* and kms:Decrypt on its key only, and only through SNS in the topic's region."
   }
   assert {
     condition = contains(jsondecode(aws_iam_role_policy.this.policy).Statement, {
@@ -329,6 +340,224 @@ run "custom_watch_builds_the_pattern" {
   assert {
     condition     = output.filter_pattern == "{ $.stage != \"RequestReceived\" && $.user.username = \"arn:aws:sts::123456789012:assumed-role/Admin/*\" && (($.user.username != \"system:*\" && $.user.username != \"eks:*\" && ($.objectRef.subresource = \"exec\" || $.objectRef.resource = \"secrets\" || ($.verb != \"get\" && $.verb != \"list\" && $.verb != \"watch\" && ($.objectRef.namespace = \"payments\" || $.objectRef.resource = \"deployments\")))) || $.user.username = \"system:anonymous\" || $.objectRef.subresource = \"token\") }"
     error_message = "The pattern must follow the watch input."
+  }
+}
+
+# ---- Created topic, role, cross-region, names ----
+
+run "created_topic_is_encrypted_and_subscribed" {
+  command = apply
+
+  variables {
+    sns_topic_arn    = null
+    create_sns_topic = true
+    email_subscriptions = [
+      { address = "team@example.com" },
+      { address = "pager@example.com", filter_policy = { severity = ["critical", "high"] } },
+    ]
+    https_subscriptions = [
+      { endpoint = "https://hooks.example.com/eks", filter_policy = { cluster = ["prod"], outcome = ["allowed"] } },
+    ]
+    sns_topic_tags = { data = "alerts" }
+    tags           = { team = "platform" }
+  }
+
+  assert {
+    condition     = aws_sns_topic.this[0].name == "eks-audit-bot-alerts" && aws_sns_topic.this[0].kms_master_key_id == aws_kms_key.sns[0].arn && aws_kms_key.sns[0].enable_key_rotation
+    error_message = "The created topic is <eks_bot_name>-alerts, encrypted with a new key that rotates."
+  }
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["SNS_TOPIC_ARN"] == "arn:aws:sns:eu-west-1:123456789012:eks-audit-bot-alerts" && output.sns_topic_arn == aws_sns_topic.this[0].arn && output.sns_topic_kms_key_arn == aws_kms_key.sns[0].arn && output.sns_topic_name == "eks-audit-bot-alerts"
+    error_message = "The function must publish to the created topic, and the outputs must name it and its key."
+  }
+  assert {
+    condition = [for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s if contains(["PublishAlerts", "EncryptedTopic"], s.Sid)] == [
+      { Sid = "PublishAlerts", Effect = "Allow", Action = "sns:Publish", Resource = aws_sns_topic.this[0].arn },
+      {
+        Sid       = "EncryptedTopic"
+        Effect    = "Allow"
+        Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
+        Resource  = aws_kms_key.sns[0].arn
+        Condition = { StringEquals = { "kms:ViaService" = "sns.eu-west-1.amazonaws.com" } }
+      },
+    ]
+    error_message = "The role may publish to the created topic and use its key through SNS only."
+  }
+  assert {
+    condition = jsondecode(aws_kms_key.sns[0].policy).Statement == [
+      {
+        Sid       = "AccountAdministers"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::123456789012:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "FunctionPublishesThroughSns"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::123456789012:role/eks-audit-bot" }
+        Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
+        Resource  = "*"
+        Condition = { StringEquals = { "kms:ViaService" = "sns.eu-west-1.amazonaws.com" } }
+      },
+      {
+        Sid       = "SnsDeliversThisTopic"
+        Effect    = "Allow"
+        Principal = { Service = "sns.amazonaws.com" }
+        Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = "123456789012" }
+          ArnLike      = { "aws:SourceArn" = "arn:aws:sns:eu-west-1:123456789012:eks-audit-bot-alerts" }
+        }
+      },
+    ]
+    error_message = "The key policy lets the account administer the key, the function use it through SNS, and SNS use it for this topic only."
+  }
+  assert {
+    condition     = aws_kms_alias.sns[0].name == "alias/eks-audit-bot-alerts" && aws_kms_key.sns[0].tags == tomap({ team = "platform", data = "alerts" }) && aws_sns_topic.this[0].tags == tomap({ team = "platform", data = "alerts" })
+    error_message = "The key has an alias after the topic; topic and key carry tags and sns_topic_tags."
+  }
+  assert {
+    condition     = keys(aws_sns_topic_subscription.this) == ["email:pager@example.com", "email:team@example.com", "https:https://hooks.example.com/eks"]
+    error_message = "One subscription per address and endpoint, keyed by protocol and endpoint."
+  }
+  assert {
+    condition     = aws_sns_topic_subscription.this["email:team@example.com"].protocol == "email" && aws_sns_topic_subscription.this["email:team@example.com"].filter_policy == null
+    error_message = "An email subscription without a filter policy gets every alert."
+  }
+  assert {
+    condition     = jsondecode(aws_sns_topic_subscription.this["email:pager@example.com"].filter_policy) == { severity = ["critical", "high"] } && aws_sns_topic_subscription.this["email:pager@example.com"].filter_policy_scope == "MessageAttributes"
+    error_message = "A filter policy is applied to the message attributes."
+  }
+  assert {
+    condition     = aws_sns_topic_subscription.this["https:https://hooks.example.com/eks"].protocol == "https" && jsondecode(aws_sns_topic_subscription.this["https:https://hooks.example.com/eks"].filter_policy) == { cluster = ["prod"], outcome = ["allowed"] }
+    error_message = "HTTPS subscriptions get their endpoint and filter policy."
+  }
+}
+
+run "created_topic_with_a_given_key" {
+  command = plan
+
+  variables {
+    sns_topic_arn         = null
+    create_sns_topic      = true
+    sns_topic_name        = "platform-eks-alerts"
+    sns_topic_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = length(aws_kms_key.sns) == 0 && length(aws_kms_alias.sns) == 0 && aws_sns_topic.this[0].kms_master_key_id == "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    error_message = "With sns_topic_kms_key_arn the created topic uses that key and no key is created."
+  }
+  assert {
+    condition     = aws_sns_topic.this[0].name == "platform-eks-alerts" && aws_lambda_function.this.environment[0].variables["SNS_TOPIC_ARN"] == "arn:aws:sns:eu-west-1:123456789012:platform-eks-alerts" && length(aws_sns_topic_subscription.this) == 0
+    error_message = "sns_topic_name names the created topic; no subscriptions unless asked for."
+  }
+}
+
+run "passed_topic_creates_nothing" {
+  command = plan
+
+  assert {
+    condition     = length(aws_sns_topic.this) == 0 && length(aws_kms_key.sns) == 0 && output.sns_topic_arn == "arn:aws:sns:eu-west-1:123456789012:eks-alerts" && output.sns_topic_name == "eks-alerts" && output.sns_topic_kms_key_arn == null
+    error_message = "With sns_topic_arn the module creates no topic or key and reports the one passed."
+  }
+}
+
+run "role_path_and_permissions_boundary" {
+  command = plan
+
+  variables {
+    role_path                 = "/service-role/"
+    role_permissions_boundary = "arn:aws:iam::123456789012:policy/boundaries/workloads"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.path == "/service-role/" && aws_iam_role.this.permissions_boundary == "arn:aws:iam::123456789012:policy/boundaries/workloads"
+    error_message = "role_path and role_permissions_boundary must reach the role."
+  }
+}
+
+run "role_defaults_to_root_path_without_boundary" {
+  command = plan
+
+  assert {
+    condition     = aws_iam_role.this.path == null && aws_iam_role.this.permissions_boundary == null
+    error_message = "Without role_path and role_permissions_boundary neither is set (IAM's default path /, no boundary)."
+  }
+}
+
+run "topic_in_another_region" {
+  command = apply
+
+  variables {
+    sns_topic_arn         = "arn:aws:sns:us-east-1:123456789012:central-alerts"
+    sns_topic_kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["SNS_TOPIC_ARN"] == "arn:aws:sns:us-east-1:123456789012:central-alerts"
+    error_message = "A topic in another region is passed to the function as is (it publishes through the topic's region)."
+  }
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Condition if s.Sid == "EncryptedTopic"] == [{ StringEquals = { "kms:ViaService" = "sns.us-east-1.amazonaws.com" } }]
+    error_message = "The key may be used through SNS in the topic's region, not the function's."
+  }
+}
+
+run "long_cluster_names_stay_unique_and_short" {
+  command = plan
+
+  variables {
+    aws_cloudwatch_log_group = null
+    aws_cloudwatch_log_groups = [
+      "/aws/eks/${join("", [for i in range(96) : "a"])}0001/cluster",
+      "/aws/eks/${join("", [for i in range(96) : "a"])}0002/cluster",
+      "/aws/eks/prod/cluster",
+    ]
+  }
+
+  assert {
+    condition     = length(distinct([for p in aws_lambda_permission.logs : p.statement_id])) == 3 && alltrue([for p in aws_lambda_permission.logs : length(p.statement_id) <= 100 && can(regex("^[A-Za-z0-9_-]+$", p.statement_id))])
+    error_message = "Statement ids must be distinct, at most 100 characters, letters, digits, - and _."
+  }
+  assert {
+    condition     = aws_lambda_permission.logs["prod"].statement_id == "logs-prod"
+    error_message = "A statement id that fits stays logs-<cluster>, so existing permissions are not replaced."
+  }
+  assert {
+    condition     = length(distinct(values(local.cluster_name_ids))) == 3 && alltrue([for id in values(local.cluster_name_ids) : length(id) <= 40]) && local.cluster_name_ids["prod"] == "prod"
+    error_message = "Short cluster ids for derived names must be distinct and at most 40 characters; short names stay as they are."
+  }
+}
+
+run "custom_rule_predicates_and_match_reach_the_function" {
+  command = plan
+
+  variables {
+    custom_rules = [{
+      id       = "privileged-pod-in-payments"
+      title    = "Privileged pod in payments"
+      severity = "critical"
+      match    = { resources = ["pods"], namespaces = ["payments"], predicates = ["privileged-workload", "human-actor"] }
+      },
+      {
+        id       = "secret-sweep"
+        title    = "Many secrets read"
+        severity = "high"
+        match    = { verbs = ["get"], resources = ["secrets"] }
+        repeats  = { events = 10, resources = 5 }
+    }]
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_function.this.environment[0].variables["CUSTOM_RULES"])[0].match == { namespaces = ["payments"], predicates = ["privileged-workload", "human-actor"], resources = ["pods"] }
+    error_message = "Known predicates and match keys pass validation and reach the function unchanged."
+  }
+  assert {
+    condition     = jsondecode(aws_lambda_function.this.environment[0].variables["CUSTOM_RULES"])[1] == { id = "secret-sweep", title = "Many secrets read", severity = "high", explanation = "", runbook = "", match = { verbs = ["get"], resources = ["secrets"], repeats = { events = 10, resources = 5 } } }
+    error_message = "repeats, beside match in Terraform, reaches the function as match.repeats."
   }
 }
 

@@ -51,11 +51,11 @@ def test_every_variable_and_output_is_documented() -> None:
         assert undocumented == [], f"{name}: no description for {undocumented}"
 
 
-def test_only_the_topic_is_required() -> None:
+def test_every_variable_has_a_default() -> None:
+    # The topic is required as one of two (sns_topic_arn or create_sns_topic), which a
+    # validation enforces, so no variable is required on its own.
     blocks = _tfdocs().parse_blocks((ROOT / "variables.tf").read_text(encoding="utf-8"))
-    assert [block.name for block in blocks if "default" not in block.attributes] == [
-        "sns_topic_arn"
-    ]
+    assert [block.name for block in blocks if "default" not in block.attributes] == []
     typed = [block.name for block in blocks if "type" in block.attributes]
     assert typed == [block.name for block in blocks], "every variable needs a type"
 
@@ -65,7 +65,8 @@ def test_generated_table_rows() -> None:
     assert '| <a name="input_timeout"></a> `timeout` | Function timeout in seconds. |' in tables
     assert "| `number` | `60` | no |" in tables
     sns_row = next(line for line in tables.splitlines() if "`sns_topic_arn`" in line)
-    assert sns_row.endswith("| `string` | n/a | yes |")
+    assert sns_row.endswith("| `string` | `null` | no |")
+    assert "(or set `create_sns_topic`)" in sns_row
     watch_row = next(line for line in tables.splitlines() if "input_watch" in line)
     assert 'ignored_user_names = optional(list(string), ["system:*", "eks:*"])' in watch_row
 

@@ -32,6 +32,7 @@ from terraform_pattern import (
     ROOT,
     PatternConsole,
     TerraformError,
+    run_terraform,
     terraform_env,
 )
 
@@ -99,10 +100,11 @@ def aws(moto_url: str) -> dict[str, Any]:
     return {name: session.client(name, endpoint_url=moto_url) for name in MOTO_SERVICES}
 
 
-def _provider_block(moto_url: str) -> str:
+def _provider_block(moto_url: str, alias: str | None = None) -> str:
     endpoints = "\n".join(f'    {name} = "{moto_url}"' for name in MOTO_SERVICES)
+    alias_line = f'  alias                       = "{alias}"\n' if alias else ""
     return f"""provider "aws" {{
-  region                      = "{REGION}"
+{alias_line}  region                      = "{REGION}"
   access_key                  = "testing"
   secret_key                  = "testing"
   skip_credentials_validation = true
@@ -136,7 +138,14 @@ def _powertools_layers(client: Any) -> None:
 class Workdir:
     """A copy of an example wired to moto; runs terraform in it."""
 
-    def __init__(self, example: str, tmp_path: Path, moto_url: str, override: str) -> None:
+    def __init__(
+        self,
+        example: str,
+        tmp_path: Path,
+        moto_url: str,
+        override: str,
+        aliases: tuple[str, ...] = (),
+    ) -> None:
         self.path = tmp_path / example
         shutil.copytree(
             ROOT / "examples" / example,
@@ -151,7 +160,8 @@ class Workdir:
             ),
             encoding="utf-8",
         )
-        (self.path / override).write_text(_provider_block(moto_url), encoding="utf-8")
+        blocks = [_provider_block(moto_url), *(_provider_block(moto_url, a) for a in aliases)]
+        (self.path / override).write_text("\n".join(blocks), encoding="utf-8")
         self.env = terraform_env(
             {
                 "AWS_ACCESS_KEY_ID": "testing",
@@ -194,10 +204,15 @@ def _filters(logs: Any, log_group: str) -> list[dict[str, Any]]:
 
 
 def test_complete_example_applies_and_destroys(aws: dict[str, Any], tmp_path: Path) -> None:
+    """The whole example on moto, except the Slack channel: moto has no Amazon Q Developer in
+    chat applications API, and a real channel needs a Slack workspace authorized in the AWS
+    console first, so the Slack ids stay unset here (tests/examples.tftest.hcl plans it)."""
     clusters = ("/aws/eks/prod/cluster", "/aws/eks/staging/cluster")
     _eks_log_groups(aws["logs"], *clusters)
     _powertools_layers(aws["lambda"])
-    work = Workdir("complete", tmp_path, aws["sts"].meta.endpoint_url, "override.tf")
+    work = Workdir(
+        "complete", tmp_path, aws["sts"].meta.endpoint_url, "override.tf", aliases=("chat",)
+    )
     work.run("init", "-backend=false", "-input=false")
     work.run("apply", "-auto-approve", "-input=false")
     out = work.outputs()
@@ -208,10 +223,12 @@ def test_complete_example_applies_and_destroys(aws: dict[str, Any], tmp_path: Pa
     assert function["Architectures"] == ["arm64"]
     env = function["Environment"]["Variables"]
     assert env["SNS_TOPIC_ARN"] == out["sns_topic_arn"]
+    assert out["sns_topic_arn"] == f"arn:aws:sns:{REGION}:{ACCOUNT}:eks-audit-bot-alerts"
     assert env["ACCOUNT_ID"] == ACCOUNT
     assert env["ACCOUNT_NAME"] == "example"
     assert env["HTTPS_FORMAT"] == "chatbot"
     assert json.loads(env["AUTOMATION_PRINCIPALS"]) == ["arn:aws:iam::*:role/github-actions-*"]
+    assert "slack_channel_configuration_arn" not in out  # null outputs are left out
 
     pattern = DEFAULT_PATTERN_FILE.read_text(encoding="utf-8")
     assert out["filter_pattern"] == pattern
@@ -221,6 +238,7 @@ def test_complete_example_applies_and_destroys(aws: dict[str, Any], tmp_path: Pa
         assert subscription["destinationArn"] == function["FunctionArn"]
     assert sorted(out["subscription_filters"]) == ["prod", "staging"]
 
+    _assert_encrypted_topic(aws, out)
     sns = aws["sns"]
     subscriptions = sns.list_subscriptions_by_topic(TopicArn=out["sns_topic_arn"])["Subscriptions"]
     policies = {
@@ -229,15 +247,9 @@ def test_complete_example_applies_and_destroys(aws: dict[str, Any], tmp_path: Pa
         ].get("FilterPolicy")
         for sub in subscriptions
     }
-    assert policies.keys() == {
-        "platform-team@example.com",
-        "eks-paging@example.com",
-        "https://chat.example.com/hooks/eks-audit",
-    }
+    assert policies.keys() == {"platform-team@example.com", "eks-paging@example.com"}
     assert policies["platform-team@example.com"] is None
     assert json.loads(policies["eks-paging@example.com"]) == {"severity": ["critical", "high"]}
-    chat_policy = policies["https://chat.example.com/hooks/eks-audit"]
-    assert json.loads(chat_policy) == {"severity": [{"exists": True}]}
 
     queue_url = out["on_failure_queue_url"]
     queue_arn = aws["sqs"].get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
@@ -253,6 +265,29 @@ def test_complete_example_applies_and_destroys(aws: dict[str, Any], tmp_path: Pa
     for log_group in clusters:
         assert _filters(aws["logs"], log_group) == []
     assert not aws["iam"].list_roles()["Roles"]
+    key = aws["kms"].describe_key(KeyId=out["sns_topic_kms_key_arn"])["KeyMetadata"]
+    assert key["KeyState"] == "PendingDeletion"
+
+
+def _assert_encrypted_topic(aws: dict[str, Any], out: dict[str, Any]) -> None:
+    """The topic is encrypted with the key the module created; the key rotates, has an alias,
+    and the function's role may use it only through SNS in the topic's region."""
+    attributes = aws["sns"].get_topic_attributes(TopicArn=out["sns_topic_arn"])["Attributes"]
+    key_arn = out["sns_topic_kms_key_arn"]
+    assert attributes["KmsMasterKeyId"] == key_arn
+    kms = aws["kms"]
+    assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"]
+    aliases = {a["AliasName"]: a.get("TargetKeyId") for a in kms.list_aliases()["Aliases"]}
+    assert aliases["alias/eks-audit-bot-alerts"] == key_arn.rsplit("/", 1)[-1]
+    # boto3 decodes IAM policy documents into dicts.
+    policy = aws["iam"].get_role_policy(RoleName="eks-audit-bot", PolicyName="least-privilege")[
+        "PolicyDocument"
+    ]
+    (kms_statement,) = [s for s in policy["Statement"] if s["Sid"] == "EncryptedTopic"]
+    assert kms_statement["Resource"] == key_arn
+    assert kms_statement["Condition"] == {
+        "StringEquals": {"kms:ViaService": f"sns.{REGION}.amazonaws.com"}
+    }
 
 
 def _terragrunt_inputs() -> dict[str, Any]:
@@ -316,6 +351,103 @@ def test_terragrunt_wrapper_passes_every_input() -> None:
     main_tf = (ROOT / "examples" / "terragrunt" / "main.tf").read_text(encoding="utf-8")
     passed = dict(re.findall(r"^\s+(\w+)\s+= var\.(\w+)$", main_tf, re.MULTILINE))
     assert passed == {name: name for name in _terragrunt_inputs()}
+
+
+# ---- what a user reads when plan refuses an input ----
+
+MOCK_PROVIDER = """mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_data "aws_region" {
+    defaults = { id = "eu-west-1" }
+  }
+}
+
+variables {
+  sns_topic_arn            = "arn:aws:sns:eu-west-1:123456789012:alerts"
+  aws_cloudwatch_log_group = "/aws/eks/prod/cluster"
+}
+"""
+
+# name -> (the run's variables in HCL, what the error must say)
+PLAN_ERRORS = {
+    "unknown_predicate": (
+        'custom_rules = [{ id = "mine", title = "Mine", severity = "high",'
+        ' match = { resources = ["pods"], predicates = ["privileged", "human-actor"] } }]',
+        ["Custom rule predicates must be built-in predicates", "unknown: privileged."],
+    ),
+    "misspelt_match_key": (
+        'custom_rules = [{ id = "mine", title = "Mine", severity = "high",'
+        ' match = { resources = ["secrets"], namespace = ["payments"] } }]',
+        ["Custom rule match keys must be verbs,", "unknown: mine: namespace."],
+    ),
+    "empty_match_list": (
+        'custom_rules = [{ id = "mine", title = "Mine", severity = "high",'
+        ' match = { resources = ["secrets"], namespaces = [] } }]',
+        ["must not be empty (leave a key out to match anything); empty in: mine."],
+    ),
+    "environment_over_4kb": (
+        'automation_principals = [for i in range(110) : "arn:aws:iam::*:role/deployer-${i}"]\n'
+        '    automation_user_agents = [for i in range(3) : "argocd-application-controller-${i}/*"]',
+        ["Lambda allows 4096", "Largest: AUTOMATION_PRINCIPALS (", "AUTOMATION_USER_AGENTS ("],
+    ),
+    "misspelt_filter_policy_key": (
+        "sns_topic_arn = null\n    create_sns_topic = true\n"
+        "    email_subscriptions = "
+        '[{ address = "a@example.com", filter_policy = { sev = ["high"] } }]',
+        ["Filter policies may only name the alerts' message attributes", "unknown: sev."],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def plan_errors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """Error details by run, from `terraform test -json` on a copy of the module with one
+    failing run per file."""
+    work = tmp_path_factory.mktemp("plan-errors")
+    for path in ROOT.glob("*.tf"):
+        shutil.copy(path, work / path.name)
+    (work / "lambda").symlink_to(ROOT / "lambda")
+    (work / "tests").mkdir()
+    for name, (variables, _) in PLAN_ERRORS.items():
+        (work / "tests" / f"{name}.tftest.hcl").write_text(
+            f'{MOCK_PROVIDER}\nrun "{name}" {{\n  command = plan\n  variables {{\n'
+            f"    {variables}\n  }}\n}}\n",
+            encoding="utf-8",
+        )
+    run_terraform(["init", "-backend=false", "-input=false", "-no-color"], work)
+    result = subprocess.run(
+        ["terraform", "test", "-json"],
+        cwd=work,
+        env=terraform_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode != 0, "every run must fail"
+    errors: dict[str, list[str]] = {}
+    for line in result.stdout.splitlines():
+        message = json.loads(line)
+        if message.get("@level") == "error" and "@testrun" in message:
+            diagnostic = message["diagnostic"]
+            errors.setdefault(message["@testrun"], []).append(
+                f"{diagnostic['summary']}: {diagnostic.get('detail', '')}"
+            )
+    return errors
+
+
+@pytest.mark.parametrize("name", sorted(PLAN_ERRORS))
+def test_plan_refuses_with_a_message_that_says_what_to_fix(
+    plan_errors: dict[str, list[str]], name: str
+) -> None:
+    (error,) = plan_errors[name]
+    for expected in PLAN_ERRORS[name][1]:
+        assert expected in error
 
 
 # ---- the generated filter pattern: one source of truth ----

@@ -8,7 +8,7 @@ mock_provider "aws" {
     defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
   mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
+    defaults = { id = "eu-west-1", name = "eu-west-1" }
   }
 }
 
@@ -177,4 +177,215 @@ run "custom_rule_ids_may_be_disabled" {
     condition     = jsondecode(aws_lambda_function.this.environment[0].variables["DISABLED_RULES"]) == ["payments-secret-write", "port-forward"]
     error_message = "Ids of custom rules and of the catalog are accepted."
   }
+}
+
+# ---- Alert topic ----
+
+run "topic_passed_or_created_not_neither" {
+  command = plan
+  variables { sns_topic_arn = null }
+  expect_failures = [var.sns_topic_arn]
+}
+
+run "topic_passed_or_created_not_both" {
+  command = plan
+  variables { create_sns_topic = true }
+  expect_failures = [var.sns_topic_arn]
+}
+
+run "topic_name_must_be_valid" {
+  command = plan
+  variables {
+    sns_topic_arn    = null
+    create_sns_topic = true
+    sns_topic_name   = "eks alerts"
+  }
+  expect_failures = [var.sns_topic_name]
+}
+
+run "subscriptions_need_a_created_topic" {
+  command = plan
+  variables {
+    email_subscriptions = [{ address = "team@example.com" }]
+    https_subscriptions = [{ endpoint = "https://hooks.example.com/eks" }]
+  }
+  expect_failures = [var.email_subscriptions, var.https_subscriptions]
+}
+
+run "email_must_be_an_address" {
+  command = plan
+  variables {
+    sns_topic_arn       = null
+    create_sns_topic    = true
+    email_subscriptions = [{ address = "team.example.com" }]
+  }
+  expect_failures = [var.email_subscriptions]
+}
+
+run "https_endpoint_must_be_https" {
+  command = plan
+  variables {
+    sns_topic_arn       = null
+    create_sns_topic    = true
+    https_subscriptions = [{ endpoint = "http://hooks.example.com/eks" }]
+  }
+  expect_failures = [var.https_subscriptions]
+}
+
+run "filter_policy_names_message_attributes_only" {
+  command = plan
+  variables {
+    sns_topic_arn       = null
+    create_sns_topic    = true
+    email_subscriptions = [{ address = "team@example.com", filter_policy = { severities = ["high"] } }]
+  }
+  expect_failures = [var.email_subscriptions]
+}
+
+run "filter_policy_values_must_be_sent_values" {
+  command = plan
+  variables {
+    sns_topic_arn       = null
+    create_sns_topic    = true
+    https_subscriptions = [{ endpoint = "https://hooks.example.com/eks", filter_policy = { severity = ["High"] } }]
+  }
+  expect_failures = [var.https_subscriptions]
+}
+
+run "filter_policy_lists_not_empty" {
+  command = plan
+  variables {
+    sns_topic_arn       = null
+    create_sns_topic    = true
+    email_subscriptions = [{ address = "team@example.com", filter_policy = { cluster = [] } }]
+  }
+  expect_failures = [var.email_subscriptions]
+}
+
+run "filter_policy_at_most_150_combinations" {
+  command = plan
+  variables {
+    sns_topic_arn    = null
+    create_sns_topic = true
+    email_subscriptions = [{
+      address       = "team@example.com"
+      filter_policy = { severity = ["critical", "high", "medium", "low"], cluster = [for i in range(38) : "c${i}"] }
+    }]
+  }
+  expect_failures = [var.email_subscriptions]
+}
+
+run "filter_policy_of_150_combinations_is_accepted" {
+  command = plan
+  variables {
+    sns_topic_arn    = null
+    create_sns_topic = true
+    email_subscriptions = [{
+      address       = "team@example.com"
+      filter_policy = { outcome = ["allowed", "denied"], source = ["audit-log", "cloudtrail", "health"], cluster = [for i in range(25) : "c${i}"] }
+    }]
+  }
+  assert {
+    condition     = length(jsondecode(aws_sns_topic_subscription.this["email:team@example.com"].filter_policy).cluster) == 25
+    error_message = "2 x 3 x 25 = 150 combinations is the SNS maximum and must be accepted."
+  }
+}
+
+run "email_subscribed_once" {
+  command = plan
+  variables {
+    sns_topic_arn       = null
+    create_sns_topic    = true
+    email_subscriptions = [{ address = "team@example.com" }, { address = "team@example.com", filter_policy = { severity = ["high"] } }]
+  }
+  expect_failures = [var.email_subscriptions]
+}
+
+run "topic_in_another_partition_is_refused" {
+  command = plan
+  variables { sns_topic_arn = "arn:aws-cn:sns:cn-north-1:123456789012:eks-alerts" }
+  expect_failures = [aws_lambda_function.this]
+}
+
+# ---- Function role ----
+
+run "role_path_must_start_and_end_with_a_slash" {
+  command = plan
+  variables { role_path = "service-role" }
+  expect_failures = [var.role_path]
+}
+
+run "permissions_boundary_must_be_a_policy_arn" {
+  command = plan
+  variables { role_permissions_boundary = "arn:aws:iam::123456789012:role/boundary" }
+  expect_failures = [var.role_permissions_boundary]
+}
+
+# ---- Custom rules and the environment ----
+
+run "custom_rule_predicate_must_exist" {
+  command = plan
+  variables {
+    custom_rules = [{ id = "mine", title = "Mine", severity = "high", match = { resources = ["pods"], predicates = ["privileged"] } }]
+  }
+  expect_failures = [var.custom_rules]
+}
+
+run "custom_rule_match_list_not_empty" {
+  command = plan
+  variables {
+    custom_rules = [{ id = "mine", title = "Mine", severity = "high", match = { resources = ["secrets"], namespaces = [] } }]
+  }
+  expect_failures = [var.custom_rules]
+}
+
+run "custom_rule_match_key_misspelt" {
+  command = plan
+  variables {
+    custom_rules = [{ id = "mine", title = "Mine", severity = "high", match = { resources = ["secrets"], namespace = ["payments"] } }]
+  }
+  expect_failures = [var.custom_rules]
+}
+
+run "custom_rule_needs_a_match_list" {
+  command = plan
+  variables {
+    custom_rules = [{ id = "mine", title = "Mine", severity = "high", match = {} }]
+  }
+  expect_failures = [var.custom_rules]
+}
+
+run "environment_at_most_4kb" {
+  command = plan
+  variables {
+    custom_rules = [for i in range(20) : {
+      id       = "payments-rule-${i}"
+      title    = "A rule about payments number ${i}"
+      severity = "high"
+      match    = { resources = ["secrets", "configmaps"], namespaces = ["payments-${i}"], verbs = ["create", "update", "patch", "delete"] }
+    }]
+  }
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "cluster_names_at_most_100_characters" {
+  command = plan
+  variables { aws_cloudwatch_log_group = "/aws/eks/${join("", [for i in range(101) : "a"])}/cluster" }
+  expect_failures = [var.aws_cloudwatch_log_group]
+}
+
+run "environment_checked_at_plan_with_a_created_page_topic" {
+  # The page topic's ARN is unknown until apply; the check counts its predictable ARN instead
+  # of leaving the decision to apply.
+  command = plan
+  variables {
+    pagerduty_integration_url = "https://events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue"
+    custom_rules = [for i in range(20) : {
+      id       = "payments-rule-${i}"
+      title    = "A rule about payments number ${i}"
+      severity = "high"
+      match    = { resources = ["secrets", "configmaps"], namespaces = ["payments-${i}"], verbs = ["create", "update", "patch", "delete"] }
+    }]
+  }
+  expect_failures = [aws_lambda_function.this]
 }

@@ -3,7 +3,8 @@ terraform {
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
+      source = "hashicorp/aws"
+      # 5.x and 6.x, as the module (../../versions.tf).
       version = ">= 5.80"
     }
   }

@@ -60,7 +60,7 @@ def sns_router(settings: Settings) -> Router:
     from eks_audit_bot.delivery.route import Router  # noqa: PLC0415 - with the first alert
     from eks_audit_bot.delivery.sns import Publisher  # noqa: PLC0415
 
-    publisher = Publisher(_sns(settings.region), settings.sns_topic_arn)
+    publisher = Publisher(_sns(settings.topic_region), settings.sns_topic_arn)
     pages = settings.pagerduty_topic_arn
     # SNS publishes only to topics in the client's region: the page topic gets its own client.
     pagers = (

@@ -85,6 +85,12 @@ class Settings:
             pagerduty_min_severity=_enum(env, "PAGERDUTY_MIN_SEVERITY", Severity, Severity.HIGH),
         )
 
+    @property
+    def topic_region(self) -> str:
+        """The region of the SNS client: the topic's own (SNS publishes only to a topic in the
+        client's region), which may differ from the function's."""
+        return _arn_part(self.sns_topic_arn, 3) or self.region
+
     def location(self, log_group: str, owner: str = "", cluster: str | None = None) -> Location:
         """The place of a log group's events: its cluster, and the account from these settings
         or the payload's owner."""
