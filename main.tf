@@ -46,10 +46,11 @@ locals {
     replace(var.runtime, ".", ""), var.architecture, local.powertools_layer_version,
   ))
 
-  # Rule ids users may disable or re-rate: the shipped catalog (also in the function zip) and
+  # Rule ids users may disable or re-rate: the shipped catalogs (also in the function zip) and
   # their own custom rules.
   rule_ids = concat(
     [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/detection/rules.json")).rules : rule.id],
+    [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/detection/aws_rules.json")).rules : rule.id],
     [for rule in var.custom_rules : rule.id],
   )
   # What the function accepts in a rule's `match` (detection/rule_model.py); the predicate
@@ -88,6 +89,11 @@ locals {
     HTTPS_FORMAT         = var.https_format
     PROTECTED_NAMESPACES = jsonencode(var.protected_namespaces)
     TRUSTED_SOURCE_CIDRS = jsonencode(var.trusted_source_cidrs)
+    # CloudTrail and alarms: which clusters' EKS API calls alert, and the name the module's own
+    # function, rules and alarms start with.
+    EKS_BOT_NAME            = var.eks_bot_name
+    WATCHED_CLUSTERS        = jsonencode(keys(local.clusters))
+    CLOUDTRAIL_ALL_CLUSTERS = tostring(var.cloudtrail_all_clusters)
   } : name => value if value != null }, local.pagerduty_environment)
 
   # Lambda refuses an environment over 4 KB (keys and values together); counted in UTF-8 bytes

@@ -58,6 +58,21 @@ output "filter_pattern" {
   value       = local.filter_pattern
 }
 
+output "event_rules" {
+  description = "The EventBridge rules by purpose (`eks_api`, `tamper`, `alarms`): name and ARN."
+  value = {
+    for key, rule in aws_cloudwatch_event_rule.this : key => {
+      name = rule.name
+      arn  = rule.arn
+    }
+  }
+}
+
+output "alarm_names" {
+  description = "Names of the alarms on silent log groups, function errors and the on-failure queue."
+  value       = local.alarm_names
+}
+
 output "sns_topic_arn" {
   description = "ARN of the topic alerts are published to: the one created (`create_sns_topic`) or `sns_topic_arn`."
   value       = var.create_sns_topic ? aws_sns_topic.this[0].arn : var.sns_topic_arn

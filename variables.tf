@@ -656,6 +656,72 @@ variable "trusted_source_cidrs" {
   }
 }
 
+# ---- CloudTrail, tampering and silence ----
+
+variable "create_cloudtrail_rules" {
+  type        = bool
+  description = "Create the EventBridge rules that alert on EKS API changes (access entries, access policies, cluster configuration, ...) and on tampering with the log groups, the function, its rules and alarms. Needs a trail that logs management events."
+  default     = true
+  nullable    = false
+}
+
+variable "cloudtrail_all_clusters" {
+  type        = bool
+  description = "Alert on EKS API changes to every cluster of the account and region, not only the clusters whose log groups are watched."
+  default     = false
+  nullable    = false
+}
+
+variable "create_alarms" {
+  type        = bool
+  description = "Create alarms on a silent audit log group (per cluster), on function errors and on the on-failure queue (when created here); their state changes alert through the function."
+  default     = true
+  nullable    = false
+}
+
+variable "silence_alarm_period_in_seconds" {
+  type        = number
+  description = "Period of the silence alarms: a watched log group that receives no event for `silence_alarm_evaluation_periods` such periods alerts."
+  default     = 900
+  nullable    = false
+
+  validation {
+    condition     = var.silence_alarm_period_in_seconds >= 60 && var.silence_alarm_period_in_seconds % 60 == 0
+    error_message = "silence_alarm_period_in_seconds must be a multiple of 60 seconds (CloudWatch periods of a minute or more), at least 60."
+  }
+}
+
+variable "silence_alarm_evaluation_periods" {
+  type        = number
+  description = "How many consecutive silent periods make a silence alarm go off."
+  default     = 1
+  nullable    = false
+
+  validation {
+    condition     = var.silence_alarm_evaluation_periods >= 1 && floor(var.silence_alarm_evaluation_periods) == var.silence_alarm_evaluation_periods
+    error_message = "silence_alarm_evaluation_periods must be a whole number >= 1."
+  }
+
+  validation {
+    condition     = var.silence_alarm_period_in_seconds * var.silence_alarm_evaluation_periods <= 86400
+    error_message = "silence_alarm_period_in_seconds times silence_alarm_evaluation_periods must be at most 86400 (one day, the CloudWatch limit of an alarm's evaluation range)."
+  }
+}
+
+variable "event_rule_tags" {
+  type        = map(string)
+  description = "Extra tags for the EventBridge rules."
+  default     = {}
+  nullable    = false
+}
+
+variable "alarm_tags" {
+  type        = map(string)
+  description = "Extra tags for the CloudWatch alarms."
+  default     = {}
+  nullable    = false
+}
+
 # ---- PagerDuty ----
 
 variable "pagerduty_integration_url" {

@@ -1,6 +1,7 @@
 """Keep the generated parts of README.md in step with the code.
 
-- the alert rules table, from the catalog (`lambda/eks_audit_bot/detection/rules.json`);
+- the alert rules tables, from the catalogs (`lambda/eks_audit_bot/detection/rules.json` and
+  `aws_rules.json`);
 - "What an alert looks like", rendered by the real pipeline from the demo's sample events;
 - the summary `eks-audit-bot replay` ends with, for the sample command next to it.
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from eks_audit_bot.cli import main as cli
 from eks_audit_bot.cli.demo import ACCOUNT, REGION, sample_payload
+from eks_audit_bot.detection.aws_rules import builtin_aws_rules
 from eks_audit_bot.detection.pipeline import process
 from eks_audit_bot.detection.rules import RuleCatalog, builtin_rules
 from eks_audit_bot.rendering.text import alert_subject, render_text
@@ -38,6 +40,15 @@ def rules_table() -> str:
     return "\n".join(
         ["| Rule | Severity | Title | Why it matters |", "| --- | --- | --- | --- |", *rows]
     )
+
+
+def aws_rules_table() -> str:
+    rows = [
+        f"| `{rule.id}` | {rule.source} | {rule.severity} | {rule.title} | {rule.explanation} |"
+        for rule in builtin_aws_rules()
+    ]
+    header = "| Rule | Source | Severity | Title | Why it matters |"
+    return "\n".join([header, "| --- | --- | --- | --- | --- |", *rows])
 
 
 def example_alert() -> str:
@@ -65,6 +76,7 @@ def replay_summary() -> str:
 def render(text: str) -> str:
     sections = (
         ("RULES", rules_table()),
+        ("AWS_RULES", aws_rules_table()),
         ("EXAMPLE_ALERT", example_alert()),
         ("REPLAY_SUMMARY", replay_summary()),
     )
@@ -92,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         README.write_text(fresh)
     elif not args.check:
-        print(f"{rules_table()}\n\n{example_alert()}")
+        print(f"{rules_table()}\n\n{aws_rules_table()}\n\n{example_alert()}")
     return 0
 
 

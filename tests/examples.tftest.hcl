@@ -30,6 +30,9 @@ mock_provider "aws" {
   mock_resource "aws_sqs_queue" {
     defaults = { arn = "arn:aws:sqs:us-east-1:123456789012:eks-audit-bot-on-failure" }
   }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:us-east-1:123456789012:rule/eks-audit-bot-mocked" }
+  }
 }
 
 mock_provider "aws" {

@@ -32,6 +32,9 @@ mock_provider "aws" {
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/eks-audit-bot" }
   }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-1:123456789012:rule/eks-audit-bot-mocked" }
+  }
   mock_resource "aws_sns_topic" {
     defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:eks-audit-bot-alerts" }
   }
@@ -138,6 +141,9 @@ run "defaults_and_several_clusters" {
       HTTPS_FORMAT                 = "json"
       PROTECTED_NAMESPACES         = "[\"kube-system\",\"kube-public\",\"kube-node-lease\"]"
       TRUSTED_SOURCE_CIDRS         = "[]"
+      EKS_BOT_NAME                 = "eks-audit-bot"
+      WATCHED_CLUSTERS             = "[\"prod\",\"staging\",\"tools\"]"
+      CLOUDTRAIL_ALL_CLUSTERS      = "false"
     })
     error_message = "The default environment must carry the topic, the caller's account id and every setting's default."
   }
@@ -288,7 +294,7 @@ run "tuning_reaches_the_function" {
     error_message = "runtime and architecture must select the matching Powertools layer."
   }
   assert {
-    condition = tomap({ for name, value in aws_lambda_function.this.environment[0].variables : name => value if !contains(["SNS_TOPIC_ARN", "ACCOUNT_ID", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"], name) }) == tomap({
+    condition = tomap({ for name, value in aws_lambda_function.this.environment[0].variables : name => value if !contains(["SNS_TOPIC_ARN", "ACCOUNT_ID", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "EKS_BOT_NAME", "WATCHED_CLUSTERS", "CLOUDTRAIL_ALL_CLUSTERS"], name) }) == tomap({
       POWERTOOLS_LOG_LEVEL      = "DEBUG"
       MIN_SEVERITY              = "high"
       ALERT_ON_AUTOMATION       = "true"

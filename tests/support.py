@@ -13,6 +13,7 @@ from eks_audit_bot.sources.cloudwatch import encode_payload
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = FIXTURES / "cases"
+EVENTBRIDGE = FIXTURES / "eventbridge"
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"  # moto's default account
 
@@ -30,6 +31,15 @@ def case_names() -> list[str]:
 
 def load_case(name: str) -> dict[str, Any]:
     return json.loads((CASES / f"{name}.json").read_text())
+
+
+def eventbridge_case_names() -> list[str]:
+    return sorted(path.stem for path in EVENTBRIDGE.glob("*.json"))
+
+
+def load_eventbridge_case(name: str) -> dict[str, Any]:
+    """`{"description", "env", "event"}`: an EventBridge event and the settings it runs with."""
+    return json.loads((EVENTBRIDGE / f"{name}.json").read_text())
 
 
 def case_messages(case: dict[str, Any]) -> list[str]:

@@ -283,6 +283,7 @@ def test_lambda_readme_rule_table_matches_the_catalog() -> None:
     rows = re.findall(
         r"^\| `([a-z0-9-]+)` \| (\w+) \| (.+?) \|$", LAMBDA_README.read_text(), re.MULTILINE
     )
+    rows = [row for row in rows if row[1] not in ("cloudtrail", "health")]  # aws_rules.json
     assert rows == [(rule.id, str(rule.severity), rule.title) for rule in builtin_rules()]
 
 

@@ -26,7 +26,12 @@ from typing import Any
 
 import boto3
 import pytest
+from moto.events.models import EventPattern
 
+from eks_audit_bot import handler
+from eventbridge import alarm_state_change
+from lambda_context import FakeContext
+from support import load_eventbridge_case
 from terraform_pattern import (
     DEFAULT_PATTERN_FILE,
     ROOT,
@@ -43,7 +48,7 @@ pytestmark = [
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
-MOTO_SERVICES = ("sts", "iam", "lambda", "logs", "sns", "sqs", "kms", "cloudwatch")
+MOTO_SERVICES = ("sts", "iam", "lambda", "logs", "sns", "sqs", "kms", "cloudwatch", "events")
 
 
 # ---- moto server ----
@@ -203,7 +208,9 @@ def _filters(logs: Any, log_group: str) -> list[dict[str, Any]]:
 # ---- examples against moto ----
 
 
-def test_complete_example_applies_and_destroys(aws: dict[str, Any], tmp_path: Path) -> None:
+def test_complete_example_applies_and_destroys(
+    aws: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The whole example on moto, except the Slack channel: moto has no Amazon Q Developer in
     chat applications API, and a real channel needs a Slack workspace authorized in the AWS
     console first, so the Slack ids stay unset here (tests/examples.tftest.hcl plans it)."""
@@ -258,7 +265,13 @@ def test_complete_example_applies_and_destroys(aws: dict[str, Any], tmp_path: Pa
     invoke = aws["lambda"].get_function_event_invoke_config(FunctionName="eks-audit-bot")
     assert invoke["DestinationConfig"]["OnFailure"]["Destination"] == queue_arn
 
+    rules = _check_event_rules(aws, function["FunctionArn"])
+    _check_alarms(aws)
+    _check_alerts_from_the_deployment(aws, function, rules, monkeypatch)
+
     work.run("destroy", "-auto-approve", "-input=false")
+    assert not aws["events"].list_rules(NamePrefix="eks-audit-bot")["Rules"]
+    assert not aws["cloudwatch"].describe_alarms(AlarmNamePrefix="eks-audit-bot")["MetricAlarms"]
     assert not aws["lambda"].list_functions()["Functions"]
     assert not aws["sns"].list_topics()["Topics"]
     assert not aws["sqs"].list_queues().get("QueueUrls")
@@ -288,6 +301,125 @@ def _assert_encrypted_topic(aws: dict[str, Any], out: dict[str, Any]) -> None:
     assert kms_statement["Condition"] == {
         "StringEquals": {"kms:ViaService": f"sns.{REGION}.amazonaws.com"}
     }
+
+
+# ---- EventBridge rules and alarms of the complete example ----
+
+# Fixture events (tests/fixtures/eventbridge) and the rule that must select each, or None.
+RULE_OF_CASE = {
+    "sso-user-grants-cluster-admin": "eks-audit-bot-eks-api",
+    "iam-user-disables-audit-logging": "eks-audit-bot-eks-api",
+    "denied-cluster-admin-grant": "eks-audit-bot-eks-api",
+    "other-cluster": None,
+    "read-only-call": None,
+    "lambda-code-replaced": "eks-audit-bot-tamper",
+    "lambda-environment-changed": "eks-audit-bot-tamper",
+    "subscription-filter-deleted": "eks-audit-bot-tamper",
+    "rule-disabled": "eks-audit-bot-tamper",
+    "unknown-detail-type": None,
+}
+
+
+def _example_event(name: str) -> dict[str, Any]:
+    """A fixture event on the example's cluster `prod`, in the example's region."""
+    text = json.dumps(load_eventbridge_case(name)["event"])
+    return dict(json.loads(text.replace("prod-eu", "prod").replace("eu-west-1", REGION)))
+
+
+def _check_event_rules(aws: dict[str, Any], function_arn: str) -> dict[str, str]:
+    """The three rules target the function, and their patterns select what they should."""
+    events = aws["events"]
+    rules = {rule["Name"]: rule["EventPattern"] for rule in events.list_rules()["Rules"]}
+    assert sorted(rules) == [
+        "eks-audit-bot-alarms",
+        "eks-audit-bot-eks-api",
+        "eks-audit-bot-tamper",
+    ]
+    for name in rules:
+        (target,) = events.list_targets_by_rule(Rule=name)["Targets"]
+        assert target["Arn"] == function_arn
+    for case, expected in RULE_OF_CASE.items():
+        selected = _selecting(rules, _example_event(case))
+        assert selected == ([expected] if expected else []), case
+    return rules
+
+
+def _selecting(rules: dict[str, str], event: dict[str, Any]) -> list[str]:
+    """The deployed rules whose pattern matches the event (moto's EventBridge matcher: the
+    server does not implement TestEventPattern)."""
+    return [
+        name for name, pattern in rules.items() if EventPattern.load(pattern).matches_event(event)
+    ]
+
+
+def _check_alarms(aws: dict[str, Any]) -> None:
+    alarms = {
+        alarm["AlarmName"]: alarm
+        for alarm in aws["cloudwatch"].describe_alarms(AlarmNamePrefix="eks-audit-bot")[
+            "MetricAlarms"
+        ]
+    }
+    assert sorted(alarms) == [
+        "eks-audit-bot-errors",
+        "eks-audit-bot-on-failure-backlog",
+        "eks-audit-bot-silence-prod",
+        "eks-audit-bot-silence-staging",
+    ]
+    silence = alarms["eks-audit-bot-silence-prod"]
+    assert (silence["Namespace"], silence["MetricName"]) == ("AWS/Logs", "IncomingLogEvents")
+    assert silence["Dimensions"] == [{"Name": "LogGroupName", "Value": "/aws/eks/prod/cluster"}]
+    assert (silence["Period"], silence["EvaluationPeriods"]) == (900, 1)
+    assert silence["TreatMissingData"] == "breaching"
+
+
+def _check_alerts_from_the_deployment(
+    aws: dict[str, Any],
+    function: dict[str, Any],
+    rules: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A silent log group and a cluster-admin grant, through the deployed rules and the function
+    as configured (its environment, its topic) to a queue subscribed to the example's topic."""
+    env = function["Environment"]["Variables"]
+    # moto_server would POST to the example's chat endpoint and, failing, drop the message.
+    for subscription in aws["sns"].list_subscriptions_by_topic(TopicArn=env["SNS_TOPIC_ARN"])[
+        "Subscriptions"
+    ]:
+        if subscription["Protocol"] == "https":
+            aws["sns"].unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+    queue_url = aws["sqs"].create_queue(QueueName="tap")["QueueUrl"]
+    queue_arn = aws["sqs"].get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+    aws["sns"].subscribe(
+        TopicArn=env["SNS_TOPIC_ARN"],
+        Protocol="sqs",
+        Endpoint=queue_arn["Attributes"]["QueueArn"],
+        Attributes={"RawMessageDelivery": "false"},
+    )
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", aws["sns"].meta.endpoint_url)
+    handler.runtime.cache_clear()
+
+    aws["cloudwatch"].set_alarm_state(
+        AlarmName="eks-audit-bot-silence-prod", StateValue="ALARM", StateReason="no data"
+    )
+    silent = aws["cloudwatch"].describe_alarms(AlarmNames=["eks-audit-bot-silence-prod"])
+    events = [
+        alarm_state_change(silent["MetricAlarms"][0], "OK"),
+        _example_event("sso-user-grants-cluster-admin"),
+    ]
+    for event in events:
+        assert len(_selecting(rules, event)) == 1
+        assert handler.lambda_handler(event, FakeContext())["alerts"] == 1
+    messages = aws["sqs"].receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
+    aws["sqs"].delete_queue(QueueUrl=queue_url)  # the test's own; destroy checks for leftovers
+    subjects = sorted(json.loads(message["Body"])["Subject"] for message in messages)
+    assert subjects == [
+        "[CRITICAL] alice@example.com granted AmazonEKSClusterAdminPolicy to role/contractor-admin "
+        "in prod",
+        "[HIGH] Audit log silent in prod: alarm eks-audit-bot-silence-prod went to ALARM",
+    ]
 
 
 def _terragrunt_inputs() -> dict[str, Any]:

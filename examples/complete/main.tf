@@ -78,7 +78,8 @@ module "eks_audit_bot" {
   # makes every HTTPS subscriber get its custom-notification format.
   https_format = "chatbot"
 
-  # Deployments by CI are automation, not manual changes.
+  # Deployments by CI are automation, not manual changes (in the cluster and, for the EKS API
+  # and this module's own resources, in CloudTrail).
   automation_principals = ["arn:aws:iam::*:role/github-actions-*"]
 
   tags = { project = "eks-audit-bot-example" }

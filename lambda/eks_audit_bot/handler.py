@@ -22,6 +22,7 @@ from eks_audit_bot.detection import pipeline
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.settings import METRICS_NAMESPACE, SERVICE_NAME, Settings
 from eks_audit_bot.sources.cloudwatch import decode_payload
+from eks_audit_bot.sources.eventbridge import is_eventbridge_event
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
     from eks_audit_bot.delivery.route import Router
     from eks_audit_bot.delivery.sns import Report
+    from eks_audit_bot.detection.cloudtrail import EventResult
     from eks_audit_bot.model.outgoing import Outgoing
 
 logger = Logger(service=SERVICE_NAME)
@@ -95,6 +97,8 @@ def lambda_handler(event: Mapping[str, Any], context: LambdaContext) -> dict[str
 
 def handle(event: Mapping[str, Any], env: Runtime) -> dict[str, int]:
     """Process one subscription payload; raise if an alert could not be delivered."""
+    if is_eventbridge_event(event):
+        return handle_event(event, env)
     batch = decode_payload(event)
     logger.append_keys(log_group=batch.log_group, log_stream=batch.log_stream)
     if batch.skip_reason:
@@ -119,7 +123,22 @@ def handle(event: Mapping[str, Any], env: Runtime) -> dict[str, int]:
     return {"received": result.received, "alerts": report.published, "skipped": len(result.skips)}
 
 
-def _account_for(result: pipeline.Result) -> None:
+def handle_event(event: Mapping[str, Any], env: Runtime) -> dict[str, int]:
+    """Process one EventBridge event (an AWS API call or an alarm state change)."""
+    logger.append_keys(event_id=str(event.get("id", ""))[:100])
+    logger.append_keys(detail_type=str(event.get("detail-type", ""))[:100])
+    outcome = flow.run_event(event, env.settings, env.catalog, env.publisher)
+    result, report = outcome.result, outcome.report
+    _account_for(result)
+    _account_for_delivery(report)
+    if report.failures:
+        from eks_audit_bot.delivery.sns import PublishError  # noqa: PLC0415
+
+        raise PublishError(report.failures)
+    return {"received": result.received, "alerts": report.published, "skipped": len(result.skips)}
+
+
+def _account_for(result: pipeline.Result | EventResult) -> None:
     metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=result.received)
     for skip in result.skips:
         # The reason and auditID only: audit events may hold secrets, so never the line itself.

@@ -56,6 +56,11 @@ class Settings:
     # PagerDuty: pages at or above the minimum go to their own topic (rendering/pagerduty.py).
     pagerduty_topic_arn: str = ""
     pagerduty_min_severity: Severity = Severity.HIGH
+    # CloudTrail and alarms: the module's own resources are named `<bot_name>` and
+    # `<bot_name>-*`; EKS API calls alert for `watched_clusters` (empty: every cluster).
+    bot_name: str = "eks-audit-bot"
+    watched_clusters: frozenset[str] = frozenset()
+    cloudtrail_all_clusters: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -83,6 +88,11 @@ class Settings:
             trusted_source_cidrs=_networks(env, "TRUSTED_SOURCE_CIDRS"),
             pagerduty_topic_arn=_pagerduty_topic(env),
             pagerduty_min_severity=_enum(env, "PAGERDUTY_MIN_SEVERITY", Severity, Severity.HIGH),
+            bot_name=env.get("EKS_BOT_NAME", "")
+            or env.get("AWS_LAMBDA_FUNCTION_NAME", "")
+            or "eks-audit-bot",
+            watched_clusters=frozenset(_json_strings(env, "WATCHED_CLUSTERS")),
+            cloudtrail_all_clusters=_bool(env, "CLOUDTRAIL_ALL_CLUSTERS"),
         )
 
     @property
@@ -90,6 +100,12 @@ class Settings:
         """The region of the SNS client: the topic's own (SNS publishes only to a topic in the
         client's region), which may differ from the function's."""
         return _arn_part(self.sns_topic_arn, 3) or self.region
+
+    def watches_cluster(self, cluster: str) -> bool:
+        """Whether EKS API calls on `cluster` alert (CloudTrail)."""
+        if self.cloudtrail_all_clusters or not self.watched_clusters:
+            return True
+        return cluster in self.watched_clusters
 
     def location(self, log_group: str, owner: str = "", cluster: str | None = None) -> Location:
         """The place of a log group's events: its cluster, and the account from these settings

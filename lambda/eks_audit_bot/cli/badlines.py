@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from eks_audit_bot.cli.cloudtrail import aws_kind
 from eks_audit_bot.cli.records import Record
 from eks_audit_bot.cli.terminal import safe
 from eks_audit_bot.filter_pattern import NOT_JSON
@@ -41,7 +42,7 @@ def bad_reason(record: Record) -> str | None:
     """Why a log event is not an audit event, or None when it looks like one."""
     parsed = record.parsed
     if type(parsed) is dict:
-        if "auditID" in parsed and "verb" in parsed:
+        if ("auditID" in parsed and "verb" in parsed) or aws_kind(parsed):
             return None
         return "not an audit event (no auditID or verb)"
     if parsed is NOT_JSON:

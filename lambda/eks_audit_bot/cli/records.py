@@ -1,7 +1,8 @@
 """What the CLI's input readers produce: log events (`Record`) and unreadable input (`BadInput`).
 
 A JSON container found in the input (a subscription payload, a `filter-log-events` page, a
-Logs Insights row or export array) is opened up here into the log events it holds.
+Logs Insights row or export array, a CloudTrail log file, `lookup-events` output) is opened up
+here into the log events (or CloudTrail records) it holds.
 """
 
 from __future__ import annotations
@@ -102,15 +103,7 @@ def expand(source: str, line: int, text: str, parsed: object) -> Iterator[Item]:
 
 
 def _opener(value: dict[str, Any]) -> _Expand | None:
-    if "awslogs" in value:
-        return _payload
-    if "logEvents" in value:
-        return _decoded_payload
-    if "events" in value:
-        return _page
-    if "@message" in value:
-        return _insights_row
-    return None
+    return next((opener for key, opener in _OPENERS if key in value), None)
 
 
 def _payload(source: str, line: int, value: dict[str, Any]) -> Iterator[Item]:
@@ -169,6 +162,36 @@ def _events(
         yield Record(source, line, message, loads(message), origin_of(event), detail)
 
 
+def _cloudtrail_file(source: str, line: int, value: dict[str, Any]) -> Iterator[Item]:
+    """A CloudTrail log file as S3 holds it (gunzipped): `{"Records": [record, ...]}`."""
+    records = value["Records"]
+    if not isinstance(records, list):
+        yield BadInput(f"{source}:{line}", "'Records' is not a list")
+        return
+    for index, record in enumerate(records):
+        where = f"Records[{index}]"
+        if not isinstance(record, dict):
+            yield BadInput(f"{source}:{line} {where}", "not a CloudTrail record (not an object)")
+            continue
+        text = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+        yield Record(source, line, text, record, NO_ORIGIN, where)
+
+
+def _lookup_events(source: str, line: int, value: dict[str, Any]) -> Iterator[Item]:
+    """`aws cloudtrail lookup-events` output: the record is a string in `CloudTrailEvent`."""
+    events = value["Events"]
+    if not isinstance(events, list):
+        yield BadInput(f"{source}:{line}", "'Events' is not a list")
+        return
+    for index, event in enumerate(events):
+        where = f"Events[{index}]"
+        record = event.get("CloudTrailEvent") if isinstance(event, dict) else None
+        if not isinstance(record, str):
+            yield BadInput(f"{source}:{line} {where}", "no CloudTrailEvent string")
+            continue
+        yield Record(source, line, record, loads(record), NO_ORIGIN, where)
+
+
 def _insights_row(source: str, line: int, value: dict[str, Any]) -> Iterator[Item]:
     """A Logs Insights result row: `@message`, with `@log` (`account:group`) and `@logStream`."""
     message = value["@message"]
@@ -199,3 +222,14 @@ def _with_detail(item: Item, detail: str) -> Item:
     if isinstance(item, BadInput):
         return BadInput(f"{item.where} {detail}", item.reason)
     return Record(item.source, item.line, item.message, item.parsed, item.origin, detail)
+
+
+# What a JSON object holding log events (or CloudTrail records) is, by the key it has.
+_OPENERS: tuple[tuple[str, _Expand], ...] = (
+    ("awslogs", _payload),
+    ("logEvents", _decoded_payload),
+    ("events", _page),
+    ("@message", _insights_row),
+    ("Records", _cloudtrail_file),
+    ("Events", _lookup_events),
+)

@@ -7,6 +7,9 @@ unchanged: one alert per auditID (the stage that speaks for it), automation drop
 `min_severity`, then digests of repeats and the per-invocation cap. The messages are what SNS
 would receive, printed or published. The tally counts every log event once, and keeps who was
 left out and why, so that a quiet replay explains itself (see `summary`).
+
+CloudTrail records (a log file, `lookup-events` output) and EventBridge events take the path
+the function's EventBridge rules give them instead: no filter pattern, one invocation each.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from typing import Any, TextIO
 
 from eks_audit_bot import flow
 from eks_audit_bot.cli.badlines import BadLines, bad_reason
+from eks_audit_bot.cli.cloudtrail import as_event, aws_kind
 from eks_audit_bot.cli.records import NO_ORIGIN, BadInput, Item, Origin, Record
 from eks_audit_bot.cli.terminal import safe_json, safe_lines
 from eks_audit_bot.delivery.sns import CONFIGURATION_ERRORS, Failure, Publisher, Report
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.filter_pattern import CompiledPattern
 from eks_audit_bot.model.alert import Location
+from eks_audit_bot.model.aws_alert import AwsAlert
 from eks_audit_bot.model.outgoing import Outgoing
 from eks_audit_bot.settings import Settings
 
@@ -54,6 +59,7 @@ class ReplayTally:
     unreadable: int = 0  # not UTF-8, not JSON, not an audit event: never reach the Lambda
     unjudged: int = 0  # passed, but the Lambda could not read them as audit events
     messages: int = 0
+    aws_events: int = 0  # CloudTrail records and EventBridge events (no pattern applies)
     severities: Counter[str] = field(default_factory=Counter)  # of the messages
     alerts: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # rule, who, severity
     dropped: Counter[str] = field(default_factory=Counter)  # why the Lambda stayed quiet
@@ -78,7 +84,8 @@ class ReplayTally:
 def run(replay: Replay, items: Iterable[Item], sink: flow.Sink) -> ReplayTally:
     """Replay every log event; hand each chunk's messages to `sink` as soon as they exist."""
     tally = ReplayTally()
-    for chunk in chunks(delivered(items, replay.pattern, tally), replay.chunk_size):
+    audit_items = _replayed_aws_events(items, replay, sink, tally)
+    for chunk in chunks(delivered(audit_items, replay.pattern, tally), replay.chunk_size):
         location = _location(chunk[0].origin, replay)
         records = [(record.where, _decoded(record)) for record in chunk]
         outcome = flow.run(records, location, replay.settings, replay.catalog, sink)
@@ -86,7 +93,23 @@ def run(replay: Replay, items: Iterable[Item], sink: flow.Sink) -> ReplayTally:
     return tally
 
 
-def _count(outcome: flow.Outcome, tally: ReplayTally) -> None:
+def _replayed_aws_events(
+    items: Iterable[Item], replay: Replay, sink: flow.Sink, tally: ReplayTally
+) -> Iterator[Item]:
+    """Replay each CloudTrail record or EventBridge event as the function's own invocation;
+    yield everything else."""
+    for item in items:
+        parsed = item.parsed if isinstance(item, Record) else None
+        if not isinstance(parsed, dict) or aws_kind(parsed) is None:
+            yield item
+            continue
+        tally.read += 1
+        tally.aws_events += 1
+        event = as_event(parsed)
+        _count(flow.run_event(event, replay.settings, replay.catalog, sink, item.where), tally)
+
+
+def _count(outcome: flow.Outcome | flow.EventOutcome, tally: ReplayTally) -> None:
     result = outcome.result
     for skip in result.skips:
         tally.bad.add(skip.where, f"{skip.reason}: {skip.detail}")
@@ -95,6 +118,8 @@ def _count(outcome: flow.Outcome, tally: ReplayTally) -> None:
     tally.dropped_by.update(result.dropped_by)
     for alert in result.alerts:
         tally.alerts[alert.rule.rule_id, alert.actor.label, str(alert.severity)] += 1
+        if isinstance(alert, AwsAlert):
+            continue  # linked to CloudTrail or the alarm, not to Logs Insights
         if not alert.location.region:
             tally.unlinked.add("region")
         if not alert.location.log_group:

@@ -26,6 +26,10 @@ REASONS = {
     "duplicate_stage": "another stage of a request already judged",
     "dry_run": "dry runs (nothing changed)",
     "below_min_severity": "below --min-severity",
+    "not_watched": "API calls on clusters or resources the module does not watch",
+    "no_rule": "API calls no rule names",
+    "not_a_recovery": "alarms going to OK that were not in ALARM (new alarms)",
+    "insufficient_data": "alarms without enough data",
 }
 _STAGE_PREFIX = "stage_"
 
@@ -51,19 +55,20 @@ def write(tally: ReplayTally, stream: TextIO, *, with_pattern: bool) -> None:
 
 
 def _counts(tally: ReplayTally, with_pattern: bool) -> str:
-    if with_pattern:
-        parts = [
-            f"{tally.passed:,} passed the filter pattern",
-            f"{tally.filtered:,} did not",
-        ]
-    else:
-        parts = [f"{tally.passed:,} reached the Lambda's logic (--no-pattern)"]
+    parts = []
+    if not tally.aws_events or tally.passed or tally.filtered:  # audit events were read
+        if with_pattern:
+            parts = [f"{tally.passed:,} passed the filter pattern", f"{tally.filtered:,} did not"]
+        else:
+            parts = [f"{tally.passed:,} reached the Lambda's logic (--no-pattern)"]
     if tally.other_streams:
         parts.append(f"{tally.other_streams:,} from other log streams")
     if tally.unreadable:
         parts.append(f"{tally.unreadable:,} bad")
+    if tally.aws_events:
+        parts.append(f"{tally.aws_events:,} CloudTrail or EventBridge events (no pattern applies)")
     lines = [f"Read {tally.read:,} log events: {', '.join(parts)}."]
-    if not tally.passed:
+    if not tally.passed and not tally.aws_events:
         return lines[0] + "\nNothing reached the Lambda's logic."
     judged = f"The Lambda judged {tally.judged:,}: {_plural(tally.alerted, 'alert')}"
     judged += f", {tally.quiet:,} quiet"

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from eks_audit_bot.cli import cloudtrail
 from eks_audit_bot.cli.badlines import BadLines, bad_reason
 from eks_audit_bot.cli.records import NO_ORIGIN, BadInput, Item, Record
 from eks_audit_bot.cli.terminal import cell, console, safe, table
@@ -48,6 +49,7 @@ class PatternTally:
     matched: int = 0
     unreadable: int = 0  # not UTF-8, a damaged document or gzip stream: not tested
     other_streams: int = 0  # authenticator, scheduler... lines: tested, never "bad"
+    aws_events: int = 0  # CloudTrail records, EventBridge events: tested as JSON, never "bad"
     actions: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     bad: BadLines = field(default_factory=BadLines)
 
@@ -79,7 +81,9 @@ def run(pattern: CompiledPattern, items: Iterable[Item], show: TextIO | None) ->
 
 
 def _check(record: Record, tally: PatternTally) -> None:
-    if not record.origin.is_audit_stream:
+    if cloudtrail.aws_kind(record.parsed):
+        tally.aws_events += 1
+    elif not record.origin.is_audit_stream:
         tally.other_streams += 1
     elif (reason := bad_reason(record)) is not None:
         tally.bad.add(record.where, reason)
@@ -95,6 +99,8 @@ def _count_match(record: Record, tally: PatternTally, show: TextIO | None) -> No
 
 def describe(record: Record) -> Match:
     """Time, who (the person behind a shared user), verb, resource and namespace/name."""
+    if isinstance(record.parsed, dict) and cloudtrail.aws_kind(record.parsed):
+        return Match(*cloudtrail.describe(record.parsed))
     try:
         event = event_from_dict(record.parsed)
     except InvalidEvent:
@@ -125,6 +131,12 @@ def write_report(tally: PatternTally, pattern_label: str, out: TextIO) -> None:
     )
     if tally.other_streams:
         out.write(f"({tally.other_streams:,} of them from non-audit log streams)\n")
+    if tally.aws_events:
+        out.write(
+            f"({tally.aws_events:,} of them CloudTrail records or EventBridge events, tested as"
+            " JSON; the module's EventBridge rules, not this pattern, send those to the function:"
+            " `replay` shows their alerts)\n"
+        )
     if tally.matched:
         out.write("\n")
         for title, column in (("verb", 0), ("resource", 1), ("user", 2)):

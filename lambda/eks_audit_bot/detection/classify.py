@@ -18,7 +18,13 @@ from eks_audit_bot.model.identity import Actor, ActorKind
 from eks_audit_bot.settings import Settings
 
 AUTOMATION_KINDS = frozenset(
-    {ActorKind.SERVICE_ACCOUNT, ActorKind.NODE, ActorKind.CONTROL_PLANE, ActorKind.EKS}
+    {
+        ActorKind.SERVICE_ACCOUNT,
+        ActorKind.NODE,
+        ActorKind.CONTROL_PLANE,
+        ActorKind.EKS,
+        ActorKind.AWS_SERVICE,
+    }
 )
 # Product token (before the first `/`) of a client-go style user agent -> how to show it.
 _KNOWN_CLIENTS = {

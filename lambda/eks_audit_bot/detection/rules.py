@@ -8,6 +8,9 @@ are about people unless they name an actor predicate (see `predicates`): automat
 the out-of-character rules, anonymous requests only the anonymous ones. Rules with `repeats`
 look at a whole batch (`probing`). The catch-all `manual-change` rule stays last: every other
 change by a person alerts as `low`.
+
+The catalog also holds the AWS API call and alarm rules (`aws_rules.json`, see `aws_rules`):
+`DISABLED_RULES` and `RULE_SEVERITIES` apply to both.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from importlib import resources
 from typing import Any
 
 from eks_audit_bot.detection import classify
+from eks_audit_bot.detection.aws_rules import AwsRule, best_rule, builtin_aws_rules
 from eks_audit_bot.detection.context import RuleContext
 from eks_audit_bot.detection.rule_model import Audience, Match, Rule, RuleError, parse_rule
+from eks_audit_bot.model.alarm import AlarmChange
 from eks_audit_bot.model.alert import Outcome, RuleHit, outcome_of
 from eks_audit_bot.model.audit import READ_VERBS, REVIEW_RESOURCES, AuditEvent
+from eks_audit_bot.model.cloudtrail import ApiCall
 from eks_audit_bot.model.identity import Actor, ActorKind
 from eks_audit_bot.settings import Settings
 
@@ -43,6 +49,7 @@ __all__ = [
 class RuleCatalog:
     rules: tuple[Rule, ...]
     context: RuleContext = field(default_factory=RuleContext)
+    aws_rules: tuple[AwsRule, ...] = ()
     # The per-request rules for each audience, and for a plain read of each verb only those
     # that name it (`Match.names_read`): thousands of events a batch, forty-odd rules.
     candidates: Mapping[tuple[Audience, str], tuple[Rule, ...]] = field(
@@ -66,16 +73,23 @@ class RuleCatalog:
         Raises `RuleError` (a `ConfigError`) naming the setting, rule and field at fault.
         """
         rules = _merge(builtin_rules(), _custom_rules(settings.custom_rules))
-        known = {rule.id for rule in rules}
+        aws_rules = builtin_aws_rules()
+        known = {rule.id for rule in rules} | {rule.id for rule in aws_rules}
         _check_known("DISABLED_RULES", settings.disabled_rules, known)
         _check_known("RULE_SEVERITIES", settings.rule_severities, known)
+        severities, disabled = settings.rule_severities, settings.disabled_rules
         return cls(
             tuple(
-                replace(rule, severity=settings.rule_severities.get(rule.id, rule.severity))
+                replace(rule, severity=severities.get(rule.id, rule.severity))
                 for rule in rules
-                if rule.id not in settings.disabled_rules
+                if rule.id not in disabled
             ),
             RuleContext.from_settings(settings),
+            tuple(
+                replace(rule, severity=severities.get(rule.id, rule.severity))
+                for rule in aws_rules
+                if rule.id not in disabled
+            ),
         )
 
     def match(
@@ -96,6 +110,10 @@ class RuleCatalog:
             if rule.match.accepts(event, actor, self.context):
                 best = rule
         return best.hit() if best else None
+
+    def match_aws(self, event: ApiCall | AlarmChange) -> RuleHit | None:
+        """The rule for an AWS API call or an alarm state change, or None."""
+        return best_rule(self.aws_rules, event)
 
     def decide(self, event: AuditEvent, actor: Actor, settings: Settings) -> RuleHit | str:
         """The rule to alert with, or why there is none (a drop reason): `failed` (nothing

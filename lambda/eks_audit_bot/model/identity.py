@@ -24,6 +24,7 @@ class ActorKind(StrEnum):
     NODE = "node"
     CONTROL_PLANE = "control_plane"
     EKS = "eks"
+    AWS_SERVICE = "aws_service"  # an AWS service calling an AWS API (CloudTrail)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,9 @@ class SkipReason(StrEnum):
     NOT_AUDIT_EVENT = "not_audit_event"
     NOT_TEXT = "not_text"
     UNJUDGEABLE = "unjudgeable"  # readable, but judging it failed even without its bodies
+    # EventBridge events: a detail-type the function does not handle, or a detail it cannot read.
+    UNKNOWN_DETAIL_TYPE = "unknown_detail_type"
+    MALFORMED_EVENT = "malformed_event"
 
 
 class InvalidEvent(ValueError):

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from eks_audit_bot.model.alert import Alert, Digest, DigestKind
+from eks_audit_bot.model.aws_alert import AUDIT_LOG
 from eks_audit_bot.rendering import safety
 from eks_audit_bot.rendering.document import SCHEMA_VERSION, actor_document, links, where_document
 from eks_audit_bot.rendering.text import (
@@ -75,6 +76,7 @@ def digest_document(digest: Digest) -> dict[str, Any]:
     document = {
         "schema_version": SCHEMA_VERSION,
         "kind": "digest",
+        "alert_source": AUDIT_LOG,
         "digest_kind": str(digest.kind),
         "severity": str(digest.severity),
         "summary": digest_summary(digest),

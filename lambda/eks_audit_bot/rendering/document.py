@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from eks_audit_bot.model.alert import Alert
+from eks_audit_bot.model.aws_alert import AUDIT_LOG, AwsAlert
 from eks_audit_bot.rendering.safety import chat_code, chat_text, line, tree
 from eks_audit_bot.rendering.text import (
     STREAMING_PHRASES,
@@ -20,7 +21,7 @@ from eks_audit_bot.rendering.text import (
 )
 
 # Bump the major part on any change that could break a consumer; see schema/alert.schema.json.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 CHAT_DESCRIPTION_LIMIT = 3500
 _TRUNCATED = "\n… (truncated)"
 _SEVERITY_EMOJI = {
@@ -38,6 +39,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "kind": "alert",
+        "alert_source": AUDIT_LOG,
         "severity": str(alert.severity),
         "outcome": alert.outcome,
         "summary": headline(alert),
@@ -78,7 +80,7 @@ def links(alert: Alert) -> dict[str, str]:
     return {"logs_insights": url} if url else {}
 
 
-def actor_document(alert: Alert) -> dict[str, Any]:
+def actor_document(alert: Alert | AwsAlert) -> dict[str, Any]:
     actor = alert.actor
     return {
         "display_name": actor.display_name,
@@ -95,7 +97,7 @@ def actor_document(alert: Alert) -> dict[str, Any]:
     }
 
 
-def where_document(alert: Alert) -> dict[str, str]:
+def where_document(alert: Alert | AwsAlert) -> dict[str, str]:
     where = alert.location
     return {
         "cluster": where.cluster,
@@ -163,7 +165,7 @@ def chat_headline(alert: Alert) -> str:
 
 
 def chat_message(
-    lead: Alert, *, title: str, text: str, next_steps: list[str], resources: list[str]
+    lead: Alert | AwsAlert, *, title: str, text: str, next_steps: list[str], resources: list[str]
 ) -> dict[str, Any]:
     """The custom-notification envelope, threaded per cluster and person. `text` is markdown
     already safe for chat; everything else is made safe here."""

@@ -17,11 +17,14 @@ the alert says what was shortened.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from eks_audit_bot.model.alert import Alert, Digest
+from eks_audit_bot.model.aws_alert import AUDIT_LOG, AwsAlert
 from eks_audit_bot.model.outgoing import Outgoing
+from eks_audit_bot.rendering.aws import aws_subject, render_aws_text
+from eks_audit_bot.rendering.aws_document import aws_chat, aws_document
 from eks_audit_bot.rendering.digest import (
     digest_chat_text,
     digest_document,
@@ -31,10 +34,13 @@ from eks_audit_bot.rendering.digest import (
 from eks_audit_bot.rendering.document import alert_document, chat_message, chat_notification
 from eks_audit_bot.rendering.safety import line
 from eks_audit_bot.rendering.sizing import (
+    AWS_FIELDS,
+    FIELDS,
     SNS_REQUEST_LIMIT,
-    alert_steps,
+    Field,
     digest_steps,
     least_size,
+    steps,
 )
 from eks_audit_bot.rendering.text import alert_subject, render_text
 from eks_audit_bot.settings import HttpsFormat, Settings
@@ -52,6 +58,7 @@ def attributes(alert: Alert) -> dict[str, str]:
     event = alert.event
     values = {
         "severity": str(alert.severity),
+        "source": AUDIT_LOG,
         "cluster": alert.location.cluster,
         "account": alert.location.account_id,
         "namespace": event.object_ref.namespace,
@@ -66,25 +73,51 @@ def attributes(alert: Alert) -> dict[str, str]:
     }
 
 
-def build(item: Alert | Digest, settings: Settings) -> Outgoing:
+def aws_attributes(alert: AwsAlert) -> dict[str, str]:
+    """The same attributes for an AWS API call or alarm alert (`source` cloudtrail or health);
+    `cluster` is absent when the alert concerns no one cluster, `outcome` for an alarm."""
+    values = {
+        "severity": str(alert.severity),
+        "source": alert.source,
+        "cluster": alert.location.cluster,
+        "account": alert.location.account_id,
+        "verb": alert.verb,
+        "resource": alert.resource,
+        "actor": alert.actor.display_name,
+        "rule": alert.rule.rule_id,
+        "outcome": alert.outcome,
+    }
+    return {
+        name: _utf8(line(value)[:ATTRIBUTE_VALUE_LIMIT]) for name, value in values.items() if value
+    }
+
+
+def build(item: Alert | Digest | AwsAlert, settings: Settings) -> Outgoing:
     """The SNS message for an alert or a digest, within SNS's limit on one request."""
     if isinstance(item, Digest):
         return _fitted_digest(item, settings)
-    return _fitted_alert(item, settings)
+    if isinstance(item, AwsAlert):
+        return _fitted(
+            item, AWS_FIELDS, lambda smaller, notes: _aws_message(smaller, settings, notes)
+        )
+    return _fitted(item, FIELDS, lambda smaller, notes: _alert_message(smaller, settings, notes))
 
 
-def _fitted_alert(alert: Alert, settings: Settings) -> Outgoing:
+def _fitted[T](
+    item: T, fields: tuple[Field[T], ...], render: Callable[[T, list[str]], Outgoing]
+) -> Outgoing:
+    """`render(item)`, with its largest fields shortened until it fits one SNS request."""
     notes: list[str] = []
-    steps = alert_steps(alert)
+    smaller = steps(item, fields)
     # Fields that alone exceed the limit are cut before anything is rendered.
-    while least_size(alert) > SNS_REQUEST_LIMIT and (step := next(steps, None)) is not None:
-        alert, note = step
+    while least_size(item, fields) > SNS_REQUEST_LIMIT and (step := next(smaller, None)):
+        item, note = step
         notes.append(note)
-    outgoing = _alert_message(alert, settings, notes)
-    while outgoing.size > SNS_REQUEST_LIMIT and (step := next(steps, None)) is not None:
-        smaller, note = step
+    outgoing = render(item, notes)
+    while outgoing.size > SNS_REQUEST_LIMIT and (step := next(smaller, None)) is not None:
+        item, note = step
         notes.append(note)
-        outgoing = _alert_message(smaller, settings, notes)
+        outgoing = render(item, notes)
     return outgoing
 
 
@@ -108,6 +141,17 @@ def _alert_message(alert: Alert, settings: Settings, notes: list[str]) -> Outgoi
         subject=subject,
         message=bodies(subject, render_text(alert), alert_document(alert), chat, notes),
         attributes=attributes(alert),
+        audit_id=alert.event.audit_id,
+    )
+
+
+def _aws_message(alert: AwsAlert, settings: Settings, notes: list[str]) -> Outgoing:
+    subject = aws_subject(alert)
+    chat = aws_chat(alert) if settings.https_format is HttpsFormat.CHATBOT else None
+    return Outgoing(
+        subject=subject,
+        message=bodies(subject, render_aws_text(alert), aws_document(alert), chat, notes),
+        attributes=aws_attributes(alert),
         audit_id=alert.event.audit_id,
     )
 

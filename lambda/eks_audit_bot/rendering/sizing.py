@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from eks_audit_bot.model.alert import Alert, Digest
+from eks_audit_bot.model.aws_alert import AwsAlert
+from eks_audit_bot.model.cloudtrail import ApiCall
 
 SNS_REQUEST_LIMIT = 256 * 1024
 # (characters per text, items per list) at each step; a digest's JSON document also lists
@@ -26,12 +28,12 @@ type Value = str | tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class Field:
+class Field[T]:
     """A field of an alert that can be shortened: where it is, and how to put it back."""
 
     label: str
-    get: Callable[[Alert], Value]
-    put: Callable[[Alert, Value], Alert]
+    get: Callable[[T], Value]
+    put: Callable[[T, Value], T]
 
 
 def _on_event(alert: Alert, **changes: Any) -> Alert:
@@ -66,7 +68,7 @@ def _client(alert: Alert, value: Value) -> Alert:
     return replace(alert, client=value if isinstance(value, str) else " ".join(value))
 
 
-FIELDS = (
+FIELDS: tuple[Field[Alert], ...] = (
     Field("source IPs", lambda a: a.event.source_ips, _event("source_ips")),
     Field("user agent", lambda a: a.event.user_agent, _event("user_agent")),
     Field("what changed", lambda a: a.changes, _changes),
@@ -93,10 +95,10 @@ FIELDS = (
 )
 
 
-def least_size(alert: Alert) -> int:
+def least_size[T](item: T, fields: tuple[Field[T], ...]) -> int:
     """A lower bound of the message's size: every field is in the JSON document at least
     once. Above the limit, cutting needs no rendering to know it is needed."""
-    return sum(size_of(field.get(alert)) for field in FIELDS)
+    return sum(size_of(field.get(item)) for field in fields)
 
 
 def size_of(value: Value) -> int:
@@ -119,21 +121,22 @@ def shortened(value: Value, budget: tuple[int, int]) -> tuple[Value, str]:
     return kept[:items], note
 
 
-def alert_steps(alert: Alert) -> Iterator[tuple[Alert, str]]:
-    """Ever smaller versions of `alert`, each with the note for what its step cut."""
+def steps[T](item: T, fields: tuple[Field[T], ...]) -> Iterator[tuple[T, str]]:
+    """Ever smaller versions of `item`, each with the note for what its step cut: the largest
+    field over the budget first; then the next budget."""
     for budget in BUDGETS:
         while True:
-            candidates = [
-                (size_of(field.get(alert)), field)
-                for field in FIELDS
-                if shortened(field.get(alert), budget)[1]
+            over = [
+                (size_of(field.get(item)), index)
+                for index, field in enumerate(fields)
+                if shortened(field.get(item), budget)[1]
             ]
-            if not candidates:
+            if not over:
                 break
-            _, largest = max(candidates, key=lambda pair: pair[0])
-            value, note = shortened(largest.get(alert), budget)
-            alert = largest.put(alert, value)
-            yield alert, f"{largest.label}: {note}"
+            largest = fields[max(over)[1]]
+            value, note = shortened(largest.get(item), budget)
+            item = largest.put(item, value)
+            yield item, f"{largest.label}: {note}"
 
 
 def slim(alert: Alert, budget: tuple[int, int]) -> tuple[Alert, list[str]]:
@@ -160,3 +163,49 @@ def digest_steps(digest: Digest) -> Iterator[tuple[Digest, int | None, str]]:
         if total > members:
             limit = members
             yield digest, limit, f"members: {total:,}, the first {members} in the JSON document"
+
+
+def _on_call(alert: AwsAlert, **changes: Any) -> AwsAlert:
+    """An AWS API call's own field replaced (an alarm has none of these)."""
+    if not isinstance(alert.event, ApiCall):
+        return alert
+    return replace(alert, event=replace(alert.event, **changes))
+
+
+def _on_aws(alert: AwsAlert, **changes: Any) -> AwsAlert:
+    return replace(alert, **changes)
+
+
+def _on_aws_actor(alert: AwsAlert, **changes: Any) -> AwsAlert:
+    return replace(alert, actor=replace(alert.actor, **changes))
+
+
+def _aws(name: str) -> Callable[[AwsAlert, Value], AwsAlert]:
+    return lambda alert, value: _on_aws(alert, **{name: value})
+
+
+def _aws_actor(name: str) -> Callable[[AwsAlert, Value], AwsAlert]:
+    return lambda alert, value: _on_aws_actor(alert, **{name: value})
+
+
+def _call(name: str) -> Callable[[AwsAlert, Value], AwsAlert]:
+    return lambda alert, value: _on_call(alert, **{name: value})
+
+
+def _call_text(name: str) -> Callable[[AwsAlert], Value]:
+    return lambda alert: getattr(alert.event, name) if isinstance(alert.event, ApiCall) else ""
+
+
+AWS_FIELDS: tuple[Field[AwsAlert], ...] = (
+    Field("what changed", lambda a: a.changes, _aws("changes")),
+    Field("target", lambda a: a.target, _aws("target")),
+    Field("action", lambda a: a.action, _aws("action")),
+    Field("client", lambda a: a.client, _aws("client")),
+    Field("user agent", _call_text("user_agent"), _call("user_agent")),
+    Field("error message", _call_text("error_message"), _call("error_message")),
+    Field("person", lambda a: a.actor.display_name, _aws_actor("display_name")),
+    Field("user", lambda a: a.actor.username, _aws_actor("username")),
+    Field("IAM identity", lambda a: a.actor.iam_arn, _aws_actor("iam_arn")),
+    Field("IAM role or user", lambda a: a.actor.canonical_arn, _aws_actor("canonical_arn")),
+    Field("session", lambda a: a.actor.session_name, _aws_actor("session_name")),
+)

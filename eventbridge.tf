@@ -1,0 +1,137 @@
+# EventBridge rules that bring AWS API calls (CloudTrail management events) and the module's
+# alarm state changes to the function. EventBridge receives "AWS API Call via CloudTrail"
+# events only while a trail in the account logs management events (see the README).
+#
+# - eks_api: EKS control-plane changes on the watched clusters (or every cluster);
+# - tamper:  changes to the watched log groups, the function, the other rules and the alarms;
+# - alarms:  state changes of the module's alarms (alarms.tf).
+# A disabled rule delivers nothing, not even the event that disabled it, so eks_api also
+# watches the tamper rule and tamper watches the other two.
+
+locals {
+  cloudtrail_event = "AWS API Call via CloudTrail"
+
+  rule_names = {
+    eks_api = "${var.eks_bot_name}-eks-api"
+    tamper  = "${var.eks_bot_name}-tamper"
+    alarms  = "${var.eks_bot_name}-alarms"
+  }
+  rules_created = concat(
+    var.create_cloudtrail_rules ? ["eks_api", "tamper"] : [],
+    var.create_alarms ? ["alarms"] : [],
+  )
+
+  eks_api_event_names = [
+    "CreateAccessEntry", "UpdateAccessEntry", "DeleteAccessEntry",
+    "AssociateAccessPolicy", "DisassociateAccessPolicy",
+    "UpdateClusterConfig", "UpdateClusterVersion", "DeleteCluster",
+    "CreatePodIdentityAssociation", "UpdatePodIdentityAssociation", "DeletePodIdentityAssociation",
+    "AssociateIdentityProviderConfig", "DisassociateIdentityProviderConfig",
+    "AssociateEncryptionConfig",
+    "CreateAddon", "UpdateAddon", "DeleteAddon",
+    "CreateNodegroup", "UpdateNodegroupConfig", "UpdateNodegroupVersion", "DeleteNodegroup",
+    "CreateFargateProfile", "DeleteFargateProfile",
+  ]
+  # EKS API calls name the cluster in the path parameter `name`.
+  eks_api_calls = merge(
+    { eventSource = ["eks.amazonaws.com"], eventName = local.eks_api_event_names },
+    var.cloudtrail_all_clusters ? {} : { requestParameters = { name = keys(local.clusters) } },
+  )
+
+  log_group_calls = {
+    eventSource       = ["logs.amazonaws.com"]
+    eventName         = ["DeleteSubscriptionFilter", "PutSubscriptionFilter", "DeleteLogGroup", "PutRetentionPolicy", "DeleteRetentionPolicy"]
+    requestParameters = { logGroupName = values(local.clusters) }
+  }
+  # Lambda's event names carry an API version (`UpdateFunctionCode20150331v2`), and callers
+  # may name the function by name, ARN or partial ARN.
+  function_calls = {
+    eventSource = ["lambda.amazonaws.com"]
+    eventName = [for name in [
+      "UpdateFunctionCode", "UpdateFunctionConfiguration", "DeleteFunction", "PutFunctionConcurrency",
+      "AddPermission", "RemovePermission", "PutFunctionEventInvokeConfig", "UpdateFunctionEventInvokeConfig",
+    ] : { prefix = name }]
+    requestParameters = { functionName = [var.eks_bot_name, { suffix = ":function:${var.eks_bot_name}" }] }
+  }
+  # The alarms by prefix, so that the pattern does not grow with the clusters; the function
+  # checks the names again.
+  alarm_prefix = [{ prefix = "${var.eks_bot_name}-" }]
+  alarm_calls = length(local.alarm_names) == 0 ? [] : [
+    { eventSource = ["monitoring.amazonaws.com"], eventName = ["DeleteAlarms", "DisableAlarmActions"], requestParameters = { alarmNames = local.alarm_prefix } },
+    { eventSource = ["monitoring.amazonaws.com"], eventName = ["PutMetricAlarm"], requestParameters = { alarmName = local.alarm_prefix } },
+  ]
+
+  event_patterns = {
+    eks_api = {
+      "detail-type" = [local.cloudtrail_event]
+      detail        = { "$or" = concat([local.eks_api_calls], local.rule_calls_by_rule.eks_api) }
+    }
+    tamper = {
+      "detail-type" = [local.cloudtrail_event]
+      detail = { "$or" = concat(
+        [local.log_group_calls, local.function_calls], local.rule_calls_by_rule.tamper, local.alarm_calls,
+      ) }
+    }
+    alarms = {
+      source        = ["aws.cloudwatch"]
+      "detail-type" = ["CloudWatch Alarm State Change"]
+      detail        = { alarmName = local.alarm_names }
+    }
+  }
+  # The rules each rule guards: PutRule, DisableRule and DeleteRule name a rule `name`;
+  # PutTargets and RemoveTargets name it `rule`.
+  guarded_rules = {
+    eks_api = [for key in ["tamper"] : local.rule_names[key] if contains(local.rules_created, key)]
+    tamper  = [for key in ["eks_api", "alarms"] : local.rule_names[key] if contains(local.rules_created, key)]
+  }
+  rule_calls_by_rule = { for key, names in local.guarded_rules : key => length(names) == 0 ? [] : [
+    { eventSource = ["events.amazonaws.com"], eventName = ["PutRule", "DisableRule", "DeleteRule"], requestParameters = { name = names } },
+    { eventSource = ["events.amazonaws.com"], eventName = ["PutTargets", "RemoveTargets"], requestParameters = { rule = names } },
+  ] }
+
+  event_rules = { for key in local.rules_created : key => {
+    name    = local.rule_names[key]
+    pattern = jsonencode(local.event_patterns[key])
+  } }
+}
+
+resource "aws_cloudwatch_event_rule" "this" {
+  for_each = local.event_rules
+
+  name          = each.value.name
+  description   = "Sends ${replace(each.key, "_", " ")} events to the ${var.eks_bot_name} function"
+  event_pattern = each.value.pattern
+  tags          = merge(var.tags, var.event_rule_tags)
+
+  lifecycle {
+    precondition {
+      condition     = length(each.value.name) <= 64
+      error_message = "EventBridge rule names are at most 64 characters: ${each.value.name} has ${length(each.value.name)}. Use an eks_bot_name of at most 56 characters, or set create_cloudtrail_rules and create_alarms to false."
+    }
+    precondition {
+      condition     = length(each.value.pattern) <= 2048
+      error_message = "The ${each.key} event pattern has ${length(each.value.pattern)} characters; EventBridge takes 2048 by default. ${each.key == "eks_api" ? "Set cloudtrail_all_clusters = true, or watch" : "Watch"} fewer clusters per module."
+    }
+  }
+}
+
+resource "aws_lambda_permission" "events" {
+  for_each = local.event_rules
+
+  statement_id   = "events-${replace(each.key, "_", "-")}"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.this.function_name
+  principal      = "events.amazonaws.com"
+  source_arn     = aws_cloudwatch_event_rule.this[each.key].arn
+  source_account = local.account_id
+}
+
+resource "aws_cloudwatch_event_target" "this" {
+  for_each = local.event_rules
+
+  rule      = aws_cloudwatch_event_rule.this[each.key].name
+  target_id = "function"
+  arn       = aws_lambda_function.this.arn
+
+  depends_on = [aws_lambda_permission.events]
+}
