@@ -205,6 +205,20 @@ resource "aws_cloudwatch_log_subscription_filter" "this" {
   depends_on = [aws_lambda_permission.logs]
 }
 
+# A line CloudWatch Logs cut at 256 KB is no longer JSON, so no JSON pattern can match it:
+# padding a request (a huge annotation, a long X-Forwarded-For) would hide it from the pattern
+# above. This second filter delivers cut lines; the function judges them from their start.
+resource "aws_cloudwatch_log_subscription_filter" "truncated" {
+  for_each = var.watch_truncated_lines ? local.clusters : {}
+
+  name            = "${var.eks_bot_name}-truncated"
+  log_group_name  = each.value
+  filter_pattern  = "\"[Truncated...]\""
+  destination_arn = aws_lambda_function.this.arn
+
+  depends_on = [aws_lambda_permission.logs]
+}
+
 resource "aws_sqs_queue" "on_failure" {
   count = var.create_on_failure_queue ? 1 : 0
 

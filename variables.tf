@@ -563,6 +563,13 @@ variable "https_format" {
 
 # ---- Filter pattern builder ----
 
+variable "watch_truncated_lines" {
+  type        = bool
+  description = "Add a second subscription filter per log group that delivers the lines CloudWatch Logs cut at 256 KB (no JSON pattern matches them), so padding a request cannot hide it. Uses the second of the two subscription filters a log group allows: set false if another one already takes it."
+  default     = true
+  nullable    = false
+}
+
 variable "watch" {
   type = object({
     user_names                     = optional(list(string), [])

@@ -75,7 +75,7 @@ def replay_log(path: Path) -> int:
 
 
 def _records(path: Path) -> Iterator[Item]:
-    return read_inputs([str(path)], sys.stdin.buffer, Progress(sys.stderr, enabled=False))
+    return read_inputs([str(path)], sys.stdin.buffer, Progress(None))
 
 
 RUNNERS: dict[str, Callable[[Path], int]] = {

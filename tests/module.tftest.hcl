@@ -99,6 +99,11 @@ run "defaults_and_several_clusters" {
   }
 
   assert {
+    condition     = keys(aws_cloudwatch_log_subscription_filter.truncated) == ["prod", "staging", "tools"] && alltrue([for filter in aws_cloudwatch_log_subscription_filter.truncated : filter.filter_pattern == "\"[Truncated...]\"" && filter.name == "eks-audit-bot-truncated"])
+    error_message = "By default every log group must get a second filter delivering the lines CloudWatch cut (no JSON pattern matches them)."
+  }
+
+  assert {
     condition     = keys(aws_cloudwatch_log_subscription_filter.this) == ["prod", "staging", "tools"] && keys(aws_lambda_permission.logs) == ["prod", "staging", "tools"]
     error_message = "Every cluster must get one subscription filter and one invoke permission, keyed by cluster name."
   }
@@ -591,5 +596,18 @@ run "protected_namespaces_default_to_the_system_ones" {
   assert {
     condition     = jsondecode(aws_lambda_function.this.environment[0].variables.PROTECTED_NAMESPACES) == ["kube-system", "kube-public", "kube-node-lease"] && jsondecode(aws_lambda_function.this.environment[0].variables.TRUSTED_SOURCE_CIDRS) == []
     error_message = "By default kube-system, kube-public and kube-node-lease are protected and source networks are not checked."
+  }
+}
+
+run "truncated_lines_filter_can_be_left_out" {
+  command = plan
+
+  variables {
+    watch_truncated_lines = false
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_log_subscription_filter.truncated) == 0 && length(aws_cloudwatch_log_subscription_filter.this) == 1
+    error_message = "watch_truncated_lines = false must leave only the main subscription filter (the second slot stays free)."
   }
 }

@@ -18,6 +18,13 @@ REGION = "eu-west-1"
 ACCOUNT = "123456789012"  # moto's default account
 
 
+def delivered(message: str, protocol: str) -> str:
+    """What SNS hands a `protocol` subscriber of a `MessageStructure=json` message: the body
+    named after the protocol, else `default`."""
+    bodies = json.loads(message)
+    return str(bodies.get(protocol, bodies["default"]))
+
+
 def case_names() -> list[str]:
     return sorted(path.stem for path in CASES.glob("*.json"))
 

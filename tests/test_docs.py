@@ -79,7 +79,7 @@ def test_generated_table_rows() -> None:
     sns_row = next(line for line in tables.splitlines() if "`sns_topic_arn`" in line)
     assert sns_row.endswith("| `string` | `null` | no |")
     assert "(or set `create_sns_topic`)" in sns_row
-    watch_row = next(line for line in tables.splitlines() if "input_watch" in line)
+    watch_row = next(line for line in tables.splitlines() if 'name="input_watch"' in line)
     assert 'ignored_user_names = optional(list(string), ["system:*", "eks:*"])' in watch_row
 
 

@@ -15,6 +15,7 @@ import boto3
 import pytest
 
 from cloudwatch import deliver_to_handler
+from eks_audit_bot.filter_pattern import compile_pattern
 from support import REGION, Inbox, case_messages, load_case
 
 ZIP = Path(__file__).parents[1] / "lambda" / "eks-audit-bot.zip"
@@ -24,6 +25,10 @@ STREAM = "kube-apiserver-audit-8f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
 def default_pattern() -> str:
     return resources.files("eks_audit_bot.cli").joinpath("default_filter_pattern.txt").read_text()
+
+
+# The module's second filter (watch_truncated_lines): cut lines are not JSON.
+TRUNCATED_PATTERN = '"[Truncated...]"'
 
 
 def deploy(inbox: Inbox) -> None:
@@ -59,6 +64,12 @@ def deploy(inbox: Inbox) -> None:
         logGroupName=LOG_GROUP,
         filterName="eks-audit-bot",
         filterPattern=default_pattern(),
+        destinationArn=function["FunctionArn"],
+    )
+    logs.put_subscription_filter(
+        logGroupName=LOG_GROUP,
+        filterName="eks-audit-bot-truncated",
+        filterPattern=TRUNCATED_PATTERN,
         destinationArn=function["FunctionArn"],
     )
 
@@ -112,3 +123,23 @@ def test_a_mixed_batch_alerts_once_per_manual_action(
     assert any("stripe-key" in subject for subject in subjects)
     assert sum("exec'd into" in subject for subject in subjects) == 1
     assert not any("argocd" in subject for subject in subjects)
+
+
+def test_a_line_cut_by_cloudwatch_reaches_the_function_through_the_second_filter(
+    inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Padding a change past 256 KB breaks the JSON, so the default pattern cannot match it:
+    the module's second filter delivers it, and it still alerts, saying it was cut."""
+    (line,) = case_messages(load_case("iam-user-kubernetes-admin-create-clusterrolebinding"))[-1:]
+    event = json.loads(line)
+    event["requestObject"]["metadata"]["annotations"] = {"pad": "x" * 300_000}
+    cut = json.dumps(event).encode()[: 256 * 1024 - 16].decode(errors="ignore") + "[Truncated...]"
+    assert not compile_pattern(default_pattern()).matches(cut)
+    with deliver_to_handler(monkeypatch) as invocations:
+        deploy(inbox)
+        put_lines([cut])
+    assert len(invocations) == 1
+    (note,) = inbox.received()
+    document = json.loads(note["Message"])
+    assert document["truncated"] is True
+    assert document["actor"]["iam_arn"] == "arn:aws:iam::111122223333:user/bob"

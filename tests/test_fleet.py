@@ -264,7 +264,8 @@ def test_a_page_sns_refused_goes_again_with_its_alert_and_is_never_lost(
 
     real = handler.runtime()
     pager = Publisher(FailingSNS(sns, refuse_once), pages_arn, max_attempts=1)
-    router = Router(real.publisher.main, {pages_arn: pager})
+    alerts = Publisher(sns, fleet.inbox.topic_arn)
+    router = Router(alerts, {pages_arn: pager})
     monkeypatch.setattr(
         handler, "runtime", cache(lambda: dataclasses.replace(real, publisher=router))
     )

@@ -18,7 +18,7 @@ from eks_audit_bot.model.alert import Alert, Location
 from eks_audit_bot.rendering import message
 from eks_audit_bot.settings import HttpsFormat, Settings
 from lambda_context import FakeContext
-from support import case_messages, case_names, load_case, subscription_event
+from support import case_messages, case_names, delivered, load_case, subscription_event
 
 SCHEMA = json.loads(
     (
@@ -36,13 +36,12 @@ def alerts(lines: list[str], settings: Settings) -> list[Alert]:
 
 def variants(item: Alert | noise.Digest, settings: Settings) -> dict[str, Any]:
     outgoing = message.build(item, settings)
-    bodies = json.loads(outgoing.message)
     return {
         "subject": outgoing.subject,
         "attributes": dict(outgoing.attributes),
-        "email": bodies["email"],
-        "sqs": json.loads(bodies["sqs"]),
-        "https": json.loads(bodies["https"]),
+        "email": delivered(outgoing.message, "email"),
+        "sqs": json.loads(delivered(outgoing.message, "sqs")),
+        "https": json.loads(delivered(outgoing.message, "https")),
     }
 
 
@@ -126,4 +125,4 @@ def test_a_huge_change_list_still_fits_in_one_sns_message() -> None:
     )
     outgoing = message.build(bloated, settings)
     assert outgoing.size < 256 * 1024
-    jsonschema.validate(json.loads(json.loads(outgoing.message)["sqs"]), SCHEMA)
+    jsonschema.validate(json.loads(delivered(outgoing.message, "sqs")), SCHEMA)

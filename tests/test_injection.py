@@ -32,6 +32,7 @@ from eks_audit_bot.rendering import message, pagerduty
 from eks_audit_bot.rendering.digest import digest_subject, render_digest_text
 from eks_audit_bot.rendering.text import alert_subject, render_text
 from eks_audit_bot.settings import HttpsFormat, Settings
+from support import delivered
 from test_pagerduty import ALARM_SCHEMA
 
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:eks-alerts"
@@ -180,12 +181,12 @@ def test_an_alert_is_safe_in_every_format(value: str) -> None:
         assert attribute, name
         assert len(attribute) <= 256
         assert_one_printable_line(attribute)
-    bodies = json.loads(outgoing.message)
     for protocol in ("sqs", "lambda", "http", "email-json"):
-        for text in strings(json.loads(bodies[protocol])):
+        for text in strings(json.loads(delivered(outgoing.message, protocol))):
             assert_one_printable_line(text)
-    chat, plain_chat = json.loads(bodies["https"]), message.build(plain, CHAT)
-    baseline = json.loads(json.loads(plain_chat.message)["https"])["content"]["description"]
+    assert_one_printable_line(delivered(outgoing.message, "sms"))
+    chat, plain_chat = json.loads(delivered(outgoing.message, "https")), message.build(plain, CHAT)
+    baseline = json.loads(delivered(plain_chat.message, "https"))["content"]["description"]
     assert_lines(chat["content"]["description"], baseline)
     for text in chat_fields(chat):
         assert_inert_in_chat(text)
@@ -197,11 +198,11 @@ def test_a_digest_is_safe_in_every_format(value: str, kind: DigestKind) -> None:
     digest, plain = digest_with(value, kind), digest_with("x", kind)
     assert_lines(render_digest_text(digest), render_digest_text(plain))
     assert_subject(digest_subject(digest))
-    bodies = json.loads(message.build(digest, CHAT).message)
-    for text in strings(json.loads(bodies["sqs"])):
+    built = message.build(digest, CHAT).message
+    for text in strings(json.loads(delivered(built, "sqs"))):
         assert_one_printable_line(text)
-    chat = json.loads(bodies["https"])
-    plain_chat = json.loads(json.loads(message.build(plain, CHAT).message)["https"])
+    chat = json.loads(delivered(built, "https"))
+    plain_chat = json.loads(delivered(message.build(plain, CHAT).message, "https"))
     assert_lines(chat["content"]["description"], plain_chat["content"]["description"])
     for text in chat_fields(chat):
         assert_inert_in_chat(text)

@@ -37,7 +37,7 @@ import pytest
 
 from eks_audit_bot import handler
 from eks_audit_bot.delivery.route import Router
-from eks_audit_bot.delivery.sns import Publisher
+from eks_audit_bot.delivery.sns import Publisher, PublishError
 from eks_audit_bot.detection import noise
 from eks_audit_bot.detection.pipeline import process
 from eks_audit_bot.detection.rules import RuleCatalog
@@ -342,7 +342,7 @@ def test_a_page_that_cannot_be_published_fails_the_invocation(
     missing = f"arn:aws:sns:{REGION}:123456789012:no-such-topic"
     monkeypatch.setenv("PAGERDUTY_TOPIC_ARN", missing)
     case = {**load_case(BINDING), "events": [json.dumps(binding_event())]}
-    with pytest.raises(handler.PublishError):
+    with pytest.raises(PublishError):
         handler.lambda_handler(subscription_event(case), FakeContext())
     assert len(inbox.received()) == 1  # the alert itself went out; Lambda retries the batch
 

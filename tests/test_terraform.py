@@ -205,6 +205,15 @@ def _filters(logs: Any, log_group: str) -> list[dict[str, Any]]:
     return list(logs.describe_subscription_filters(logGroupName=log_group)["subscriptionFilters"])
 
 
+def _pattern_filter(logs: Any, log_group: str) -> dict[str, Any]:
+    """The filter with the module's pattern, after checking the second one delivers cut lines."""
+    filters = {item["filterName"]: item for item in _filters(logs, log_group)}
+    (truncated,) = [item for name, item in filters.items() if name.endswith("-truncated")]
+    assert truncated["filterPattern"] == '"[Truncated...]"'
+    (pattern_filter,) = [item for name, item in filters.items() if item is not truncated]
+    return pattern_filter
+
+
 # ---- examples against moto ----
 
 
@@ -240,7 +249,7 @@ def test_complete_example_applies_and_destroys(
     pattern = DEFAULT_PATTERN_FILE.read_text(encoding="utf-8")
     assert out["filter_pattern"] == pattern
     for log_group in clusters:
-        (subscription,) = _filters(aws["logs"], log_group)
+        subscription = _pattern_filter(aws["logs"], log_group)
         assert subscription["filterPattern"] == pattern
         assert subscription["destinationArn"] == function["FunctionArn"]
     assert sorted(out["subscription_filters"]) == ["prod", "staging"]
@@ -469,7 +478,7 @@ def test_terragrunt_inputs_apply_unchanged(aws: dict[str, Any], tmp_path: Path) 
     assert env["ACCOUNT_ID"] == inputs["account_id"]
     assert env["ACCOUNT_NAME"] == inputs["account_name"]
     assert env["SNS_TOPIC_ARN"] == inputs["sns_topic_arn"]
-    (subscription,) = _filters(aws["logs"], inputs["aws_cloudwatch_log_group"])
+    subscription = _pattern_filter(aws["logs"], inputs["aws_cloudwatch_log_group"])
     assert subscription["filterPattern"] == inputs["filter_pattern"]
     assert subscription["filterName"] == inputs["eks_bot_name"]
 

@@ -5,7 +5,9 @@ already published (optional ledger) → fold noise → render one message per al
 (and a PagerDuty page for those severe enough, when a page topic is set) → hand them to a sink
 (SNS, or the CLI's printer) → tell the ledger what went out. `run_event` does the same for
 one EventBridge event (an AWS API call or an alarm state change).
-Imports every stage; nothing below imports it.
+Imports every stage; nothing below imports it. What a given invocation does not need loads
+when first needed: folding, rendering and delivery with the first batch that alerts, the
+CloudTrail and alarm stages with the first EventBridge event.
 """
 
 from __future__ import annotations
@@ -14,21 +16,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from eks_audit_bot.delivery.sns import Report
-from eks_audit_bot.detection import alarms, cloudtrail, noise, pipeline
+from eks_audit_bot.detection import pipeline
 from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alarm import AlarmChange
 from eks_audit_bot.model.alert import Alert, Digest, Item, Location
-from eks_audit_bot.model.audit import InvalidEvent
-from eks_audit_bot.model.outgoing import Outgoing
-from eks_audit_bot.rendering import aws_pagerduty, message, pagerduty
 from eks_audit_bot.settings import Settings
-from eks_audit_bot.sources import eventbridge
 
 if TYPE_CHECKING:
     # Only deployments with a dedup table import it (Powertools idempotency, a DynamoDB client).
     from eks_audit_bot.delivery.dedup import Claim, Ledger, StoreError
+    from eks_audit_bot.delivery.sns import Report
+    from eks_audit_bot.detection.cloudtrail import EventResult
     from eks_audit_bot.model.aws_alert import AwsAlert
+    from eks_audit_bot.model.outgoing import Outgoing
 
     type Sent = list[tuple[Item | AwsAlert, list[Outgoing]]]
 
@@ -57,6 +56,12 @@ def run(
 ) -> Outcome:
     """Records of one batch (one log group and stream) in, messages handed to `sink` out."""
     result = pipeline.process(records, location, settings, catalog)
+    if not result.alerts:
+        from eks_audit_bot.delivery.sns import Report  # noqa: PLC0415 - see the module doc
+
+        return Outcome(result, [], Report())
+    from eks_audit_bot.detection import noise  # noqa: PLC0415
+    from eks_audit_bot.rendering import message, pagerduty  # noqa: PLC0415
 
     def render(alerts: Sequence[Alert]) -> Sent:
         return [(item, [message.build(item, settings), *pagerduty.pages([item], settings)])
@@ -67,7 +72,7 @@ def run(
 
 @dataclass(frozen=True, slots=True)
 class EventOutcome:
-    result: cloudtrail.EventResult
+    result: EventResult
     messages: list[Outgoing]
     report: Report
     claim: Claim[AwsAlert] | None = None
@@ -86,6 +91,13 @@ def run_event(
     """One EventBridge event in: an unknown or unreadable one is a counted skip, an API call or
     alarm state change becomes at most one alert (and a page), handed to `sink`. `where` names
     the event in skips (replay: its file and line)."""
+    # An EventBridge event's stages load with the first one (see the module docstring).
+    from eks_audit_bot.detection import alarms, cloudtrail  # noqa: PLC0415
+    from eks_audit_bot.model.alarm import AlarmChange  # noqa: PLC0415
+    from eks_audit_bot.model.audit import InvalidEvent  # noqa: PLC0415
+    from eks_audit_bot.rendering import aws_pagerduty, message  # noqa: PLC0415
+    from eks_audit_bot.sources import eventbridge  # noqa: PLC0415
+
     result = cloudtrail.EventResult(received=1)
     try:
         decoded = eventbridge.decode_event(event)
@@ -113,6 +125,8 @@ def _deliver[A: (Alert, AwsAlert)](
 ) -> tuple[list[Outgoing], Report, Claim[A] | None, list[StoreError]]:
     """Render and publish what the ledger lets through, then settle: the alerts, then the
     pages; claims are released when publishing breaks, so that the retry publishes them."""
+    from eks_audit_bot.delivery.sns import Report  # noqa: PLC0415 - see the module doc
+
     claim = ledger.claim(alerts) if ledger is not None else None
     try:
         sent = render(claim.fresh if claim is not None else alerts)

@@ -1,16 +1,20 @@
-"""Lambda entry point: read the payload, run the flow, account for it in logs and metrics."""
+"""Lambda entry point: read the payload, run the flow, account for it in logs and metrics.
+
+Imported at cold start: what every batch needs (Powertools, boto3, decoding and detection).
+Rendering and delivery load with the first batch that has something to publish, and the SNS
+client is made then too; the Kinesis batch utilities with the first Kinesis batch, and the
+dedup ledger only in deployments with a table.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
 from eks_audit_bot import flow
 from eks_audit_bot.accounting import (
@@ -21,8 +25,6 @@ from eks_audit_bot.accounting import (
     logger,
     metrics,
 )
-from eks_audit_bot.delivery.route import Router
-from eks_audit_bot.delivery.sns import Publisher, PublishError
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.model.alert import Location
 from eks_audit_bot.model.jsonvalue import mapping
@@ -36,9 +38,13 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import (
         KinesisStreamRecord,
     )
+    from aws_lambda_powertools.utilities.typing import LambdaContext
     from mypy_boto3_sns.client import SNSClient
 
     from eks_audit_bot.delivery.dedup import Ledger
+    from eks_audit_bot.delivery.route import Router
+    from eks_audit_bot.delivery.sns import Report
+    from eks_audit_bot.model.outgoing import Outgoing
 
 
 type LedgerFactory = Callable[[Callable[[], int]], Ledger]
@@ -48,7 +54,7 @@ type LedgerFactory = Callable[[Callable[[], int]], Ledger]
 class Runtime:
     settings: Settings
     catalog: RuleCatalog
-    publisher: Publisher | Router
+    publisher: flow.Sink
     new_ledger: LedgerFactory | None = None  # with DEDUP_TABLE_NAME: a ledger per invocation
 
     def ledger(self, context: LambdaContext) -> Ledger | None:
@@ -65,26 +71,49 @@ class StillInProgress(RuntimeError):
         super().__init__(f"{count} alert(s) being published by another invocation: retry later")
 
 
-@cache
-def runtime() -> Runtime:
-    """Built once per cold start: settings, the rule catalog, the SNS and DynamoDB clients."""
-    settings = Settings.from_env()
+@dataclass(slots=True)
+class SnsSink:
+    """The SNS publishers (alert topic, page topic), made with their clients when the first
+    message is ready."""
+
+    settings: Settings
+    made: list[Router] = field(default_factory=list)
+
+    def publish(self, messages: Sequence[Outgoing]) -> Report:
+        if not self.made:
+            self.made.append(sns_router(self.settings))
+        return self.made[0].publish(messages)
+
+
+def sns_router(settings: Settings) -> Router:
+    from eks_audit_bot.delivery.route import Router  # noqa: PLC0415 - with the first alert
+    from eks_audit_bot.delivery.sns import Publisher  # noqa: PLC0415
+
     publisher = Publisher(_sns(settings.topic_region), settings.sns_topic_arn)
     pages = settings.pagerduty_topic_arn
     # SNS publishes only to topics in the client's region: the page topic gets its own client.
     pagers = (
         {pages: Publisher(_sns(pages.split(":")[3] or settings.region), pages)} if pages else {}
     )
-    router = Router(publisher, pagers)
-    return Runtime(settings, RuleCatalog.load(settings), router, _ledger_factory(settings))
+    return Router(publisher, pagers)
 
 
 def _sns(region: str) -> SNSClient:
+    from botocore.config import Config  # noqa: PLC0415
+
     return boto3.client(
         "sns",
         region_name=region or None,
         config=Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5),
     )
+
+
+@cache
+def runtime() -> Runtime:
+    """Built once per cold start: settings, the rule catalog, the SNS sink, the ledger."""
+    settings = Settings.from_env()
+    sink = SnsSink(settings)
+    return Runtime(settings, RuleCatalog.load(settings), sink, _ledger_factory(settings))
 
 
 def _ledger_factory(settings: Settings) -> LedgerFactory | None:
@@ -171,9 +200,8 @@ def deliver(
         count_metric("BatchesSkipped", 1, reason=batch.skip_reason)
         metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=0)
         return {"received": 0, "alerts": 0, "skipped": 0}
-    records = ((record.id, record.message) for record in batch.records)
     return _finish(
-        flow.run(records, location, env.settings, env.catalog, env.publisher, ledger=ledger)
+        flow.run(batch.records, location, env.settings, env.catalog, env.publisher, ledger=ledger)
     )
 
 
@@ -193,6 +221,8 @@ def _finish(outcome: flow.Outcome | flow.EventOutcome) -> dict[str, Any]:
     account_for_delivery(report)
     account_for_ledger(outcome)
     if report.failures:
+        from eks_audit_bot.delivery.sns import PublishError  # noqa: PLC0415
+
         raise PublishError(report.failures)
     if outcome.claim is not None and outcome.claim.in_progress:
         raise StillInProgress(len(outcome.claim.in_progress))

@@ -118,7 +118,8 @@ def _payload(source: str, line: int, value: dict[str, Any]) -> Iterator[Item]:
     origin = Origin(batch.log_group, batch.log_stream, batch.owner)
     for index, event in enumerate(batch.records):
         detail = f"logEvents[{index}]"
-        yield Record(source, line, event.message, loads(event.message), origin, detail)
+        message = event.message if event.message is not None else ""  # no text: a bad line
+        yield Record(source, line, message, loads(message), origin, detail)
 
 
 def _decoded_payload(source: str, line: int, value: dict[str, Any]) -> Iterator[Item]:

@@ -198,7 +198,8 @@ def _location(origin: Origin, replay: Replay) -> Location:
 
 @dataclass(frozen=True, slots=True)
 class PrintSink:
-    """Messages as subscribers see them: email text (Subject + body) or the JSON document."""
+    """Messages as subscribers see them: the email text (Subject + body), or with `as_json`
+    the JSON document every other protocol gets (the `default` body)."""
 
     out: TextIO
     as_json: bool = False
@@ -207,9 +208,9 @@ class PrintSink:
         for outgoing in messages:
             bodies = json.loads(outgoing.message)
             if self.as_json:
-                self.out.write(safe_json(bodies["sqs"]) + "\n")
+                self.out.write(safe_json(bodies["default"]) + "\n")
             else:
-                email = safe_lines(f"Subject: {outgoing.subject}\n\n{bodies['default']}")
+                email = safe_lines(f"Subject: {outgoing.subject}\n\n{bodies['email']}")
                 self.out.write(email + SEPARATOR)
         return Report(published=len(messages))
 

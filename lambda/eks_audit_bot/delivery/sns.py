@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -33,7 +33,10 @@ if TYPE_CHECKING:
     from mypy_boto3_sns.type_defs import PublishBatchRequestEntryTypeDef
 
 BATCH_SIZE = 10
+# SNS's limit on a whole PublishBatch request: every entry's Subject, Message and attributes.
 BATCH_BYTE_LIMIT = 256 * 1024
+UNACCOUNTED = "Unaccounted"
+UNACCOUNTED_DETAIL = "the PublishBatch reply listed this entry neither as Successful nor Failed"
 _RETRYABLE_CODES = frozenset(
     {
         "Throttling",
@@ -130,16 +133,36 @@ class Publisher:
                 return []
             last_errors.update((id(f.message), f) for f in failures)
             return chunk
-        report.published += len(response.get("Successful", []))
+        return self._sort(chunk, response, report, last_errors)
+
+    def _sort(
+        self,
+        chunk: list[Outgoing],
+        response: Mapping[str, Any],
+        report: Report,
+        last_errors: dict[int, Failure],
+    ) -> list[Outgoing]:
+        """Count what SNS took; return what is worth another try. An entry the reply names
+        neither as successful nor as failed (a malformed reply) counts as failed, and is
+        tried again: a duplicate is better than a lost alert."""
+        entries = dict(enumerate(chunk))
+        for done in response.get("Successful", []):
+            if entries.pop(_index(done), None) is not None:
+                report.published += 1
         retry = []
         for failed in response.get("Failed", []):
-            message = chunk[int(failed["Id"])]
+            message = entries.pop(_index(failed), None)
+            if message is None:
+                continue
             failure = Failure(message, failed.get("Code", "Failed"), failed.get("Message", ""))
             if failed.get("SenderFault"):
                 report.failures.append(failure)
             else:
                 last_errors[id(message)] = failure
                 retry.append(message)
+        for message in entries.values():
+            last_errors[id(message)] = Failure(message, UNACCOUNTED, UNACCOUNTED_DETAIL)
+            retry.append(message)
         return retry
 
     def _delay(self, attempt: int) -> float:
@@ -181,6 +204,12 @@ def _entries(chunk: list[Outgoing], fifo: bool) -> list[PublishBatchRequestEntry
             entry["MessageDeduplicationId"] = digest.hexdigest()
         entries.append(entry)
     return entries
+
+
+def _index(entry: Mapping[str, Any]) -> int:
+    """The position an entry of the reply names by its `Id` (-1 when it names none)."""
+    raw = entry.get("Id")
+    return int(raw) if isinstance(raw, str) and raw.isdigit() else -1
 
 
 def _retryable(err: ClientError) -> bool:

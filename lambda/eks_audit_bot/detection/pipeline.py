@@ -1,37 +1,48 @@
-"""From log records to alerts: parse, pick one stage per action, classify, apply the rules.
+"""From log records to alerts: read, pick one stage per action, classify, apply the rules.
 
-Pure: no AWS calls and no logging. What is skipped comes back with its reason so the handler
-can log and count it, and the CLI can report it by line.
+Pure: no AWS calls and no logging. Each record is read on its own; one that cannot be read
+comes back as a skip with its reason (so the handler can log and count it and the CLI can
+report it by line), and never stops the rest. Built-in automation reading ordinary objects is
+dropped from the decoded JSON (`shortcut`); only what is left becomes the typed model.
+Every record received ends up exactly once as an alert, a `dropped` count or a skip.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from eks_audit_bot.detection import changes, classify, probing
+from eks_audit_bot.detection import classify, probing
+from eks_audit_bot.detection.actions import Actions, Chosen, rank_of, stage_reason
 from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alert import Alert, Location
-from eks_audit_bot.model.audit import AuditEvent, InvalidEvent, event_from_dict, parse_event
+from eks_audit_bot.detection.shortcut import is_plain_automation_read, read_shortcut_enabled
+from eks_audit_bot.model.alert import Alert, Location, Outcome, outcome_of
+from eks_audit_bot.model.audit import (
+    AuditEvent,
+    InvalidEvent,
+    SkipReason,
+    UserInfo,
+    checked_event,
+    invalid_reason,
+    user_info,
+    well_formed_id,
+)
 from eks_audit_bot.model.identity import actor_of, display_name
+from eks_audit_bot.model.line import decode
 from eks_audit_bot.settings import Settings
 
-# Which stage speaks for an action. Streaming requests (exec, attach, port-forward) alert when
-# the stream opens; everything else when the response is complete. Lower wins.
-_STREAMING_STAGES = {"ResponseStarted": 0, "ResponseComplete": 1, "Panic": 2}
-_REQUEST_STAGES = {"ResponseComplete": 0, "Panic": 1}
-
-
-# A log event: where it was (a log event id or file:line) and its message, as text or already
+# A log event: where it was (a log event id or file:line) and its message: text, or already
 # decoded (the CLI parses lines to test the filter pattern and should not parse them twice).
-type RawRecord = tuple[str, str | dict[str, Any]]
+# Anything else (a log event without a message) is a skip.
+type RawRecord = tuple[str, object]
 
 
 @dataclass(frozen=True, slots=True)
 class Skip:
-    """A record that could not be read; `where` is a log event id or a line number."""
+    """A record that could not be read; `where` is a log event id or a line number.
+    `detail` never quotes the record, and `audit_id` is set only when well formed."""
 
     where: str
     reason: str
@@ -55,55 +66,6 @@ class Result:
         self.dropped_by[reason, who] += 1
 
 
-def parse_records(records: Iterable[RawRecord], result: Result) -> list[AuditEvent]:
-    """Parse `(where, message)` pairs; unreadable ones become skips in `result`."""
-    events = []
-    for where, message in records:
-        result.received += 1
-        try:
-            parsed = parse_event(message) if isinstance(message, str) else event_from_dict(message)
-            events.append(parsed)
-        except InvalidEvent as err:
-            result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
-    return events
-
-
-def one_per_action(events: Iterable[AuditEvent], result: Result) -> list[AuditEvent]:
-    """Keep the stage that speaks for each auditID, in first-seen order; count the rest."""
-    chosen: dict[str, tuple[int, AuditEvent]] = {}
-    for event in events:
-        ranks = _STREAMING_STAGES if event.is_streaming else _REQUEST_STAGES
-        rank = ranks.get(event.stage)
-        if rank is None:
-            result.drop(f"stage_{event.stage}", display_name(event.user))
-            continue
-        held = chosen.get(event.audit_id)
-        if held is not None:
-            result.drop("duplicate_stage", display_name(event.user))
-            if held[0] <= rank:
-                continue
-        chosen[event.audit_id] = (rank, event)
-    return [event for _, event in chosen.values()]
-
-
-def alerts_for(
-    events: Iterable[AuditEvent],
-    location: Location,
-    settings: Settings,
-    catalog: RuleCatalog,
-    result: Result | None = None,
-) -> Result:
-    """The whole pipeline over already-parsed events (the CLI enters here too)."""
-    result = Result() if result is None else result
-    actions = one_per_action(events, result)
-    for event in actions:
-        alert = _alert(event, location, settings, catalog, result)
-        if alert is not None:
-            result.alerts.append(alert)
-    result.alerts += probing.alerts(actions, location, settings, catalog, result.alerts)
-    return result
-
-
 def process(
     records: Iterable[RawRecord],
     location: Location,
@@ -111,9 +73,142 @@ def process(
     catalog: RuleCatalog,
 ) -> Result:
     """Log records in, alerts out, for one batch of one log group and stream."""
-    result = Result()
-    events = parse_records(records, result)
-    return alerts_for(events, location, settings, catalog, result)
+    judge = _Judge.of(location, settings, catalog)
+    result = judge.result
+    actions = Actions(judge)
+    shortcut = read_shortcut_enabled(settings, catalog)
+    received = 0
+    for received, (where, record) in enumerate(records, 1):  # noqa: B007 - counted
+        read = _read(where, record, result)
+        if read is None:
+            continue
+        raw, cut = read
+        stage, ref = raw["stage"], raw.get("objectRef")
+        rank = rank_of(stage, ref.get("subresource") if type(ref) is dict else None)
+        if rank is None:
+            judge.drop(stage_reason(stage), raw["user"])
+            continue
+        cheap = is_plain_automation_read(raw, enabled=shortcut)
+        actions.add(raw["auditID"], stage, record, rank, Chosen(raw, cut, where, cheap))
+    result.received = received
+    return judge.finish(actions)
+
+
+def alerts_for(
+    events: Iterable[AuditEvent],
+    location: Location,
+    settings: Settings,
+    catalog: RuleCatalog,
+) -> Result:
+    """The pipeline over already built models (tests and tools enter here)."""
+    judge = _Judge.of(location, settings, catalog)
+    result = judge.result
+    actions = Actions(judge)
+    for index, event in enumerate(events, 1):
+        result.received += 1
+        rank = rank_of(event.stage, event.object_ref.subresource)
+        if rank is None:
+            judge.drop(stage_reason(event.stage), event.user)
+        else:
+            actions.add(event.audit_id, event.stage, event, rank, Chosen(event, False, str(index)))
+    return judge.finish(actions)
+
+
+def _read(where: str, record: object, result: Result) -> tuple[dict[str, Any], bool] | None:
+    """The decoded event and whether CloudWatch Logs cut it, or None with the skip recorded."""
+    try:
+        if type(record) is str:
+            raw, truncated = decode(record)
+        elif type(record) is dict:
+            raw, truncated = record, False
+        else:
+            raise InvalidEvent(SkipReason.NOT_TEXT, "log event without a text message")
+        problem = invalid_reason(raw)
+        if problem is not None:
+            raise problem
+    except InvalidEvent as err:
+        result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
+        return None
+    return raw, truncated
+
+
+@dataclass(frozen=True, slots=True)
+class _Judge:
+    """Decides actions (`actions.Judge`) and counts what needs no alert, with who made it.
+    Events that batch rules (`probing`) may count are kept for them."""
+
+    location: Location
+    settings: Settings
+    catalog: RuleCatalog
+    result: Result
+    # Names of identities without `extra` (automation, mostly), by username: they are many.
+    names: dict[str, str] = field(default_factory=dict)
+    batch: list[AuditEvent] = field(default_factory=list)
+    # Whether there are batch rules, and whether they all count refusals only.
+    batch_rules: bool = False
+    refusals_only: bool = False
+
+    @classmethod
+    def of(cls, location: Location, settings: Settings, catalog: RuleCatalog) -> _Judge:
+        rules = catalog.batch_rules()
+        refusals = all("denied" in rule.match.predicates for rule in rules)
+        judge = cls(location, settings, catalog, Result())
+        return replace(judge, batch_rules=bool(rules), refusals_only=refusals)
+
+    def finish(self, actions: Actions) -> Result:
+        """The alerts in the order actions were first seen, then those of the batch rules."""
+        self.result.alerts.extend(actions.alerts())
+        if self.batch:
+            alerted = self.result.alerts
+            args = (self.location, self.settings, self.catalog, alerted)
+            self.result.alerts += probing.alerts(self.batch, *args)
+        return self.result
+
+    def decide(self, chosen: Chosen) -> Alert | None:
+        item = chosen.item
+        if chosen.automation:
+            self.drop("automation", item["user"] if isinstance(item, dict) else item.user)
+            return None
+        event = item if isinstance(item, AuditEvent) else checked_event(item, truncated=chosen.cut)
+        self._keep_for_batch_rules(event)
+        try:
+            return _alert(event, self.location, self.settings, self.catalog, self.result)
+        except Exception:  # noqa: BLE001 - one odd body must cost neither the batch nor the alert
+            return self._without_bodies(event, chosen.where)
+
+    def _keep_for_batch_rules(self, event: AuditEvent) -> None:
+        if self.batch_rules and (not self.refusals_only or outcome_of(event) is Outcome.DENIED):
+            self.batch.append(event)
+
+    def duplicate(self, chosen: Chosen) -> None:
+        item = chosen.item
+        self.drop("duplicate_stage", item["user"] if isinstance(item, dict) else item.user)
+
+    def drop(self, reason: str, user: dict[str, Any] | UserInfo) -> None:
+        self.result.drop(reason, self._name(user))
+
+    def _name(self, user: dict[str, Any] | UserInfo) -> str:
+        if isinstance(user, UserInfo):
+            return display_name(user)
+        if "extra" in user:
+            return display_name(user_info(user))
+        username: str = user["username"]
+        name = self.names.get(username)
+        if name is None:
+            name = self.names[username] = display_name(user_info(user))
+        return name
+
+    def _without_bodies(self, event: AuditEvent, where: str) -> Alert | None:
+        """Judged again as if the bodies were not logged (as for a cut line): the rules on
+        verb, object and actor still apply. If even that fails, a counted skip."""
+        bare = event._replace(request_object=None, response_object=None)
+        try:
+            return _alert(bare, self.location, self.settings, self.catalog, self.result)
+        except Exception as err:  # noqa: BLE001 - counted and logged, the batch goes on
+            detail = f"{type(err).__name__} while judging the event"
+            skip = Skip(where, SkipReason.UNJUDGEABLE, detail, well_formed_id(event.audit_id))
+            self.result.skips.append(skip)
+            return None
 
 
 def _alert(
@@ -131,6 +226,8 @@ def _alert(
     if isinstance(rule, str):
         result.drop(rule, actor.label)
         return None
+    from eks_audit_bot.detection import changes  # noqa: PLC0415 - only batches that alert
+
     alert = Alert(
         event=event,
         actor=actor,

@@ -222,4 +222,8 @@ def _sorted(keys: Iterable[str]) -> str:
 
 
 def _any_glob(globs: tuple[str, ...], value: str) -> bool:
-    return not globs or any(fnmatchcase(value, glob) for glob in globs)
+    # Fast paths with fnmatchcase's answer: `*` matches anything, and a glob equal to the
+    # value matches it unless a `[...]` class is involved (one that has no `[` cannot).
+    if not globs or "*" in globs or (value in globs and "[" not in value):
+        return True
+    return any(fnmatchcase(value, glob) for glob in globs)

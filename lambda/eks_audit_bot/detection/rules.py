@@ -27,7 +27,7 @@ from eks_audit_bot.detection.context import RuleContext
 from eks_audit_bot.detection.rule_model import Audience, Match, Rule, RuleError, parse_rule
 from eks_audit_bot.model.alarm import AlarmChange
 from eks_audit_bot.model.alert import Outcome, RuleHit, outcome_of
-from eks_audit_bot.model.audit import AuditEvent
+from eks_audit_bot.model.audit import READ_VERBS, REVIEW_RESOURCES, AuditEvent
 from eks_audit_bot.model.cloudtrail import ApiCall
 from eks_audit_bot.model.identity import Actor, ActorKind
 from eks_audit_bot.settings import Settings
@@ -50,6 +50,21 @@ class RuleCatalog:
     rules: tuple[Rule, ...]
     context: RuleContext = field(default_factory=RuleContext)
     aws_rules: tuple[AwsRule, ...] = ()
+    # The per-request rules for each audience, and for a plain read of each verb only those
+    # that name it (`Match.names_read`): thousands of events a batch, forty-odd rules.
+    candidates: Mapping[tuple[Audience, str], tuple[Rule, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        candidates = {}
+        for audience in Audience:
+            rules = [r for r in self.rules if r.match.repeats is None and r.match.is_for(audience)]
+            candidates[audience, ""] = tuple(rules)
+            for verb in READ_VERBS:
+                named = tuple(rule for rule in rules if {"*", verb} & set(rule.match.verbs))
+                candidates[audience, verb] = named
+        object.__setattr__(self, "candidates", candidates)
 
     @classmethod
     def load(cls, settings: Settings) -> RuleCatalog:
@@ -85,9 +100,8 @@ class RuleCatalog:
         if outcome is Outcome.FAILED:
             return None
         best: Rule | None = None
-        for rule in self.rules:
-            if rule.match.repeats is not None or not rule.match.is_for(audience):
-                continue
+        plain_read = event.is_read_only and event.object_ref.resource not in REVIEW_RESOURCES
+        for rule in self.candidates[audience, event.verb if plain_read else ""]:
             if (
                 best is not None
                 and rule.severity_for(outcome).rank <= best.severity_for(outcome).rank

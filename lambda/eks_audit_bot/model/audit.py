@@ -2,22 +2,40 @@
 
 Only the fields the bot reasons about are modelled. Request and response bodies are kept as
 opaque mappings for the rules and change summaries; they are never logged or published whole.
+Every reader is total: a field of the wrong type reads as absent, and only the fields that
+decide an alert (auditID, stage, verb, user) make an event unreadable when they are missing.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
-from eks_audit_bot.model.jsonvalue import mapping, strings, text
+from eks_audit_bot.model.invalid import (
+    TRUNCATION_MARKER,
+    InvalidEvent,
+    SkipReason,
+    invalid_reason,
+    recover_audit_id,
+    well_formed_id,
+)
+from eks_audit_bot.model.line import decode
+from eks_audit_bot.model.requesturi import is_dry_run
 
-# CloudWatch Logs cuts events over 256 KB and appends this marker.
-TRUNCATION_MARKER = "[Truncated...]"
-_AUDIT_ID = re.compile(r'"auditID"\s*:\s*"([0-9a-fA-F-]{8,64})"')
+__all__ = [
+    "TRUNCATION_MARKER",
+    "AuditEvent",
+    "InvalidEvent",
+    "ObjectRef",
+    "SkipReason",
+    "UserInfo",
+    "event_from_dict",
+    "invalid_reason",
+    "parse_event",
+    "recover_audit_id",
+    "well_formed_id",
+]
 STREAMING_SUBRESOURCES = frozenset({"exec", "attach", "portforward"})
 READ_VERBS = frozenset({"get", "list", "watch"})
 REVIEW_RESOURCES = frozenset(
@@ -32,41 +50,27 @@ REVIEW_RESOURCES = frozenset(
 )
 
 
-class SkipReason(StrEnum):
-    """Why a log event was not turned into an alert candidate (a metric dimension)."""
-
-    NOT_JSON = "not_json"
-    TRUNCATED = "truncated"
-    MISSING_FIELDS = "missing_fields"
-    NOT_AUDIT_EVENT = "not_audit_event"
-    # EventBridge events: a detail-type the function does not handle, or a detail it cannot read.
-    UNKNOWN_DETAIL_TYPE = "unknown_detail_type"
-    MALFORMED_EVENT = "malformed_event"
+# The model is immutable like the rest, but as named tuples rather than frozen dataclasses:
+# it is built for every event the shortcut cannot drop, and a frozen dataclass's `__init__`
+# (one `object.__setattr__` per field) costs as much as decoding the event's JSON.
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-class InvalidEvent(ValueError):
-    """A log line that cannot be read as an audit event; carries the reason and auditID."""
-
-    def __init__(self, reason: SkipReason, detail: str, audit_id: str | None = None) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
-        self.audit_id = audit_id
-
-
-@dataclass(frozen=True, slots=True)
-class UserInfo:
+class UserInfo(NamedTuple):
     username: str
     groups: tuple[str, ...] = ()
-    extra: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # As logged: key -> list of strings (`arn`, `canonicalArn`, `sessionName`...).
+    extra: Mapping[str, object] = _EMPTY
 
     def extra_value(self, key: str) -> str | None:
-        values = self.extra.get(key, ())
-        return values[0] if values else None
+        """The first string logged under `extra[key]`, if any."""
+        values = self.extra.get(key)
+        if type(values) is list:
+            return next((value for value in values if type(value) is str), None)
+        return None
 
 
-@dataclass(frozen=True, slots=True)
-class ObjectRef:
+class ObjectRef(NamedTuple):
     resource: str = ""
     namespace: str = ""
     name: str = ""
@@ -75,8 +79,7 @@ class ObjectRef:
     subresource: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class AuditEvent:
+class AuditEvent(NamedTuple):
     audit_id: str
     stage: str
     verb: str
@@ -85,13 +88,15 @@ class AuditEvent:
     impersonated_user: UserInfo | None = None
     source_ips: tuple[str, ...] = ()
     user_agent: str = ""
-    object_ref: ObjectRef = field(default_factory=ObjectRef)
+    object_ref: ObjectRef = ObjectRef()
     response_code: int | None = None
     request_object: Mapping[str, Any] | None = None
     response_object: Mapping[str, Any] | None = None
-    annotations: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] = _EMPTY
     request_received: str = ""
     stage_timestamp: str = ""
+    # CloudWatch Logs cut the line: what follows the deciding fields (bodies...) is missing.
+    truncated: bool = False
 
     @property
     def resource_path(self) -> str:
@@ -121,109 +126,109 @@ class AuditEvent:
 
     @property
     def is_dry_run(self) -> bool:
-        return "dryRun=All" in self.request_uri
-
-
-def recover_audit_id(message: str) -> str | None:
-    """The auditID of a damaged line, when its prefix still holds it."""
-    found = _AUDIT_ID.search(message[:4096])
-    return found.group(1) if found else None
+        """True only when the query string has a `dryRun` parameter equal to `All`, as the API
+        server reads it (`?fieldManager=dryRun=All` is a field manager, not a dry run)."""
+        return is_dry_run(self.request_uri)
 
 
 def parse_event(message: str) -> AuditEvent:
     """Parse one log message; raise `InvalidEvent` saying why when it is not usable."""
-    if message.rstrip().endswith(TRUNCATION_MARKER):
-        raise InvalidEvent(
-            SkipReason.TRUNCATED,
-            f"line cut by CloudWatch Logs at {len(message.encode())} bytes",
-            recover_audit_id(message),
-        )
-    try:
-        raw = json.loads(message)
-    except json.JSONDecodeError as err:
-        raise InvalidEvent(
-            SkipReason.NOT_JSON,
-            f"invalid JSON ({err.msg} at char {err.pos})",
-            recover_audit_id(message),
-        ) from err
-    except RecursionError as err:
-        raise InvalidEvent(
-            SkipReason.NOT_JSON, "JSON nested too deeply", recover_audit_id(message)
-        ) from err
-    return event_from_dict(raw)
+    raw, cut = decode(message)
+    return event_from_dict(raw, truncated=cut)
 
 
-def event_from_dict(raw: object) -> AuditEvent:
+def event_from_dict(raw: object, *, truncated: bool = False) -> AuditEvent:
     """Build the model from a decoded JSON value (shared by the CLI, which parses first)."""
     if not isinstance(raw, dict):
         raise InvalidEvent(SkipReason.NOT_AUDIT_EVENT, f"JSON {type(raw).__name__}, not an object")
-    audit_id = raw.get("auditID")
-    kind = raw.get("kind")
-    if kind is not None and kind != "Event":
-        raise InvalidEvent(SkipReason.NOT_AUDIT_EVENT, f"kind {kind!r}", _str_or_none(audit_id))
-    missing = [key for key in ("auditID", "stage", "verb") if not isinstance(raw.get(key), str)]
-    user = _user(raw.get("user"))
-    if user is None:
-        missing.append("user.username")
-    if missing or user is None:
-        raise InvalidEvent(
-            SkipReason.MISSING_FIELDS, "missing " + ", ".join(missing), _str_or_none(audit_id)
-        )
+    problem = invalid_reason(raw)
+    if problem is not None:
+        raise problem
+    return checked_event(raw, truncated=truncated)
+
+
+def checked_event(raw: dict[str, Any], *, truncated: bool = False) -> AuditEvent:
+    """The model of an object `invalid_reason` accepted."""
+    get = raw.get
+    ref, status, annotations = get("objectRef"), get("responseStatus"), get("annotations")
     return AuditEvent(
-        audit_id=raw["auditID"],
-        stage=raw["stage"],
-        verb=raw["verb"],
-        request_uri=text(raw.get("requestURI")),
-        user=user,
-        impersonated_user=_user(raw.get("impersonatedUser")),
-        source_ips=tuple(strings(raw.get("sourceIPs"))),
-        user_agent=text(raw.get("userAgent")),
-        object_ref=_object_ref(raw.get("objectRef")),
-        response_code=_response_code(raw.get("responseStatus")),
-        request_object=_mapping_or_none(raw.get("requestObject")),
-        response_object=_mapping_or_none(raw.get("responseObject")),
-        annotations={
-            k: v for k, v in mapping(raw.get("annotations")).items() if isinstance(v, str)
-        },
+        raw["auditID"],
+        raw["stage"],
+        raw["verb"],
+        _text(get("requestURI")),
+        _user(raw["user"]) or UserInfo(""),
+        _user(get("impersonatedUser")),
+        _strings(get("sourceIPs")),
+        _text(get("userAgent")),
+        _object_ref(ref) if type(ref) is dict else _NO_REF,
+        _response_code(status) if type(status) is dict else None,
+        _mapping_or_none(get("requestObject")),
+        _mapping_or_none(get("responseObject")),
+        _annotations(annotations) if type(annotations) is dict else _EMPTY,
         # audit.k8s.io/v1beta1 events of old API servers carry only `timestamp`.
-        request_received=text(raw.get("requestReceivedTimestamp")) or text(raw.get("timestamp")),
-        stage_timestamp=text(raw.get("stageTimestamp")) or text(raw.get("timestamp")),
+        _timestamp(get("requestReceivedTimestamp")) or _timestamp(get("timestamp")),
+        _timestamp(get("stageTimestamp")) or _timestamp(get("timestamp")),
+        truncated,
     )
+
+
+def _text(value: object) -> str:
+    return value if type(value) is str else ""
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if type(value) is not list:
+        return ()
+    return tuple(item for item in value if type(item) is str)
+
+
+def _annotations(value: dict[str, Any]) -> Mapping[str, str]:
+    return {key: item for key, item in value.items() if type(item) is str}
+
+
+def _timestamp(value: object) -> str:
+    """An RFC 3339 time as logged, or empty for anything absurd (wrong type, far past or
+    future, oversized): it is shown and used for a console link, never trusted."""
+    if type(value) is not str or len(value) > 40 or not "1970" <= value[:4] <= "9998":
+        return ""
+    return value
+
+
+def user_info(value: dict[str, Any]) -> UserInfo:
+    """The user of an object `invalid_reason` accepted (its `user` or `impersonatedUser`)."""
+    return _user(value) or UserInfo("")
 
 
 def _user(value: object) -> UserInfo | None:
-    if not isinstance(value, dict) or not isinstance(value.get("username"), str):
+    if type(value) is not dict:
         return None
-    extra = {
-        str(key): tuple(strings(values)) for key, values in mapping(value.get("extra")).items()
-    }
+    username, extra = value.get("username"), value.get("extra")
+    if type(username) is not str:
+        return None
     return UserInfo(
-        username=value["username"],
-        groups=tuple(strings(value.get("groups"))),
-        extra=extra,
+        username, _strings(value.get("groups")), extra if type(extra) is dict else _EMPTY
     )
 
 
-def _object_ref(value: object) -> ObjectRef:
-    ref = mapping(value)
+_NO_REF = ObjectRef()
+
+
+def _object_ref(ref: dict[str, Any]) -> ObjectRef:
+    get = ref.get
     return ObjectRef(
-        resource=text(ref.get("resource")),
-        namespace=text(ref.get("namespace")),
-        name=text(ref.get("name")),
-        api_group=text(ref.get("apiGroup")),
-        api_version=text(ref.get("apiVersion")),
-        subresource=text(ref.get("subresource")),
+        _text(get("resource")),
+        _text(get("namespace")),
+        _text(get("name")),
+        _text(get("apiGroup")),
+        _text(get("apiVersion")),
+        _text(get("subresource")),
     )
 
 
-def _response_code(value: object) -> int | None:
-    code = mapping(value).get("code")
-    return code if isinstance(code, int) and not isinstance(code, bool) else None
+def _response_code(status: dict[str, Any]) -> int | None:
+    code = status.get("code")
+    return code if type(code) is int else None
 
 
 def _mapping_or_none(value: object) -> Mapping[str, Any] | None:
     return value if isinstance(value, dict) else None
-
-
-def _str_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) else None

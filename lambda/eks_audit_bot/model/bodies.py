@@ -19,7 +19,7 @@ def object_of(event: AuditEvent) -> Mapping[str, Any]:
     """The object as written: the response (complete even after a patch) unless it is only a
     Status, else the request (a denied or Metadata-level request may have neither)."""
     for body in (event.response_object, event.request_object):
-        if body and body.get("kind") not in _ENVELOPE_KINDS:
+        if body and text(body.get("kind")) not in _ENVELOPE_KINDS:
             return body
     return {}
 

@@ -36,7 +36,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
     """The JSON document for queues, functions and webhooks (`sqs`, `lambda`, `http(s)`)."""
     event, rule = alert.event, alert.rule
     ref = event.object_ref
-    document = {
+    document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "kind": "alert",
         "alert_source": AUDIT_LOG,
@@ -69,6 +69,8 @@ def alert_document(alert: Alert) -> dict[str, Any]:
         "audit_id": event.audit_id,
         "links": links(alert),
     }
+    if event.truncated:
+        document["truncated"] = True  # CloudWatch Logs cut the line: bodies were not seen
     return dict(tree(document))
 
 
@@ -142,6 +144,8 @@ def chat_markdown(alert: Alert) -> str:
     lines.append(f"*Where:* {place}")
     if event.source_ips:
         lines.append(f"*From:* {', '.join(chat_code(ip) for ip in event.source_ips)}")
+    if event.truncated:
+        lines.append("_The log line was cut by CloudWatch Logs: bodies not seen._")
     lines.append(f"*Audit ID:* {chat_code(event.audit_id)}")
     return "\n".join(lines)
 
@@ -204,6 +208,6 @@ def _fitted(text: str) -> str:
             break
         kept.append(row)
         size += len(row) + 1
-    if kept and kept[0] == "```":
-        kept.append("```")  # a digest: close its code block
+    if kept.count("```") % 2:
+        kept.append("```")  # a digest cut inside its code block: close it
     return "\n".join([*kept, _TRUNCATED.strip()])

@@ -1,14 +1,23 @@
-"""One SNS message per alert: a per-protocol body (`MessageStructure=json`) and attributes.
+"""One SNS message per alert or digest: a body per protocol that needs its own, and attributes.
 
-Email and plain subscribers get the readable text; queues, functions and webhooks get the JSON
-document; with `HTTPS_FORMAT=chatbot`, `https` subscribers (Amazon Q Developer in chat
-applications) get its custom notification instead.
+Published with `MessageStructure=json`, where SNS gives each subscription the body named after
+its protocol, else `default`. So only the bodies that differ are sent:
+
+- `default`: the JSON document, for `sqs`, `lambda`, `http`, `https`, `email-json`,
+  `firehose` and `application` subscribers;
+- `email`: the readable text;
+- `sms`: one line (the Subject);
+- `https`: the custom notification for Amazon Q Developer in chat applications, only with
+  `HTTPS_FORMAT=chatbot`.
+
+The whole request fits SNS's 256 KiB (`sizing`): the largest fields are shortened first, and
+the alert says what was shortened.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from eks_audit_bot.model.alert import Alert, Digest
@@ -24,12 +33,20 @@ from eks_audit_bot.rendering.digest import (
 )
 from eks_audit_bot.rendering.document import alert_document, chat_message, chat_notification
 from eks_audit_bot.rendering.safety import line
+from eks_audit_bot.rendering.sizing import (
+    AWS_FIELDS,
+    FIELDS,
+    SNS_REQUEST_LIMIT,
+    Field,
+    digest_steps,
+    least_size,
+    steps,
+)
 from eks_audit_bot.rendering.text import alert_subject, render_text
 from eks_audit_bot.settings import HttpsFormat, Settings
 
-# SNS takes 256 KiB per message including attributes; stay well clear of it.
-MESSAGE_BYTE_LIMIT = 200 * 1024
 ATTRIBUTE_VALUE_LIMIT = 256
+SHORTENED = "Shortened to fit one SNS message (see the audit log for the rest)"
 
 
 def attributes(alert: Alert) -> dict[str, str]:
@@ -51,7 +68,9 @@ def attributes(alert: Alert) -> dict[str, str]:
         "rule": alert.rule.rule_id,
         "outcome": alert.outcome,
     }
-    return {name: line(value)[:ATTRIBUTE_VALUE_LIMIT] for name, value in values.items() if value}
+    return {
+        name: _utf8(line(value)[:ATTRIBUTE_VALUE_LIMIT]) for name, value in values.items() if value
+    }
 
 
 def aws_attributes(alert: AwsAlert) -> dict[str, str]:
@@ -68,102 +87,131 @@ def aws_attributes(alert: AwsAlert) -> dict[str, str]:
         "rule": alert.rule.rule_id,
         "outcome": alert.outcome,
     }
-    return {name: line(value)[:ATTRIBUTE_VALUE_LIMIT] for name, value in values.items() if value}
+    return {
+        name: _utf8(line(value)[:ATTRIBUTE_VALUE_LIMIT]) for name, value in values.items() if value
+    }
 
 
 def build(item: Alert | Digest | AwsAlert, settings: Settings) -> Outgoing:
-    """The SNS message for an alert or a digest."""
+    """The SNS message for an alert or a digest, within SNS's limit on one request."""
     if isinstance(item, Digest):
-        return _build_digest(item, settings)
+        return _fitted_digest(item, settings)
     if isinstance(item, AwsAlert):
-        return _build_aws(item, settings)
-    return _build_alert(item, settings)
+        return _fitted(
+            item, AWS_FIELDS, lambda smaller, notes: _aws_message(smaller, settings, notes)
+        )
+    return _fitted(item, FIELDS, lambda smaller, notes: _alert_message(smaller, settings, notes))
 
 
-def _build_alert(alert: Alert, settings: Settings) -> Outgoing:
-    body = _fitted(
-        render_text(alert),
-        alert_document(alert),
-        settings,
-        chat_notification(alert),
-        bulky=("changes", ["(too long for one message: see the audit log)"]),
-    )
+def _fitted[T](
+    item: T, fields: tuple[Field[T], ...], render: Callable[[T, list[str]], Outgoing]
+) -> Outgoing:
+    """`render(item)`, with its largest fields shortened until it fits one SNS request."""
+    notes: list[str] = []
+    smaller = steps(item, fields)
+    # Fields that alone exceed the limit are cut before anything is rendered.
+    while least_size(item, fields) > SNS_REQUEST_LIMIT and (step := next(smaller, None)):
+        item, note = step
+        notes.append(note)
+    outgoing = render(item, notes)
+    while outgoing.size > SNS_REQUEST_LIMIT and (step := next(smaller, None)) is not None:
+        item, note = step
+        notes.append(note)
+        outgoing = render(item, notes)
+    return outgoing
+
+
+def _fitted_digest(digest: Digest, settings: Settings) -> Outgoing:
+    notes: list[str] = []
+    outgoing = _digest_message(digest, settings, None, notes)
+    steps = digest_steps(digest)
+    while outgoing.size > SNS_REQUEST_LIMIT and (step := next(steps, None)) is not None:
+        smaller, members, note = step
+        notes.append(note)
+        outgoing = _digest_message(smaller, settings, members, notes)
+    return outgoing
+
+
+def _alert_message(alert: Alert, settings: Settings, notes: list[str]) -> Outgoing:
+    subject = alert_subject(alert)
+    chat = None
+    if settings.https_format is HttpsFormat.CHATBOT:
+        chat = chat_notification(alert)
     return Outgoing(
-        subject=alert_subject(alert),
-        message=body,
+        subject=subject,
+        message=bodies(subject, render_text(alert), alert_document(alert), chat, notes),
         attributes=attributes(alert),
         audit_id=alert.event.audit_id,
     )
 
 
-def _build_aws(alert: AwsAlert, settings: Settings) -> Outgoing:
-    body = _fitted(
-        render_aws_text(alert),
-        aws_document(alert),
-        settings,
-        aws_chat(alert),
-        bulky=("changes", ["(too long for one message: see CloudTrail)"]),
-    )
+def _aws_message(alert: AwsAlert, settings: Settings, notes: list[str]) -> Outgoing:
+    subject = aws_subject(alert)
+    chat = aws_chat(alert) if settings.https_format is HttpsFormat.CHATBOT else None
     return Outgoing(
-        subject=aws_subject(alert),
-        message=body,
+        subject=subject,
+        message=bodies(subject, render_aws_text(alert), aws_document(alert), chat, notes),
         attributes=aws_attributes(alert),
         audit_id=alert.event.audit_id,
     )
 
 
-def _build_digest(digest: Digest, settings: Settings) -> Outgoing:
+def _digest_message(
+    digest: Digest, settings: Settings, members: int | None, notes: list[str]
+) -> Outgoing:
     lead = digest.lead
     text = render_digest_text(digest)
     title = digest_subject(digest)
-    chat = chat_message(
-        lead, title=title, text=digest_chat_text(digest), next_steps=[], resources=[]
-    )
-    body = _fitted(text, digest_document(digest), settings, chat, bulky=("members", []))
+    chat = None
+    if settings.https_format is HttpsFormat.CHATBOT:
+        chat = chat_message(
+            lead, title=title, text=digest_chat_text(digest), next_steps=[], resources=[]
+        )
+    document = digest_document(digest)
+    if members is not None:
+        document["members"] = document["members"][:members]
     values = attributes(lead)
     values["severity"] = str(digest.severity)
     values["outcome"] = "denied" if digest.denied == digest.count else "allowed"
     values["digest"] = str(digest.kind)
-    return Outgoing(subject=title, message=body, attributes=values, audit_id=lead.event.audit_id)
-
-
-def _fitted(
-    text: str,
-    document: Mapping[str, Any],
-    settings: Settings,
-    chat: Mapping[str, Any] | None,
-    *,
-    bulky: tuple[str, list[str]],
-) -> str:
-    """The message body, slimmed when too big for SNS: the bulky list of the document goes and
-    the text is cut; who, what and where stay."""
-    body = _structure(text, document, settings, chat)
-    if len(body.encode()) <= MESSAGE_BYTE_LIMIT:
-        return body
-    field, placeholder = bulky
-    cut = text[: MESSAGE_BYTE_LIMIT // 8] + "\n… (truncated: see the audit log)\n"
-    return _structure(cut, {**document, field: placeholder}, settings, None)
-
-
-def _structure(
-    text: str,
-    document: Mapping[str, Any],
-    settings: Settings,
-    chat: Mapping[str, Any] | None,
-) -> str:
-    machine = json.dumps(document, ensure_ascii=False, sort_keys=True)
-    https = machine
-    if settings.https_format is HttpsFormat.CHATBOT and chat is not None:
-        https = json.dumps(chat, ensure_ascii=False)
-    return json.dumps(
-        {
-            "default": text,
-            "email": text,
-            "email-json": machine,
-            "sqs": machine,
-            "lambda": machine,
-            "http": machine,
-            "https": https,
-        },
-        ensure_ascii=False,
+    return Outgoing(
+        subject=title,
+        message=bodies(title, text, document, chat, notes),
+        attributes=values,
+        audit_id=lead.event.audit_id,
     )
+
+
+def bodies(
+    one_line: str,
+    text: str,
+    document: dict[str, Any],
+    chat: Mapping[str, Any] | None,
+    notes: list[str],
+) -> str:
+    """The `MessageStructure=json` message: `default`, `email`, `sms` and maybe `https`."""
+    if notes:
+        text += f"\n{SHORTENED}:\n" + "".join(f"  - {note}\n" for note in notes)
+        document["shortened"] = list(notes)
+    structure = {
+        "default": json.dumps(document, ensure_ascii=False, sort_keys=True),
+        "email": text,
+        "sms": one_line,
+    }
+    if chat is not None:
+        if notes:
+            chat = _with_note(chat)
+        structure["https"] = json.dumps(chat, ensure_ascii=False)
+    return _utf8(json.dumps(structure, ensure_ascii=False))
+
+
+def _with_note(chat: Mapping[str, Any]) -> dict[str, Any]:
+    content = dict(chat["content"])
+    content["description"] = f"{content['description']}\n_{SHORTENED}._"
+    return {**chat, "content": content}
+
+
+def _utf8(text: str) -> str:
+    """`text` as SNS can carry it: a lone surrogate (from a `\\ud800` escape in the audit
+    JSON) cannot be encoded as UTF-8, so it becomes `?`."""
+    return text.encode("utf-8", "replace").decode("utf-8")

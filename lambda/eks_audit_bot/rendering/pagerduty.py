@@ -136,6 +136,8 @@ def _alarm_name(summary: str, key: str) -> str:
     """The readable summary, cut to fit, then the incident key, which always survives."""
     tail = f" | {key}"
     room = ALARM_NAME_LIMIT - len(tail)
+    if room < 2:
+        return key  # at most KEY_LIMIT: no room left for the summary
     return (summary if len(summary) <= room else summary[: room - 1] + "…") + tail
 
 

@@ -10,6 +10,7 @@ from eks_audit_bot.model.audit import AuditEvent
 from eks_audit_bot.rendering.safety import ascii_line, line
 
 SUBJECT_LIMIT = 100
+TRUNCATED_NOTE = "yes: CloudWatch Logs cut the log line, request and response bodies not seen"
 _PAST_TENSE = {
     "create": "created",
     "update": "updated",
@@ -201,6 +202,7 @@ def _what(event: AuditEvent) -> list[tuple[str, str]]:
         ("API group", api),
         ("Response", f"{code} ({decision})"),
         ("Dry run", "yes" if event.is_dry_run else ""),
+        ("Truncated", TRUNCATED_NOTE if event.truncated else ""),
     ]
 
 

@@ -1,4 +1,10 @@
-"""Decode a CloudWatch Logs subscription payload (base64 of gzipped JSON)."""
+"""Decode a CloudWatch Logs subscription payload (base64 of gzipped JSON).
+
+The payload is inflated as a stream with a ceiling, so a small payload that inflates to
+gigabytes fails with a clear error instead of exhausting the function's memory. One malformed
+log event (no message, a message that is not text) is handed on as it is: the pipeline counts
+it as a skip, and the rest of the batch goes on.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +15,29 @@ import json
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from aws_lambda_powertools.utilities.data_classes import CloudWatchLogsEvent
+from typing import Any, NamedTuple
 
 from eks_audit_bot.model.jsonvalue import strings
 
 AUDIT_STREAM_PREFIX = "kube-apiserver-audit"
 CONTROL_MESSAGE = "CONTROL_MESSAGE"
+# A delivery holds at most ~1 MB of gzip; real audit logs inflate 10-30 times. Past this the
+# payload is not a CloudWatch delivery but a decompression bomb (or a bug upstream).
+MAX_INFLATED_BYTES = 48 * 1024 * 1024
+_GZIP = 16 + zlib.MAX_WBITS
+_CHUNK = 1024 * 1024
+
+
+class LogRecord(NamedTuple):
+    """One log event as the pipeline takes it, `(where, message)`: a named tuple, as a batch
+    holds thousands. `message` is None when the event had no text: the pipeline skips it."""
+
+    id: str
+    message: str | None
 
 
 class PayloadError(ValueError):
     """The invocation payload is not a CloudWatch Logs subscription payload."""
-
-
-@dataclass(frozen=True, slots=True)
-class LogRecord:
-    id: str
-    timestamp: int
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,33 +59,75 @@ class LogBatch:
         return None
 
 
-def decode_payload(event: Mapping[str, Any]) -> LogBatch:
-    if not isinstance(event.get("awslogs"), Mapping) or "data" not in event["awslogs"]:
+def decode_payload(event: Mapping[str, Any], limit: int = MAX_INFLATED_BYTES) -> LogBatch:
+    awslogs = event.get("awslogs")
+    if not isinstance(awslogs, Mapping) or not isinstance(awslogs.get("data"), str):
         raise PayloadError("expected a CloudWatch Logs subscription payload {'awslogs': {'data'}}")
-    return decode_data(event["awslogs"]["data"])
+    return decode_data(awslogs["data"], limit)
 
 
-def decode_data(data: object) -> LogBatch:
+def decode_data(data: object, limit: int = MAX_INFLATED_BYTES) -> LogBatch:
     """A subscription payload's `data` (base64 of gzipped JSON), as Lambda receives it from
     CloudWatch Logs directly or from a Kinesis record a Logs destination wrote."""
+    if not isinstance(data, str):
+        raise PayloadError(f"undecodable awslogs.data: {type(data).__name__}, not base64 text")
     try:
-        if not isinstance(data, str):
-            raise TypeError(f"data is {type(data).__name__}, not base64 text")
-        parsed = CloudWatchLogsEvent({"awslogs": {"data": data}}).parse_logs_data()
-        records = tuple(
-            LogRecord(id=str(item.get_id), timestamp=int(item.timestamp), message=item.message)
-            for item in parsed.log_events
-        )
-        return LogBatch(
-            log_group=parsed.log_group,
-            log_stream=parsed.log_stream,
-            owner=parsed.owner,
-            message_type=parsed.message_type,
-            records=records,
-            filters=tuple(strings(parsed.get("subscriptionFilters"))),
-        )
-    except (binascii.Error, OSError, EOFError, zlib.error, ValueError, KeyError, TypeError) as err:
-        raise PayloadError(f"undecodable awslogs.data: {err}") from err
+        document = json.loads(inflate(base64.b64decode(data, validate=True), limit))
+    except (binascii.Error, zlib.error, EOFError, ValueError, RecursionError) as err:
+        if isinstance(err, PayloadError):
+            raise
+        raise PayloadError(f"undecodable awslogs.data: {type(err).__name__}: {err}") from err
+    return batch_of(document)
+
+
+def inflate(data: bytes, limit: int = MAX_INFLATED_BYTES) -> bytearray:
+    """Gunzip `data` (every member), failing with `PayloadError` once past `limit` bytes."""
+    out = bytearray()
+    while data:
+        stream = zlib.decompressobj(_GZIP)
+        while not stream.eof:
+            chunk, data = data[:_CHUNK], data[_CHUNK:]
+            produced = stream.decompress(chunk, limit + 1 - len(out))
+            if not chunk and not produced:
+                raise PayloadError("awslogs.data: the gzip stream ends early")
+            out += produced
+            if len(out) > limit:
+                raise PayloadError(
+                    f"awslogs.data inflates past {limit:,} bytes: not a CloudWatch Logs delivery"
+                )
+            data = stream.unconsumed_tail + data
+        data = stream.unused_data + data
+    return out
+
+
+def batch_of(document: object) -> LogBatch:
+    """The batch in a decoded payload; each log event is passed on whatever its shape."""
+    if not isinstance(document, dict):
+        raise PayloadError("awslogs.data is not a JSON object")
+    fields = {key: document.get(key) for key in ("logGroup", "logStream", "messageType")}
+    bad = [key for key, value in fields.items() if not isinstance(value, str)]
+    events = document.get("logEvents", [])
+    if bad or not isinstance(events, list):
+        raise PayloadError(f"awslogs.data lacks {', '.join(bad) or 'a logEvents list'}")
+    owner = document.get("owner")
+    return LogBatch(
+        log_group=document["logGroup"],
+        log_stream=document["logStream"],
+        owner=owner if isinstance(owner, str) else "",
+        message_type=document["messageType"],
+        records=tuple(_record(index, item) for index, item in enumerate(events)),
+        filters=tuple(strings(document.get("subscriptionFilters"))),
+    )
+
+
+def _record(index: int, item: object) -> LogRecord:
+    if type(item) is not dict:
+        return LogRecord(f"#{index}", None)
+    where, message = item.get("id"), item.get("message")
+    return LogRecord(
+        where[:64] if type(where) is str else f"#{index}",
+        message if type(message) is str else None,
+    )
 
 
 def encode_payload(document: Mapping[str, Any]) -> dict[str, dict[str, str]]:
