@@ -65,7 +65,8 @@ demo: $(DEMO_STAMP) ## Sample EKS audit events through the real handler into a l
 	@echo
 	@$(BIN)/python -m eks_audit_bot.cli.demo $(DEMO_ARGS)
 
-test: lint typecheck zip-check tf-fmt tf-validate tf-test checkov pytest ## Everything CI runs
+test: ## Everything CI runs (the independent checks side by side: CI has 2 cores)
+	@$(MAKE) --no-print-directory --output-sync=target -j3 lint typecheck zip-check tf-test checkov pytest
 
 lint: venv ## ruff lint and format check
 	$(BIN)/ruff check lambda tests benchmarks scripts
@@ -74,8 +75,10 @@ lint: venv ## ruff lint and format check
 typecheck: venv ## mypy --strict on the package
 	$(BIN)/mypy
 
+# Three workers, one test file each at a time: the terraform applies against moto_server
+# mostly wait, so they overlap with the rest.
 pytest: venv tf-config ## Python tests, including moto end-to-end and the terraform apply against moto_server
-	$(BIN)/pytest
+	$(BIN)/pytest -n 3 --dist loadfile
 
 readme: venv ## Regenerate README.md's generated parts: rule table, example alert, inputs/outputs
 	$(BIN)/python scripts/readme_sections.py --write
@@ -90,14 +93,14 @@ zip-check: ## Fail when the committed function zip differs from a fresh build
 tf-fmt: tf-config ## terraform fmt -check over the module, examples and tests
 	terraform fmt -check -recursive -diff
 
-tf-validate: tf-config ## terraform init + validate for the module and each example
+tf-validate: tf-config tf-fmt ## terraform init + validate for the module and each example
 	@for d in $(TF_DIRS); do \
 	  echo "terraform validate: $$d"; \
 	  terraform -chdir=$$d init -backend=false -input=false -no-color >/dev/null; \
 	  terraform -chdir=$$d validate -no-color; \
 	done
 
-tf-test: tf-config ## terraform test (mock_provider runs under tests/ of the module, examples included, and of each sub-module)
+tf-test: tf-config tf-validate ## terraform test (mock_provider runs under tests/ of the module, examples included, and of each sub-module)
 	@for d in $(TF_TEST_DIRS); do \
 	  echo "terraform test: $$d"; \
 	  terraform -chdir=$$d init -backend=false -input=false -no-color >/dev/null; \

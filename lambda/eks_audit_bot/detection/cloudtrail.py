@@ -14,12 +14,11 @@ Pure: no AWS calls and no logging.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from eks_audit_bot.detection import api_changes, classify
 from eks_audit_bot.detection.api_actions import cluster_of, function_name, summarize, target_of
-from eks_audit_bot.detection.pipeline import Skip
+from eks_audit_bot.detection.pipeline import Tally
 from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.model.alert import Location, Outcome, cluster_name
 from eks_audit_bot.model.aws_alert import AwsAlert
@@ -41,19 +40,8 @@ _CLIENTS = (
 
 
 @dataclass(slots=True)
-class EventResult:
+class EventResult(Tally[AwsAlert]):
     """What became of the events of one EventBridge invocation (or one replayed record)."""
-
-    alerts: list[AwsAlert] = field(default_factory=list)
-    skips: list[Skip] = field(default_factory=list)
-    dropped: Counter[str] = field(default_factory=Counter)
-    dropped_by: Counter[tuple[str, str]] = field(default_factory=Counter)
-    received: int = 0
-
-    def drop(self, reason: str, who: str) -> None:
-        """Count an event that needs no alert, with who made it (a name, never the event)."""
-        self.dropped[reason] += 1
-        self.dropped_by[reason, who] += 1
 
 
 def alert_for_call(

@@ -51,8 +51,10 @@ class Skip:
 
 
 @dataclass(slots=True)
-class Result:
-    alerts: list[Alert] = field(default_factory=list)
+class Tally[A]:
+    """What became of one batch's events: its alerts, its skips, and what needed no alert."""
+
+    alerts: list[A] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
     # Events read fine but not alerted on, by why: automation, read_only, below_min_severity...
     dropped: Counter[str] = field(default_factory=Counter)
@@ -64,6 +66,11 @@ class Result:
         """Count an event that needs no alert, with who made it (a name, never the event)."""
         self.dropped[reason] += 1
         self.dropped_by[reason, who] += 1
+
+
+@dataclass(slots=True)
+class Result(Tally[Alert]):
+    """What became of one batch of audit-log events."""
 
 
 def process(
