@@ -12,6 +12,7 @@ markup of the data survives there.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -118,10 +119,22 @@ def line(text: str) -> str:
     """A line or value from audit data, ready to show anywhere: masked, then one clean line.
 
     Masked again when cleaning escaped something, so a control character cannot hide a
-    credential's key."""
+    credential's key. The same short values (names, verbs, clusters, rule texts) come back for
+    every alert of a batch, so their results are kept; long ones are worked out each time."""
+    return _line_cached(text) if len(text) <= CACHED_LENGTH else _line(text)
+
+
+# Bounded in count and size: at most 4,096 values of at most 256 characters each.
+CACHED_LENGTH = 256
+
+
+def _line(text: str) -> str:
     masked = mask(text)
     cleaned = clean(masked)
     return cleaned if cleaned is masked else mask(cleaned)
+
+
+_line_cached = functools.lru_cache(maxsize=4096)(_line)
 
 
 def tree(value: Any) -> Any:
