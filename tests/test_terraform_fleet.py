@@ -257,9 +257,16 @@ def check_members(out: dict[str, Any]) -> None:
         member = session(account)
         logs = member.client("logs")
         for group in groups:
-            (sub,) = logs.describe_subscription_filters(logGroupName=group)["subscriptionFilters"]
-            assert sub["destinationArn"] == out["destination_arn"]
-            assert sub["filterName"] == f"eks-audit-bot-{REGION}"
+            subs = logs.describe_subscription_filters(logGroupName=group)["subscriptionFilters"]
+            by_name = {sub["filterName"]: sub for sub in subs}
+            assert sorted(by_name) == [
+                f"eks-audit-bot-{REGION}",
+                f"eks-audit-bot-{REGION}-truncated",
+            ]
+            assert {sub["destinationArn"] for sub in subs} == {out["destination_arn"]}
+            assert (
+                by_name[f"eks-audit-bot-{REGION}-truncated"]["filterPattern"] == '"[Truncated...]"'
+            )
         events = member.client("events")
         (rule,) = events.list_rules(NamePrefix="eks-audit-bot")["Rules"]
         (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]

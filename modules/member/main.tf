@@ -36,6 +36,17 @@ resource "aws_cloudwatch_log_subscription_filter" "this" {
   destination_arn = var.destination_arn
 }
 
+# Lines CloudWatch Logs cut at 256 KB are not JSON, so the pattern above never matches them:
+# this second filter sends them too, so padding a request cannot hide it (as the root module).
+resource "aws_cloudwatch_log_subscription_filter" "truncated" {
+  for_each = var.watch_truncated_lines ? local.clusters : {}
+
+  name            = "${local.filter_name}-truncated"
+  log_group_name  = each.value
+  filter_pattern  = "\"[Truncated...]\""
+  destination_arn = var.destination_arn
+}
+
 resource "aws_cloudwatch_log_account_policy" "this" {
   count = var.create_account_policy ? 1 : 0
 

@@ -62,6 +62,13 @@ variable "account_policy_excluded_log_groups" {
   }
 }
 
+variable "watch_truncated_lines" {
+  type        = bool
+  description = "Add a second subscription filter per log group that sends the lines CloudWatch Logs cut at 256 KB (no JSON pattern matches them). Uses the second of the two subscription filters a log group allows: set false if another one already takes it."
+  default     = true
+  nullable    = false
+}
+
 variable "filter_pattern" {
   type        = string
   description = "CloudWatch Logs filter pattern. Defaults to the pattern the root module generates from its default `watch`; with `trusted_source_cidrs` in the central function's settings, pass `modules/central`'s output `filter_pattern`."

@@ -19,6 +19,15 @@ variables {
   log_group_names = ["/aws/eks/payments-prod/cluster", "/aws/eks/payments-staging/cluster"]
 }
 
+run "cut_lines_reach_the_central_destination_too" {
+  command = plan
+
+  assert {
+    condition     = keys(aws_cloudwatch_log_subscription_filter.truncated) == ["payments-prod", "payments-staging"] && alltrue([for filter in aws_cloudwatch_log_subscription_filter.truncated : filter.filter_pattern == "\"[Truncated...]\"" && filter.destination_arn == var.destination_arn])
+    error_message = "Every log group must also send the lines CloudWatch cut (no JSON pattern matches them) to the central destination."
+  }
+}
+
 run "each_cluster_subscribes_to_the_central_destination" {
   command = apply
 
