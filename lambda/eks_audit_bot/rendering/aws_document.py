@@ -25,6 +25,7 @@ from eks_audit_bot.rendering.document import (
     SCHEMA_VERSION,
     actor_document,
     chat_message,
+    rule_document,
     where_document,
 )
 from eks_audit_bot.rendering.safety import chat_code, chat_text, tree
@@ -42,13 +43,7 @@ def aws_document(alert: AwsAlert) -> dict[str, Any]:
         "severity": str(alert.severity),
         "outcome": alert.outcome or None,
         "summary": aws_headline(alert),
-        "rule": {
-            "id": rule.rule_id,
-            "title": rule.title,
-            "severity": str(rule.severity),
-            "explanation": rule.explanation,
-            "runbook": rule.runbook,
-        },
+        "rule": rule_document(rule),
         "changes": list(alert.changes),
         "actor": actor_document(alert),
         "request": _request(alert),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eks_audit_bot.model.alert import Alert
+from eks_audit_bot.model.alert import Alert, RuleHit
 from eks_audit_bot.model.aws_alert import AUDIT_LOG, AwsAlert
 from eks_audit_bot.rendering.safety import chat_code, chat_text, line, tree
 from eks_audit_bot.rendering.text import (
@@ -43,13 +43,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
         "severity": str(alert.severity),
         "outcome": alert.outcome,
         "summary": headline(alert),
-        "rule": {
-            "id": rule.rule_id,
-            "title": rule.title,
-            "severity": str(rule.severity),
-            "explanation": rule.explanation,
-            "runbook": rule.runbook,
-        },
+        "rule": rule_document(rule),
         "changes": list(alert.changes),
         "actor": actor_document(alert),
         "request": {
@@ -78,6 +72,17 @@ def links(alert: Alert) -> dict[str, str]:
     """Console links; none when the alert's region, log group or time is unknown (replay)."""
     url = alert_link(alert)
     return {"logs_insights": url} if url else {}
+
+
+def rule_document(rule: RuleHit) -> dict[str, str]:
+    """The `rule` object of every alert document, whatever its source."""
+    return {
+        "id": rule.rule_id,
+        "title": rule.title,
+        "severity": str(rule.severity),
+        "explanation": rule.explanation,
+        "runbook": rule.runbook,
+    }
 
 
 def actor_document(alert: Alert | AwsAlert) -> dict[str, Any]:
