@@ -25,13 +25,12 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.kinesis import kinesis_backends
 from moto.logs.exceptions import ResourceNotFoundException
 from moto.logs.models import LogsBackend, LogStream, logs_backends
 from moto.utilities.arns import parse_arn
 
 from eks_audit_bot.filter_pattern import compile_pattern
-from support import ACCOUNT, REGION
+from support import ACCOUNT, REGION, log_time_ms
 
 MEMBER_A = "111111111111"
 MEMBER_B = "222222222222"
@@ -111,13 +110,12 @@ def _destination(arn: str) -> Any:
 
 
 def put_record(stream_arn: str, data: bytes) -> None:
-    """What a destination does with a payload: PutRecord on its stream (moto's own way)."""
+    """What a destination does with a payload: PutRecord on its stream. Through the Kinesis
+    API rather than moto's models, whose encoding of `data` changed between moto releases."""
     parsed = parse_arn(stream_arn)
-    stream = kinesis_backends[parsed.account][parsed.region].describe_stream(
-        stream_arn=stream_arn, stream_name=None
-    )
-    stream.put_record(
-        partition_key=uuid.uuid4().hex, data=base64.b64encode(data).decode(), explicit_hash_key=""
+    assert parsed.account == ACCOUNT, "the central account is moto's default one"
+    boto3.client("kinesis", region_name=parsed.region).put_record(
+        StreamARN=stream_arn, Data=data, PartitionKey=uuid.uuid4().hex
     )
 
 
@@ -178,11 +176,12 @@ def create_member_cluster(
 
 
 def write_audit_log(session: boto3.Session, cluster: str, events: list[dict[str, Any]]) -> None:
+    now = log_time_ms()
     session.client("logs").put_log_events(
         logGroupName=f"/aws/eks/{cluster}/cluster",
         logStreamName=AUDIT_STREAM,
         logEvents=[
-            {"timestamp": 1795183391512 + index, "message": json.dumps(event)}
+            {"timestamp": now + index, "message": json.dumps(event)}
             for index, event in enumerate(events)
         ],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,12 @@ CASES = FIXTURES / "cases"
 EVENTBRIDGE = FIXTURES / "eventbridge"
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"  # moto's default account
+
+
+def log_time_ms() -> int:
+    """A log event time `put_log_events` accepts: CloudWatch Logs (and moto) reject events
+    older than 14 days, so a fixed time in a test stops being delivered two weeks later."""
+    return int(time.time() * 1000)
 
 
 def delivered(message: str, protocol: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 
 from cloudwatch import deliver_to_handler
 from eks_audit_bot.filter_pattern import compile_pattern
-from support import REGION, Inbox, case_messages, load_case
+from support import REGION, Inbox, case_messages, load_case, log_time_ms
 
 ZIP = Path(__file__).parents[1] / "lambda" / "eks-audit-bot.zip"
 LOG_GROUP = "/aws/eks/prod-eu/cluster"
@@ -75,12 +75,11 @@ def deploy(inbox: Inbox) -> None:
 
 
 def put_lines(lines: list[str]) -> None:
+    now = log_time_ms()
     boto3.client("logs", region_name=REGION).put_log_events(
         logGroupName=LOG_GROUP,
         logStreamName=STREAM,
-        logEvents=[
-            {"timestamp": 1795183391512 + i, "message": line} for i, line in enumerate(lines)
-        ],
+        logEvents=[{"timestamp": now + i, "message": line} for i, line in enumerate(lines)],
     )
 
 

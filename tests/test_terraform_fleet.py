@@ -28,6 +28,7 @@ from moto.server import ThreadedMotoServer
 from eks_audit_bot import handler
 from fleet import StreamReader, audit_event, deliver_to_destinations
 from lambda_context import FakeContext
+from support import log_time_ms
 from terraform_pattern import ROOT, terraform_env
 
 pytestmark = [
@@ -289,7 +290,7 @@ def alert_through_the_deployment(
     session(PAYMENTS).client("logs").put_log_events(
         logGroupName=CLUSTERS[PAYMENTS][0],
         logStreamName=AUDIT_STREAM,
-        logEvents=[{"timestamp": 1795183391512, "message": json.dumps(secret)}],
+        logEvents=[{"timestamp": log_time_ms(), "message": json.dumps(secret)}],
     )
     for name, value in function["Environment"]["Variables"].items():
         monkeypatch.setenv(name, value)
