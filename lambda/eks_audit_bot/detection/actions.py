@@ -45,13 +45,13 @@ _IDENTITY = (
 
 class Chosen(NamedTuple):
     """The event an action is decided on: as decoded (or an already built model, for tests
-    and tools), whether CloudWatch Logs cut its line, where it was, and whether the shortcut
-    has judged it automation already."""
+    and tools), whether CloudWatch Logs cut its line, where it was, and why the screen dropped
+    it already (None: judge it in full)."""
 
     item: dict[str, Any] | AuditEvent
     cut: bool
     where: str
-    automation: bool = False
+    screened: str | None = None
 
 
 class Judge(Protocol):

@@ -46,6 +46,11 @@ _VERSIONED = frozenset({"kubectl", "helm", "eksctl", "terraform"})
 def is_automation(event: AuditEvent, actor: Actor, settings: Settings) -> bool:
     """True for Kubernetes components, nodes, service accounts, EKS and listed principals
     (with one of the listed user agents, when any are listed)."""
+    return acts_as_automation(actor, event.user_agent, settings)
+
+
+def acts_as_automation(actor: Actor, user_agent: str, settings: Settings) -> bool:
+    """`is_automation` for an actor calling with `user_agent`."""
     if actor.kind is ActorKind.ANONYMOUS:
         return False
     if actor.kind in AUTOMATION_KINDS:
@@ -53,7 +58,7 @@ def is_automation(event: AuditEvent, actor: Actor, settings: Settings) -> bool:
     if not matches_principal(actor, settings.automation_principals):
         return False
     agents = settings.automation_user_agents
-    return not agents or matches_user_agent(event.user_agent, agents)
+    return not agents or matches_user_agent(user_agent, agents)
 
 
 def matches_principal(actor: Actor, globs: tuple[str, ...]) -> bool:

@@ -2,23 +2,24 @@
 
 Pure: no AWS calls and no logging. Each record is read on its own; one that cannot be read
 comes back as a skip with its reason (so the handler can log and count it and the CLI can
-report it by line), and never stops the rest. Built-in automation reading ordinary objects is
-dropped from the decoded JSON (`shortcut`); only what is left becomes the typed model.
-Every record received ends up exactly once as an alert, a `dropped` count or a skip.
+report it by line), and never stops the rest. What no rule could match (automation at work,
+people's ordinary reads) is dropped from the decoded JSON (`screen`); only what is left
+becomes the typed model. Every record received ends up exactly once as an alert, a `dropped`
+count or a skip.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from eks_audit_bot.detection import classify, probing
+from eks_audit_bot.detection import classify
 from eks_audit_bot.detection.actions import Actions, Chosen, rank_of, stage_reason
 from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.detection.shortcut import is_plain_automation_read, read_shortcut_enabled
-from eks_audit_bot.model.alert import Alert, Location, Outcome, outcome_of
+from eks_audit_bot.detection.screen import Screen
+from eks_audit_bot.model.alert import Alert, Location, outcome_of
 from eks_audit_bot.model.audit import (
     AuditEvent,
     InvalidEvent,
@@ -83,7 +84,7 @@ def process(
     judge = _Judge.of(location, settings, catalog)
     result = judge.result
     actions = Actions(judge)
-    shortcut = read_shortcut_enabled(settings, catalog)
+    screen = Screen(settings, catalog)
     received = 0
     for received, (where, record) in enumerate(records, 1):  # noqa: B007 - counted
         read = _read(where, record, result)
@@ -95,8 +96,8 @@ def process(
         if rank is None:
             judge.drop(stage_reason(stage), raw["user"])
             continue
-        cheap = is_plain_automation_read(raw, enabled=shortcut)
-        actions.add(raw["auditID"], stage, record, rank, Chosen(raw, cut, where, cheap))
+        screened = screen.drop_reason(raw, cut=cut)
+        actions.add(raw["auditID"], stage, record, rank, Chosen(raw, cut, where, screened))
     result.received = received
     return judge.finish(actions)
 
@@ -151,21 +152,17 @@ class _Judge:
     # Names of identities without `extra` (automation, mostly), by username: they are many.
     names: dict[str, str] = field(default_factory=dict)
     batch: list[AuditEvent] = field(default_factory=list)
-    # Whether there are batch rules, and whether they all count refusals only.
-    batch_rules: bool = False
-    refusals_only: bool = False
 
     @classmethod
     def of(cls, location: Location, settings: Settings, catalog: RuleCatalog) -> _Judge:
-        rules = catalog.batch_rules()
-        refusals = all("denied" in rule.match.predicates for rule in rules)
-        judge = cls(location, settings, catalog, Result())
-        return replace(judge, batch_rules=bool(rules), refusals_only=refusals)
+        return cls(location, settings, catalog, Result())
 
     def finish(self, actions: Actions) -> Result:
         """The alerts in the order actions were first seen, then those of the batch rules."""
         self.result.alerts.extend(actions.alerts())
         if self.batch:
+            from eks_audit_bot.detection import probing  # noqa: PLC0415 - batches it counts in
+
             alerted = self.result.alerts
             args = (self.location, self.settings, self.catalog, alerted)
             self.result.alerts += probing.alerts(self.batch, *args)
@@ -173,8 +170,8 @@ class _Judge:
 
     def decide(self, chosen: Chosen) -> Alert | None:
         item = chosen.item
-        if chosen.automation:
-            self.drop("automation", item["user"] if isinstance(item, dict) else item.user)
+        if chosen.screened is not None:
+            self.drop(chosen.screened, item["user"] if isinstance(item, dict) else item.user)
             return None
         event = item if isinstance(item, AuditEvent) else checked_event(item, truncated=chosen.cut)
         self._keep_for_batch_rules(event)
@@ -184,7 +181,7 @@ class _Judge:
             return self._without_bodies(event, chosen.where)
 
     def _keep_for_batch_rules(self, event: AuditEvent) -> None:
-        if self.batch_rules and (not self.refusals_only or outcome_of(event) is Outcome.DENIED):
+        if outcome_of(event) in self.catalog.batch_outcomes:
             self.batch.append(event)
 
     def duplicate(self, chosen: Chosen) -> None:

@@ -35,6 +35,20 @@ AUTOMATION_PREDICATES = frozenset(
     {"automation-actor", "service-account-actor", "workload-identity"}
 )
 _WORKLOAD_KINDS = frozenset({ActorKind.SERVICE_ACCOUNT, ActorKind.NODE})
+# Predicates that read only an event's shape: the actor's kind and whom it impersonates, the
+# verb, the object reference (not the name) and the outcome. Events that share a shape agree
+# on them, so the screen (`detection/screen.py`) evaluates them once per shape.
+SHAPE_PREDICATES = frozenset(
+    {
+        "anonymous-actor",
+        "human-actor",
+        "workload-identity",
+        "allowed",
+        "denied",
+        "protected-namespace",
+        "impersonates-privileged",
+    }
+)
 
 
 def binds_privileged_role(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
@@ -161,6 +175,18 @@ def impersonates_privileged(event: AuditEvent, actor: Actor, context: RuleContex
         return True
     user = actor.impersonated_user
     return user in PRIVILEGED_USERS or user.startswith(PRIVILEGED_USER_PREFIXES)
+
+
+def shape_predicates(context: RuleContext) -> frozenset[str]:
+    """`SHAPE_PREDICATES`, and those the settings reduce to the shape: without listed
+    automation principals the automation-actor ones read only the kind, and without trusted
+    networks `outside-trusted-networks` is never true."""
+    known = set(SHAPE_PREDICATES)
+    if not context.automation_principals:
+        known |= {"automation-actor", "service-account-actor"}
+    if not context.trusted_networks:
+        known.add("outside-trusted-networks")
+    return frozenset(known)
 
 
 def _pod_spec(event: AuditEvent) -> Mapping[str, object]:

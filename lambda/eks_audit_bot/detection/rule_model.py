@@ -76,6 +76,26 @@ class Match:
     repeats: Repeats | None = None
 
     def accepts(self, event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
+        if not self.accepts_shape(event):
+            return False
+        if self.names and not _any_glob(self.names, name_of(event)):
+            return False
+        return all(PREDICATES[name](event, actor, context) for name in self.predicates)
+
+    def could_accept(
+        self, event: AuditEvent, actor: Actor, context: RuleContext, known: frozenset[str]
+    ) -> bool:
+        """Whether an event of this shape (verb, object reference, outcome, actor) could match,
+        whatever its name, bodies, URI and addresses: names and the predicates not `known`
+        from the shape are taken to hold."""
+        if not self.accepts_shape(event):
+            return False
+        return all(
+            PREDICATES[name](event, actor, context) for name in self.predicates if name in known
+        )
+
+    def accepts_shape(self, event: AuditEvent) -> bool:
+        """The verb and the object reference match (and a read is one this rule asks for)."""
         if event.is_read_only and not self.names_read(event):
             return False
         ref = event.object_ref
@@ -86,11 +106,7 @@ class Match:
             (self.namespaces, ref.namespace),
             (self.api_groups, ref.api_group),
         )
-        if not all(_any_glob(globs, value) for globs, value in fields):
-            return False
-        if self.names and not _any_glob(self.names, name_of(event)):
-            return False
-        return all(PREDICATES[name](event, actor, context) for name in self.predicates)
+        return all(_any_glob(globs, value) for globs, value in fields)
 
     def is_for(self, audience: Audience) -> bool:
         """Rules about anonymous requests or automation name their actor predicate; the rest

@@ -24,6 +24,7 @@ from typing import Any
 from eks_audit_bot.detection import classify
 from eks_audit_bot.detection.aws_rules import AwsRule, best_rule, builtin_aws_rules
 from eks_audit_bot.detection.context import RuleContext
+from eks_audit_bot.detection.predicates import shape_predicates
 from eks_audit_bot.detection.rule_model import Audience, Match, Rule, RuleError, parse_rule
 from eks_audit_bot.model.alarm import AlarmChange
 from eks_audit_bot.model.alert import Outcome, RuleHit, outcome_of
@@ -55,6 +56,10 @@ class RuleCatalog:
     candidates: Mapping[tuple[Audience, str], tuple[Rule, ...]] = field(
         init=False, repr=False, compare=False
     )
+    # The predicates an event's shape decides under these settings (`screen`).
+    known_from_shape: frozenset[str] = field(init=False, repr=False, compare=False)
+    # The outcomes of the requests that batch rules count (`probing`): none, refusals or all.
+    batch_outcomes: frozenset[Outcome] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         candidates = {}
@@ -65,6 +70,11 @@ class RuleCatalog:
                 named = tuple(rule for rule in rules if {"*", verb} & set(rule.match.verbs))
                 candidates[audience, verb] = named
         object.__setattr__(self, "candidates", candidates)
+        object.__setattr__(self, "known_from_shape", shape_predicates(self.context))
+        batch = self.batch_rules()
+        refusals = all("denied" in rule.match.predicates for rule in batch)
+        outcomes = {Outcome.DENIED} if refusals else set(Outcome)
+        object.__setattr__(self, "batch_outcomes", frozenset(outcomes if batch else ()))
 
     @classmethod
     def load(cls, settings: Settings) -> RuleCatalog:
@@ -100,8 +110,7 @@ class RuleCatalog:
         if outcome is Outcome.FAILED:
             return None
         best: Rule | None = None
-        plain_read = event.is_read_only and event.object_ref.resource not in REVIEW_RESOURCES
-        for rule in self.candidates[audience, event.verb if plain_read else ""]:
+        for rule in self._candidates(event, audience):
             if (
                 best is not None
                 and rule.severity_for(outcome).rank <= best.severity_for(outcome).rank
@@ -111,6 +120,21 @@ class RuleCatalog:
                 best = rule
         return best.hit() if best else None
 
+    def could_match(self, event: AuditEvent, actor: Actor, audience: Audience) -> bool:
+        """Whether any rule could match an event of this shape (`Match.could_accept`): when
+        none can, `decide` gives every event of the shape the same drop reason."""
+        if outcome_of(event) is Outcome.FAILED:
+            return False
+        known = self.known_from_shape
+        return any(
+            rule.match.could_accept(event, actor, self.context, known)
+            for rule in self._candidates(event, audience)
+        )
+
+    def _candidates(self, event: AuditEvent, audience: Audience) -> tuple[Rule, ...]:
+        plain_read = event.is_read_only and event.object_ref.resource not in REVIEW_RESOURCES
+        return self.candidates[audience, event.verb if plain_read else ""]
+
     def match_aws(self, event: ApiCall | AlarmChange) -> RuleHit | None:
         """The rule for an AWS API call or an alarm state change, or None."""
         return best_rule(self.aws_rules, event)
@@ -118,15 +142,9 @@ class RuleCatalog:
     def decide(self, event: AuditEvent, actor: Actor, settings: Settings) -> RuleHit | str:
         """The rule to alert with, or why there is none (a drop reason): `failed` (nothing
         changed), `automation`, `read_only`, or `no_rule`."""
-        if outcome_of(event) is Outcome.FAILED:
-            return "failed"
         audience = audience_of(event, actor, settings)
         hit = self.match(event, actor, audience)
-        if hit is not None:
-            return hit
-        if audience is Audience.AUTOMATION:
-            return "automation"
-        return "read_only" if event.is_read_only else "no_rule"
+        return hit if hit is not None else drop_reason(event, audience)
 
     def batch_rules(self) -> tuple[Rule, ...]:
         """Rules that count repeats across a batch (`probing` applies them)."""
@@ -136,11 +154,27 @@ class RuleCatalog:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
 
 
+def drop_reason(event: AuditEvent, audience: Audience) -> str:
+    """Why an event that matched no rule needs no alert (see `RuleCatalog.decide`)."""
+    if outcome_of(event) is Outcome.FAILED:
+        return "failed"
+    if audience is Audience.AUTOMATION:
+        return "automation"
+    return "read_only" if event.is_read_only else "no_rule"
+
+
 def audience_of(event: AuditEvent, actor: Actor, settings: Settings) -> Audience:
     """Anonymous, automation (unless ALERT_ON_AUTOMATION) or people."""
+    return audience_for(actor, event.user_agent, settings)
+
+
+def audience_for(actor: Actor, user_agent: str, settings: Settings) -> Audience:
+    """`audience_of` for an actor calling with `user_agent`."""
     if actor.kind is ActorKind.ANONYMOUS:
         return Audience.ANONYMOUS
-    if not settings.alert_on_automation and classify.is_automation(event, actor, settings):
+    if not settings.alert_on_automation and classify.acts_as_automation(
+        actor, user_agent, settings
+    ):
         return Audience.AUTOMATION
     return Audience.PEOPLE
 

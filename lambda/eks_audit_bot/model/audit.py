@@ -51,9 +51,10 @@ REVIEW_RESOURCES = frozenset(
 
 
 # The model is immutable like the rest, but as named tuples rather than frozen dataclasses:
-# it is built for every event the shortcut cannot drop, and a frozen dataclass's `__init__`
+# it is built for every event the screen cannot drop, and a frozen dataclass's `__init__`
 # (one `object.__setattr__` per field) costs as much as decoding the event's JSON.
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+_DECISION = "authorization.k8s.io/decision"
 
 
 class UserInfo(NamedTuple):
@@ -120,7 +121,7 @@ class AuditEvent(NamedTuple):
     @property
     def allowed(self) -> bool:
         """False for 401/403 responses or an authorizer decision of `forbid`."""
-        if self.annotations.get("authorization.k8s.io/decision") == "forbid":
+        if self.annotations.get(_DECISION) == "forbid":
             return False
         return self.response_code not in (401, 403)
 
@@ -169,6 +170,28 @@ def checked_event(raw: dict[str, Any], *, truncated: bool = False) -> AuditEvent
         _timestamp(get("requestReceivedTimestamp")) or _timestamp(get("timestamp")),
         _timestamp(get("stageTimestamp")) or _timestamp(get("timestamp")),
         truncated,
+    )
+
+
+type Shape = tuple[str, str, str, str, str, int | None, str]
+
+
+def shape_of(raw: dict[str, Any]) -> Shape:
+    """What the model reads of an accepted object's verb, object reference (resource,
+    subresource, namespace, API group), response code and authorization decision: all a rule
+    sees of it besides the actor, the name, the bodies, the URI and the addresses."""
+    get = raw.get
+    ref, status, annotations = get("objectRef"), get("responseStatus"), get("annotations")
+    ref_get = ref.get if type(ref) is dict else _EMPTY.get
+    decision = annotations.get(_DECISION) if type(annotations) is dict else None
+    return (
+        raw["verb"],
+        _text(ref_get("resource")),
+        _text(ref_get("subresource")),
+        _text(ref_get("namespace")),
+        _text(ref_get("apiGroup")),
+        _response_code(status) if type(status) is dict else None,
+        _text(decision),
     )
 
 

@@ -61,9 +61,12 @@ class Actor:
 
 
 def actor_of(event: AuditEvent) -> Actor:
-    user = event.user
+    return actor_for(event.user, event.impersonated_user)
+
+
+def actor_for(user: UserInfo, impersonated: UserInfo | None = None) -> Actor:
+    """The actor of a request by `user`, acting as `impersonated` when set."""
     iam_arn = user.extra_value("arn") or ""
-    impersonated = event.impersonated_user
     return Actor(
         username=user.username,
         display_name=display_name(user),

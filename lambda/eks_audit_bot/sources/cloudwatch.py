@@ -25,7 +25,6 @@ CONTROL_MESSAGE = "CONTROL_MESSAGE"
 # payload is not a CloudWatch delivery but a decompression bomb (or a bug upstream).
 MAX_INFLATED_BYTES = 48 * 1024 * 1024
 _GZIP = 16 + zlib.MAX_WBITS
-_CHUNK = 1024 * 1024
 
 
 class LogRecord(NamedTuple):
@@ -80,24 +79,24 @@ def decode_data(data: object, limit: int = MAX_INFLATED_BYTES) -> LogBatch:
     return batch_of(document)
 
 
-def inflate(data: bytes, limit: int = MAX_INFLATED_BYTES) -> bytearray:
+def inflate(data: bytes, limit: int = MAX_INFLATED_BYTES) -> bytes:
     """Gunzip `data` (every member), failing with `PayloadError` once past `limit` bytes."""
-    out = bytearray()
+    parts: list[bytes] = []
+    size = 0
     while data:
         stream = zlib.decompressobj(_GZIP)
-        while not stream.eof:
-            chunk, data = data[:_CHUNK], data[_CHUNK:]
-            produced = stream.decompress(chunk, limit + 1 - len(out))
-            if not chunk and not produced:
-                raise PayloadError("awslogs.data: the gzip stream ends early")
-            out += produced
-            if len(out) > limit:
-                raise PayloadError(
-                    f"awslogs.data inflates past {limit:,} bytes: not a CloudWatch Logs delivery"
-                )
-            data = stream.unconsumed_tail + data
-        data = stream.unused_data + data
-    return out
+        # One call per member, its output capped just past what is left of the ceiling.
+        part = stream.decompress(data, limit + 1 - size)
+        size += len(part)
+        if size > limit:
+            raise PayloadError(
+                f"awslogs.data inflates past {limit:,} bytes: not a CloudWatch Logs delivery"
+            )
+        if not stream.eof:
+            raise PayloadError("awslogs.data: the gzip stream ends early")
+        parts.append(part)
+        data = stream.unused_data
+    return b"".join(parts)
 
 
 def batch_of(document: object) -> LogBatch:
