@@ -85,13 +85,14 @@ def read(**changes: Any) -> dict[str, Any]:
 
 def screened(raw: dict[str, Any], config: Settings = SETTINGS) -> str | None:
     catalog = CATALOG if config is SETTINGS else RuleCatalog.load(config)
-    return Screen(config, catalog).drop_reason(copy.deepcopy(raw), cut=False)
+    dropped = Screen(config, catalog).drop(copy.deepcopy(raw), cut=False)
+    return dropped.reason if dropped else None
 
 
 @contextmanager
 def screen_off() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Screen, "drop_reason", lambda *_, **__: None)
+        patch.setattr(Screen, "drop", lambda *_, **__: None)
         yield
 
 
@@ -176,7 +177,7 @@ def test_never_screened(why: str, changes: dict[str, Any]) -> None:
 
 
 def test_a_cut_line_is_judged_in_full() -> None:
-    assert Screen(SETTINGS, CATALOG).drop_reason(read(), cut=True) is None
+    assert Screen(SETTINGS, CATALOG).drop(read(), cut=True) is None
 
 
 def test_trusted_networks_keep_automation_on_the_full_path_so_calls_from_elsewhere_alert() -> None:
@@ -246,7 +247,7 @@ REFS = st.one_of(
     st.fixed_dictionaries(
         {},
         optional={
-            "resource": st.sampled_from([*RESOURCES, 5]),
+            "resource": st.sampled_from([*RESOURCES, 5, ["pods"]]),
             "subresource": st.sampled_from(["", "exec", "log", "token", "status", "approval"]),
             "namespace": st.sampled_from(["", "kube-system", "payments", "argocd", None]),
             "apiGroup": st.sampled_from(["", "rbac.authorization.k8s.io", "apps", []]),
@@ -261,9 +262,9 @@ EVENTS = st.fixed_dictionaries(
         "objectRef": REFS,
         "stage": st.sampled_from(["ResponseComplete", "ResponseStarted", "Panic"]),
         "responseStatus": st.one_of(
-            st.none(), st.fixed_dictionaries({"code": st.sampled_from([200, 201, 403, 401, 409, 500, "200", True])})  # noqa: E501
+            st.none(), st.fixed_dictionaries({"code": st.sampled_from([200, 201, 403, 401, 409, 500, "200", True, 1, 403.0])})  # noqa: E501
         ),
-        "annotations": st.sampled_from([None, {}, {"authorization.k8s.io/decision": "forbid"}, {"authorization.k8s.io/decision": 1}]),  # noqa: E501
+        "annotations": st.sampled_from([None, {}, {"authorization.k8s.io/decision": "forbid"}, {"authorization.k8s.io/decision": 1}, {"authorization.k8s.io/decision": ["forbid"]}]),  # noqa: E501
         "userAgent": st.sampled_from(["kubectl/v1.30.2", "Helm/3.14.0", 5]),
         "sourceIPs": st.sampled_from([["10.0.1.23"], ["198.51.100.7"], "x"]),
     },
@@ -346,3 +347,24 @@ def test_the_predicates_the_shape_decides_agree_on_every_event_of_that_shape(
     for name in catalog.known_from_shape:
         one, other = (PREDICATES[name](e, actor_of(e), catalog.context) for e in events)
         assert one == other, name
+
+
+def test_equal_looking_codes_of_other_types_never_share_an_answer() -> None:
+    """`403.0 == 403` in Python, but the model reads only an integer code: a float 403 is an
+    unknown outcome (allowed), a 403 a refusal the probing rule counts."""
+    records = []
+    for index, resource in enumerate(["secrets", "configmaps", "pods", "nodes", "roles"] * 2):
+        code = 403.0 if index < 5 else 403
+        raw = read(
+            auditID=f"{index:08x}-0000-4000-8000-000000000000",
+            verb="get",
+            objectRef={"resource": resource, "namespace": "kube-system"},
+            responseStatus={"code": code},
+            annotations={},
+        )
+        records.append((str(index), json.dumps(raw)))
+    with_screen, full = both_ways(records, SETTINGS)
+    assert with_screen == full
+    alerts = with_screen["alerts"]
+    assert isinstance(alerts, list)
+    assert [rule for _, rule, _ in alerts] == ["automation-probing"]

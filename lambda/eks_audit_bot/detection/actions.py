@@ -19,11 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from eks_audit_bot.model.alert import Alert
 from eks_audit_bot.model.audit import AuditEvent
 from eks_audit_bot.model.line import decode
+
+if TYPE_CHECKING:
+    from eks_audit_bot.detection.screen import Dropped
 
 # Which stage speaks for an action. Streaming requests (exec, attach, port-forward) alert when
 # the stream opens; everything else when the response is complete. Lower wins.
@@ -51,7 +54,7 @@ class Chosen(NamedTuple):
     item: dict[str, Any] | AuditEvent
     cut: bool
     where: str
-    screened: str | None = None
+    screened: Dropped | None = None
 
 
 class Judge(Protocol):

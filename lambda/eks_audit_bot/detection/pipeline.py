@@ -27,7 +27,6 @@ from eks_audit_bot.model.audit import (
     UserInfo,
     checked_event,
     invalid_reason,
-    user_info,
     well_formed_id,
 )
 from eks_audit_bot.model.identity import actor_of, display_name
@@ -82,9 +81,8 @@ def process(
 ) -> Result:
     """Log records in, alerts out, for one batch of one log group and stream."""
     judge = _Judge.of(location, settings, catalog)
-    result = judge.result
+    result, screen = judge.result, judge.screen
     actions = Actions(judge)
-    screen = Screen(settings, catalog)
     received = 0
     for received, (where, record) in enumerate(records, 1):  # noqa: B007 - counted
         read = _read(where, record, result)
@@ -96,7 +94,7 @@ def process(
         if rank is None:
             judge.drop(stage_reason(stage), raw["user"])
             continue
-        screened = screen.drop_reason(raw, cut=cut)
+        screened = screen.drop(raw, cut=cut)
         actions.add(raw["auditID"], stage, record, rank, Chosen(raw, cut, where, screened))
     result.received = received
     return judge.finish(actions)
@@ -149,13 +147,12 @@ class _Judge:
     settings: Settings
     catalog: RuleCatalog
     result: Result
-    # Names of identities without `extra` (automation, mostly), by username: they are many.
-    names: dict[str, str] = field(default_factory=dict)
+    screen: Screen  # also knows the batch's identities by name
     batch: list[AuditEvent] = field(default_factory=list)
 
     @classmethod
     def of(cls, location: Location, settings: Settings, catalog: RuleCatalog) -> _Judge:
-        return cls(location, settings, catalog, Result())
+        return cls(location, settings, catalog, Result(), Screen(settings, catalog))
 
     def finish(self, actions: Actions) -> Result:
         """The alerts in the order actions were first seen, then those of the batch rules."""
@@ -171,7 +168,7 @@ class _Judge:
     def decide(self, chosen: Chosen) -> Alert | None:
         item = chosen.item
         if chosen.screened is not None:
-            self.drop(chosen.screened, item["user"] if isinstance(item, dict) else item.user)
+            self.result.drop(*chosen.screened)
             return None
         event = item if isinstance(item, AuditEvent) else checked_event(item, truncated=chosen.cut)
         self._keep_for_batch_rules(event)
@@ -192,15 +189,7 @@ class _Judge:
         self.result.drop(reason, self._name(user))
 
     def _name(self, user: dict[str, Any] | UserInfo) -> str:
-        if isinstance(user, UserInfo):
-            return display_name(user)
-        if "extra" in user:
-            return display_name(user_info(user))
-        username: str = user["username"]
-        name = self.names.get(username)
-        if name is None:
-            name = self.names[username] = display_name(user_info(user))
-        return name
+        return display_name(user) if isinstance(user, UserInfo) else self.screen.who(user)
 
     def _without_bodies(self, event: AuditEvent, where: str) -> Alert | None:
         """Judged again as if the bodies were not logged (as for a cut line): the rules on

@@ -76,8 +76,10 @@ class Match:
     repeats: Repeats | None = None
 
     def accepts(self, event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
-        if not self.accepts_shape(event):
-            return False
+        return self.accepts_shape(event) and self.accepts_content(event, actor, context)
+
+    def accepts_content(self, event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
+        """The name and the predicates hold, for an event whose shape this rule accepts."""
         if self.names and not _any_glob(self.names, name_of(event)):
             return False
         return all(PREDICATES[name](event, actor, context) for name in self.predicates)
@@ -85,11 +87,9 @@ class Match:
     def could_accept(
         self, event: AuditEvent, actor: Actor, context: RuleContext, known: frozenset[str]
     ) -> bool:
-        """Whether an event of this shape (verb, object reference, outcome, actor) could match,
-        whatever its name, bodies, URI and addresses: names and the predicates not `known`
-        from the shape are taken to hold."""
-        if not self.accepts_shape(event):
-            return False
+        """Whether an event of this accepted shape (verb, object reference, outcome, actor)
+        could match, whatever its name, bodies, URI and addresses: names and the predicates
+        not `known` from the shape are taken to hold."""
         return all(
             PREDICATES[name](event, actor, context) for name in self.predicates if name in known
         )

@@ -34,6 +34,8 @@ from eks_audit_bot.model.identity import Actor, ActorKind
 from eks_audit_bot.settings import Settings
 
 CATCH_ALL_ID = "manual-change"
+# Shapes (audience, verb, object reference) remembered per catalog: a cluster has far fewer.
+MAX_SHAPES = 8192
 __all__ = [
     "CATCH_ALL_ID",
     "Audience",
@@ -60,6 +62,8 @@ class RuleCatalog:
     known_from_shape: frozenset[str] = field(init=False, repr=False, compare=False)
     # The outcomes of the requests that batch rules count (`probing`): none, refusals or all.
     batch_outcomes: frozenset[Outcome] = field(init=False, repr=False, compare=False)
+    # The candidates whose verbs and object globs accept a shape, as each shape comes up.
+    by_shape: dict[tuple[str, ...], tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         candidates = {}
@@ -70,6 +74,7 @@ class RuleCatalog:
                 named = tuple(rule for rule in rules if {"*", verb} & set(rule.match.verbs))
                 candidates[audience, verb] = named
         object.__setattr__(self, "candidates", candidates)
+        object.__setattr__(self, "by_shape", {})
         object.__setattr__(self, "known_from_shape", shape_predicates(self.context))
         batch = self.batch_rules()
         refusals = all("denied" in rule.match.predicates for rule in batch)
@@ -116,7 +121,7 @@ class RuleCatalog:
                 and rule.severity_for(outcome).rank <= best.severity_for(outcome).rank
             ):
                 continue
-            if rule.match.accepts(event, actor, self.context):
+            if rule.match.accepts_content(event, actor, self.context):
                 best = rule
         return best.hit() if best else None
 
@@ -132,8 +137,17 @@ class RuleCatalog:
         )
 
     def _candidates(self, event: AuditEvent, audience: Audience) -> tuple[Rule, ...]:
-        plain_read = event.is_read_only and event.object_ref.resource not in REVIEW_RESOURCES
-        return self.candidates[audience, event.verb if plain_read else ""]
+        """The rules for `audience` that accept the event's verb and object reference."""
+        ref = event.object_ref
+        key = (audience, event.verb, ref.resource, ref.subresource, ref.namespace, ref.api_group)
+        found = self.by_shape.get(key)
+        if found is None:
+            plain_read = event.is_read_only and ref.resource not in REVIEW_RESOURCES
+            rules = self.candidates[audience, event.verb if plain_read else ""]
+            found = tuple(rule for rule in rules if rule.match.accepts_shape(event))
+            if len(self.by_shape) < MAX_SHAPES:
+                self.by_shape[key] = found
+        return found
 
     def match_aws(self, event: ApiCall | AlarmChange) -> RuleHit | None:
         """The rule for an AWS API call or an alarm state change, or None."""

@@ -6,7 +6,7 @@ reads an event's shape (who, by kind; the verb; the object reference; the outcom
 catalog whether any rule could match an event of that shape whatever its name, bodies, URI
 and addresses (`RuleCatalog.could_match`), and if none can, drops it with the reason and the
 count the full path would give, without building the model. Shapes repeat, so each is asked
-once per batch, on the model of its first event.
+once per batch, on the model of its first event; identities repeat too, so each is read once.
 
 The screen never decides that something is harmless by itself: the catalog does, and every
 rule that might care keeps the event on the full path. What it cannot read plainly takes the
@@ -17,47 +17,99 @@ Logs cut, and requests the batch rules count.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from eks_audit_bot.detection.rules import Audience, RuleCatalog, audience_for, drop_reason
 from eks_audit_bot.model.alert import outcome_of
-from eks_audit_bot.model.audit import Shape, checked_event, shape_of, user_info
+from eks_audit_bot.model.audit import checked_event, shape_of, user_info
 from eks_audit_bot.model.identity import Actor, ActorKind, actor_for
 from eks_audit_bot.settings import Settings
 
-# Shapes remembered per batch: a batch holds at most 10,000 events, a cluster far fewer shapes.
-MAX_SHAPES = 4096
+# Event keys remembered per batch (a batch holds at most 10,000 events, far fewer keys).
+_MAX = 10_000
+_NOTHING: dict[str, Any] = {}
+_DECISION = "authorization.k8s.io/decision"
+_EXTRA_KEYS = ("arn", "canonicalArn", "sessionName")
+
+
+class Dropped(NamedTuple):
+    """What the screen decided: the drop reason, and who made the request (a name)."""
+
+    reason: str
+    who: str
+
+
+class _Identity(NamedTuple):
+    actor: Actor
+    audience: Audience | None  # None: it depends on the user agent (listed agents)
 
 
 @dataclass(slots=True)
 class Screen:
-    """One batch's screen; `drop_reason` is asked once per event that may speak for an action."""
+    """One batch's screen; `drop` is asked once per event that may speak for an action."""
 
     settings: Settings
     catalog: RuleCatalog
-    # The actor of a username logged without `extra` (automation, mostly: there are many).
-    actors: dict[str, Actor] = field(default_factory=dict)
-    verdicts: dict[tuple[ActorKind, Audience, Shape], str | None] = field(default_factory=dict)
+    # Per batch: answers by event key (who, what, outcome as logged), by shape (who by kind
+    # and audience, what, outcome as the model reads it), and identities.
+    events: dict[tuple[object, ...], Dropped | None] = field(default_factory=dict)
+    verdicts: dict[tuple[object, ...], str | None] = field(default_factory=dict)
+    identities: dict[object, _Identity] = field(default_factory=dict)
 
-    def drop_reason(self, raw: dict[str, Any], *, cut: bool) -> str | None:
-        """The reason the full path would drop `raw` with (it passed `invalid_reason`), or
-        None when it must be judged in full."""
+    def drop(self, raw: dict[str, Any], *, cut: bool) -> Dropped | None:
+        """What the full path would drop `raw` as (it passed `invalid_reason`), or None when
+        it must be judged in full."""
         uri = raw.get("requestURI")
         if cut or "impersonatedUser" in raw or type(uri) is not str or "dryRun" in uri:
             return None
-        actor = self._actor(raw["user"])
+        key = self._event_key(raw)
+        try:
+            return self.events[key]
+        except KeyError:
+            found = self._screen(raw)
+        except TypeError:  # a value no dictionary takes (a list where text belongs)
+            return self._screen(raw)
+        if len(self.events) < _MAX:
+            self.events[key] = found
+        return found
+
+    def _event_key(self, raw: dict[str, Any]) -> tuple[object, ...]:
+        """Everything the answer depends on, as logged: who (and with which user agent, when
+        that matters), the verb, the object reference, the response code and the decision.
+        Equal keys read as equal models (the code is the one value whose type tells)."""
+        ref, status, notes = raw.get("objectRef"), raw.get("responseStatus"), raw.get("annotations")
+        get = ref.get if type(ref) is dict else _NOTHING.get
+        code = status.get("code") if type(status) is dict else None
+        return (
+            _identity_key(raw["user"]),
+            raw.get("userAgent") if self.settings.automation_user_agents else None,
+            raw["verb"],
+            get("resource"),
+            get("subresource"),
+            get("namespace"),
+            get("apiGroup"),
+            code if type(code) is int else None,
+            notes.get(_DECISION) if type(notes) is dict else None,
+        )
+
+    def _screen(self, raw: dict[str, Any]) -> Dropped | None:
+        actor, audience = self._identity(raw["user"])
         if actor.kind is ActorKind.ANONYMOUS:
             return None
-        agent = raw.get("userAgent")
-        audience = audience_for(actor, agent if type(agent) is str else "", self.settings)
-        key = (actor.kind, audience, shape_of(raw))
+        if audience is None:
+            agent = raw.get("userAgent")
+            audience = audience_for(actor, agent if type(agent) is str else "", self.settings)
+        key = (actor.kind, audience, *shape_of(raw))
         try:
-            return self.verdicts[key]
+            verdict = self.verdicts[key]
         except KeyError:
-            verdict = self._verdict(raw, actor, audience)
-        if len(self.verdicts) < MAX_SHAPES:
-            self.verdicts[key] = verdict
-        return verdict
+            verdict = self.verdicts[key] = self._verdict(raw, actor, audience)
+        return None if verdict is None else Dropped(verdict, actor.display_name)
+
+    def who(self, user: dict[str, Any]) -> str:
+        """The name of the user of an object `invalid_reason` accepted (not whom it
+        impersonates: `Actor.label` says that)."""
+        return self._identity(user).actor.display_name
 
     def _verdict(self, raw: dict[str, Any], actor: Actor, audience: Audience) -> str | None:
         """Asked on the model of the shape's first event: the shape decides the answer."""
@@ -68,11 +120,37 @@ class Screen:
             return None
         return drop_reason(event, audience)
 
-    def _actor(self, user: dict[str, Any]) -> Actor:
-        if "extra" in user:
-            return actor_for(user_info(user))
-        username: str = user["username"]
-        actor = self.actors.get(username)
-        if actor is None:
-            actor = self.actors[username] = actor_for(user_info(user))
-        return actor
+    def _identity(self, user: dict[str, Any]) -> _Identity:
+        key = _identity_key(user)
+        try:
+            found = self.identities.get(key)
+        except TypeError:  # an unhashable value in `extra`: read it every time
+            return self._read_identity(user)
+        if found is None:
+            found = self._read_identity(user)
+            if len(self.identities) < _MAX:
+                self.identities[key] = found
+        return found
+
+    def _read_identity(self, user: dict[str, Any]) -> _Identity:
+        actor = actor_for(user_info(user))
+        if self.settings.automation_user_agents:
+            return _Identity(actor, None)
+        return _Identity(actor, audience_for(actor, "", self.settings))
+
+
+def _identity_key(user: dict[str, Any]) -> object:
+    """What `actor_for` reads of a user besides its groups: the username, and the lists under
+    `extra` it takes names and ARNs from."""
+    extra = user.get("extra")
+    if extra is None:
+        return user["username"]
+    get = extra.get if type(extra) is dict else _NOTHING.get
+    return (
+        user["username"],
+        *(_frozen(get(key)) for key in ("arn", "canonicalArn", "sessionName")),
+    )
+
+
+def _frozen(value: object) -> object:
+    return tuple(value) if type(value) is list else None

@@ -182,16 +182,23 @@ def shape_of(raw: dict[str, Any]) -> Shape:
     sees of it besides the actor, the name, the bodies, the URI and the addresses."""
     get = raw.get
     ref, status, annotations = get("objectRef"), get("responseStatus"), get("annotations")
-    ref_get = ref.get if type(ref) is dict else _EMPTY.get
+    # The model's readers, inlined: this runs for every event, before any model is built.
+    if type(ref) is dict:
+        rget = ref.get
+        resource, sub = rget("resource"), rget("subresource")
+        namespace, group = rget("namespace"), rget("apiGroup")
+    else:
+        resource = sub = namespace = group = ""
+    code = status.get("code") if type(status) is dict else None
     decision = annotations.get(_DECISION) if type(annotations) is dict else None
     return (
         raw["verb"],
-        _text(ref_get("resource")),
-        _text(ref_get("subresource")),
-        _text(ref_get("namespace")),
-        _text(ref_get("apiGroup")),
-        _response_code(status) if type(status) is dict else None,
-        _text(decision),
+        resource if type(resource) is str else "",
+        sub if type(sub) is str else "",
+        namespace if type(namespace) is str else "",
+        group if type(group) is str else "",
+        code if type(code) is int else None,
+        decision if type(decision) is str else "",
     )
 
 
