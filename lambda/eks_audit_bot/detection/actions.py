@@ -120,6 +120,14 @@ class Actions:
         else:
             self._ordered.append(action)
 
+    def settled(self, audit_id: str, record: object) -> bool:
+        """File an event decided without the judge at the stage that speaks for its action
+        (`rank` 0), when it is the first under its auditID; False (nothing filed) else."""
+        if audit_id in self._by_id:
+            return False
+        self._by_id[audit_id] = record
+        return True
+
     def alerts(self) -> Iterator[Alert]:
         """Every alert, deciding the actions that waited in vain for a better stage."""
         for entry in self._ordered:

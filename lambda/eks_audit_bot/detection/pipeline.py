@@ -56,15 +56,21 @@ class Tally[A]:
 
     alerts: list[A] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
-    # Events read fine but not alerted on, by why: automation, read_only, below_min_severity...
-    dropped: Counter[str] = field(default_factory=Counter)
-    # The same, by (why, who): lets `replay` name the identities behind a quiet result.
+    # Events read fine but not alerted on, by (why, who): automation, read_only,
+    # below_min_severity...; lets `replay` name the identities behind a quiet result.
     dropped_by: Counter[tuple[str, str]] = field(default_factory=Counter)
     received: int = 0
 
+    @property
+    def dropped(self) -> Counter[str]:
+        """The events that needed no alert, by why."""
+        counts: Counter[str] = Counter()
+        for (reason, _), count in self.dropped_by.items():
+            counts[reason] += count
+        return counts
+
     def drop(self, reason: str, who: str) -> None:
         """Count an event that needs no alert, with who made it (a name, never the event)."""
-        self.dropped[reason] += 1
         self.dropped_by[reason, who] += 1
 
 
@@ -95,7 +101,10 @@ def process(
             judge.drop(stage_reason(stage), raw["user"])
             continue
         screened = screen.drop(raw, cut=cut)
-        actions.add(raw["auditID"], stage, record, rank, Chosen(raw, cut, where, screened))
+        if screened is not None and rank == 0 and actions.settled(raw["auditID"], record):
+            result.drop(*screened)
+        else:
+            actions.add(raw["auditID"], stage, record, rank, Chosen(raw, cut, where, screened))
     result.received = received
     return judge.finish(actions)
 

@@ -29,7 +29,6 @@ from eks_audit_bot.settings import Settings
 _MAX = 10_000
 _NOTHING: dict[str, Any] = {}
 _DECISION = "authorization.k8s.io/decision"
-_EXTRA_KEYS = ("arn", "canonicalArn", "sessionName")
 
 
 class Dropped(NamedTuple):
@@ -146,10 +145,8 @@ def _identity_key(user: dict[str, Any]) -> object:
     if extra is None:
         return user["username"]
     get = extra.get if type(extra) is dict else _NOTHING.get
-    return (
-        user["username"],
-        *(_frozen(get(key)) for key in ("arn", "canonicalArn", "sessionName")),
-    )
+    username: str = user["username"]
+    return username, _frozen(get("arn")), _frozen(get("canonicalArn")), _frozen(get("sessionName"))
 
 
 def _frozen(value: object) -> object:
