@@ -58,8 +58,7 @@ def example_alert() -> str:
     )
     batch = decode_payload(sample_payload())
     location = settings.location(batch.log_group, owner=batch.owner)
-    records = ((record.id, record.message) for record in batch.records)
-    result = process(records, location, settings, RuleCatalog.load(settings))
+    result = process(batch.records, location, settings, RuleCatalog.load(settings))
     alert = max(result.alerts, key=lambda item: item.severity.rank)
     return f"```text\nSubject: {alert_subject(alert)}\n\n{render_text(alert)}```"
 

@@ -37,7 +37,7 @@ def test_a_record_decodes_to_the_member_accounts_payload() -> None:
     batch = decode_record(record(data.decode()))
     assert batch.owner == MEMBER_A
     assert batch.log_group == "/aws/eks/payments/cluster"
-    assert [json.loads(r.message)["auditID"] for r in batch.records] == [
+    assert [json.loads(message or "")["auditID"] for _, message in batch.records] == [
         e["auditID"] for e in events
     ]
     assert source_region(batch) == "eu-central-1"

@@ -30,7 +30,7 @@ assert eks_audit_bot.__file__.startswith(sys.argv[1]), eks_audit_bot.__file__
 settings = Settings("arn:aws:sns:eu-west-1:111122223333:t")
 batch = decode_payload(json.loads(sys.stdin.read()))
 location = Location(cluster_name(batch.log_group), batch.log_group)
-result = pipeline.process([(r.id, r.message) for r in batch.records], location, settings,
+result = pipeline.process(batch.records, location, settings,
                           RuleCatalog.load(settings))
 print(json.dumps([alert.rule.rule_id for alert in result.alerts]))
 """

@@ -52,7 +52,7 @@ def test_a_large_real_payload_inflates_whole() -> None:
     events = [{"id": str(n), "timestamp": n, "message": "m" * 900 + str(n)} for n in range(4000)]
     batch = decode_payload(encode_payload({**DOCUMENT, "logEvents": events}))
     assert len(batch.records) == 4000
-    assert batch.records[-1].message == "m" * 900 + "3999"
+    assert batch.records[-1] == ("3999", "m" * 900 + "3999")
 
 
 @pytest.mark.parametrize(

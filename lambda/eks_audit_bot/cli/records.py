@@ -116,9 +116,9 @@ def _payload(source: str, line: int, value: dict[str, Any]) -> Iterator[Item]:
     if batch.message_type == CONTROL_MESSAGE:
         return
     origin = Origin(batch.log_group, batch.log_stream, batch.owner)
-    for index, event in enumerate(batch.records):
+    for index, (_, text_or_none) in enumerate(batch.records):
         detail = f"logEvents[{index}]"
-        message = event.message if event.message is not None else ""  # no text: a bad line
+        message = text_or_none if text_or_none is not None else ""  # no text: a bad line
         yield Record(source, line, message, loads(message), origin, detail)
 
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 STREAMING_STAGES = {"ResponseStarted": 0, "ResponseComplete": 1, "Panic": 2}
 REQUEST_STAGES = {"ResponseComplete": 0, "Panic": 1}
 KNOWN_STAGES = frozenset({"RequestReceived", *STREAMING_STAGES})
+_STAGE_REASONS = {stage: f"stage_{stage}" for stage in KNOWN_STAGES}
 _STREAMING = ("exec", "attach", "portforward")
 _IDENTITY = (
     "verb",
@@ -83,7 +84,7 @@ def rank_of(stage: str, subresource: object) -> int | None:
 
 def stage_reason(stage: str) -> str:
     """The drop reason for a stage that never speaks (`stage_RequestReceived`)."""
-    return f"stage_{stage if stage in KNOWN_STAGES else 'unknown'}"
+    return _STAGE_REASONS.get(stage, "stage_unknown")
 
 
 class Actions:

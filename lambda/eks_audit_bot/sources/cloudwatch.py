@@ -15,7 +15,7 @@ import json
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from eks_audit_bot.model.jsonvalue import strings
 
@@ -27,12 +27,9 @@ MAX_INFLATED_BYTES = 48 * 1024 * 1024
 _GZIP = 16 + zlib.MAX_WBITS
 
 
-class LogRecord(NamedTuple):
-    """One log event as the pipeline takes it, `(where, message)`: a named tuple, as a batch
-    holds thousands. `message` is None when the event had no text: the pipeline skips it."""
-
-    id: str
-    message: str | None
+# One log event as the pipeline takes it, `(where, message)`: its id (or `#index`) and its
+# text, None when it had none (the pipeline skips it). A plain tuple: a batch holds thousands.
+type LogRecord = tuple[str, str | None]
 
 
 class PayloadError(ValueError):
@@ -121,9 +118,9 @@ def batch_of(document: object) -> LogBatch:
 
 def _record(index: int, item: object) -> LogRecord:
     if type(item) is not dict:
-        return LogRecord(f"#{index}", None)
+        return f"#{index}", None
     where, message = item.get("id"), item.get("message")
-    return LogRecord(
+    return (
         where[:64] if type(where) is str else f"#{index}",
         message if type(message) is str else None,
     )
