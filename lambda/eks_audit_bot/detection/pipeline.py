@@ -102,7 +102,7 @@ def process(
             continue
         screened = screen.drop(raw, cut=cut)
         if screened is not None and rank == 0 and actions.settled(raw["auditID"], record):
-            result.drop(*screened)
+            result.dropped_by[screened] += 1  # `Tally.drop`, for the most common event
         else:
             actions.add(raw["auditID"], stage, record, rank, Chosen(raw, cut, where, screened))
     result.received = received

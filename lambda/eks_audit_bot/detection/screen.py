@@ -79,8 +79,9 @@ class Screen:
         ref, status, notes = raw.get("objectRef"), raw.get("responseStatus"), raw.get("annotations")
         get = ref.get if type(ref) is dict else _NOTHING.get
         code = status.get("code") if type(status) is dict else None
+        user = raw["user"]
         return (
-            _identity_key(raw["user"]),
+            user["username"] if "extra" not in user else _identity_key(user),
             raw.get("userAgent") if self.settings.automation_user_agents else None,
             raw["verb"],
             get("resource"),
