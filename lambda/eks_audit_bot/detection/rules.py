@@ -52,6 +52,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class RuleCatalog:
+    """The audit-log rules, tuned by the settings, and the AWS API call and alarm rules."""
+
     rules: tuple[Rule, ...]
     context: RuleContext = field(default_factory=RuleContext)
     # RULE_SEVERITIES and DISABLED_RULES, applied to `rules` already and to `aws_rules` when
