@@ -6,6 +6,8 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 # The Lambda runs python3.13: prefer it, fall back to 3.12 (pyenv installs or plain PATH).
+# Only python3.13 builds the zip (its bytecode is the runtime's); `zip-check` under 3.12
+# compares the sources and data files and says that it could not check the bytecode.
 PYTHON ?= $(shell for v in 3.13 3.12; do \
 	  p=$$(pyenv prefix $$v 2>/dev/null)/bin/python$$v; [ -x "$$p" ] && { echo "$$p"; exit; }; \
 	  command -v python$$v >/dev/null 2>&1 && python$$v -V >/dev/null 2>&1 && { echo python$$v; exit; }; \
@@ -84,7 +86,7 @@ readme: venv ## Regenerate README.md's generated parts: rule table, example aler
 	$(BIN)/python scripts/readme_sections.py --write
 	$(BIN)/python scripts/tfdocs.py --write
 
-zip: ## Rebuild the committed function zip
+zip: ## Rebuild the committed function zip (python3.13: it carries the runtime's bytecode)
 	$(PYTHON) lambda/build.py
 
 zip-check: ## Fail when the committed function zip differs from a fresh build

@@ -337,6 +337,29 @@ def test_disabled_rules_and_severities_accept_aws_rule_ids() -> None:
         catalog(disabled_rules=frozenset({"eks-nope"}))
 
 
+def test_the_aws_rules_are_built_once_on_first_use_with_the_settings_applied() -> None:
+    rules = catalog(
+        disabled_rules=frozenset({"eks-cluster-admin-granted"}),
+        rule_severities={"eks-nodegroup-changed": Severity.HIGH},
+    )
+    built = rules.aws_rules
+    assert rules.aws_rules is built
+    assert [(rule.id, rule.severity) for rule in built] == [
+        (rule.id, Severity.HIGH if rule.id == "eks-nodegroup-changed" else rule.severity)
+        for rule in builtin_aws_rules()
+        if rule.id != "eks-cluster-admin-granted"
+    ]
+
+
+def test_an_unknown_id_fails_at_load_and_the_known_ids_include_the_aws_ones() -> None:
+    """The AWS rules wait for the first EventBridge event; checking the settings does not."""
+    with pytest.raises(ConfigError, match="RULE_SEVERITIES: unknown rule id 'eks-nope'") as err:
+        catalog(rule_severities={"eks-nope": Severity.LOW})
+    known = str(err.value).split("known ids: ", 1)[1].split(", ")
+    assert {rule.id for rule in builtin_aws_rules()} <= set(known)
+    assert "manual-change" in known
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [

@@ -52,6 +52,8 @@ type LedgerFactory = Callable[[Callable[[], int]], Ledger]
 
 @dataclass(frozen=True, slots=True)
 class Runtime:
+    """What a cold start builds once for every invocation: settings, catalog, sink, ledger."""
+
     settings: Settings
     catalog: RuleCatalog
     publisher: flow.Sink

@@ -39,6 +39,9 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """Every setting of the function, read once from the environment at cold start
+    (`from_env`); all but the topic have a default."""
+
     sns_topic_arn: str
     account_id: str = ""
     account_name: str = ""

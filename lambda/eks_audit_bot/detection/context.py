@@ -21,6 +21,9 @@ LOOPBACK: tuple[Network, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class RuleContext:
+    """What the predicates know besides the event: protected namespaces, and who automation
+    is and where it calls from."""
+
     protected_namespaces: frozenset[str] = frozenset(DEFAULT_PROTECTED_NAMESPACES)
     # Empty: where automation calls from is not checked.
     trusted_networks: tuple[Network, ...] = ()

@@ -10,13 +10,16 @@ Actor predicates also decide who a rule is for: a rule that names none of them i
 people; `anonymous-actor` rules are for anonymous requests, and the automation ones
 (`automation-actor`, `service-account-actor`, `workload-identity`) are the out-of-character
 rules that see automation at all.
+
+The content predicates import the module that reads the body (`rbac`, `workloads`,
+`exposure`, `credentials`) when first called: a batch of automation and reads never calls
+them, so they stay out of the cold start.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from eks_audit_bot.detection import credentials, exposure, rbac, workloads
 from eks_audit_bot.detection.context import RuleContext
 from eks_audit_bot.model.alert import Outcome, outcome_of
 from eks_audit_bot.model.audit import AuditEvent
@@ -53,54 +56,74 @@ SHAPE_PREDICATES = frozenset(
 
 def binds_privileged_role(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
     """The binding refers to cluster-admin/admin or has system:masters as a subject."""
+    from eks_audit_bot.detection import rbac  # noqa: PLC0415 - see the module doc
+
     return rbac.binds_privileged(object_of(event))
 
 
 def grants_anonymous(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
     """The binding's subjects include system:anonymous or system:unauthenticated."""
+    from eks_audit_bot.detection import rbac  # noqa: PLC0415 - see the module doc
+
     return rbac.grants_anonymous(object_of(event))
 
 
 def dangerous_role_rules(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
     """A role rule has `*`, escalate/bind/impersonate, RBAC writes, secret reads, exec,
     tokens or nodes/proxy."""
+    from eks_audit_bot.detection import rbac  # noqa: PLC0415 - see the module doc
+
     return any(rbac.dangerous_parts(rule) for rule in rbac.role_rules(object_of(event)))
 
 
 def role_writes_workloads(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
     """A role rule lets its holder create, change or delete pods or other workloads."""
+    from eks_audit_bot.detection import rbac  # noqa: PLC0415 - see the module doc
+
     return any(rbac.workload_writes(rule) for rule in rbac.role_rules(object_of(event)))
 
 
 def privileged_workload(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
     """The pod spec is privileged, shares a host namespace or mounts a sensitive host path."""
+    from eks_audit_bot.detection import workloads  # noqa: PLC0415 - see the module doc
+
     return bool(workloads.risky_settings(_pod_spec(event)))
 
 
 def weakened_pod_security(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
     """The pod spec runs as root, allows privilege escalation, mounts any host path, binds a
     host port, adds a capability or drops seccomp."""
+    from eks_audit_bot.detection import workloads  # noqa: PLC0415 - see the module doc
+
     return bool(workloads.weakened_settings(_pod_spec(event)))
 
 
 def exposes_service(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
     """A NodePort or LoadBalancer service, externalIPs, or an ingress."""
+    from eks_audit_bot.detection import exposure  # noqa: PLC0415 - see the module doc
+
     return bool(exposure.exposure(event.object_ref.resource, object_of(event)))
 
 
 def credential_like_data(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
     """A ConfigMap's name, keys or values look like credentials (a logged body is needed for
     keys and values; EKS logs ConfigMaps at Metadata, so usually only the name counts)."""
+    from eks_audit_bot.detection import credentials  # noqa: PLC0415 - see the module doc
+
     return bool(credentials.configmap_hints(object_of(event), name_of(event)))
 
 
 def exec_copies_files(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
     """The exec runs `tar`: `kubectl cp` copying files into or out of the container."""
+    from eks_audit_bot.detection import credentials  # noqa: PLC0415 - see the module doc
+
     return credentials.copies_files(credentials.exec_command(event))
 
 
 def exec_reads_credentials(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
     """The exec command names a token file, kubeconfig, SSH key or a credential endpoint."""
+    from eks_audit_bot.detection import credentials  # noqa: PLC0415 - see the module doc
+
     return bool(credentials.credential_places(credentials.exec_command(event)))
 
 
@@ -171,6 +194,8 @@ def impersonates_privileged(event: AuditEvent, actor: Actor, context: RuleContex
     """Acting as system:masters, an admin user, a control-plane, node, EKS or kube-* identity."""
     if not actor.impersonated_user and not actor.impersonated_groups:
         return False
+    from eks_audit_bot.detection import rbac  # noqa: PLC0415 - see the module doc
+
     if set(actor.impersonated_groups) & rbac.PRIVILEGED_GROUPS:
         return True
     user = actor.impersonated_user
@@ -190,6 +215,8 @@ def shape_predicates(context: RuleContext) -> frozenset[str]:
 
 
 def _pod_spec(event: AuditEvent) -> Mapping[str, object]:
+    from eks_audit_bot.detection import workloads  # noqa: PLC0415 - see the module doc
+
     return workloads.pod_spec(event.object_ref.resource, object_of(event))
 
 

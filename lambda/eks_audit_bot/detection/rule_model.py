@@ -129,6 +129,8 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """A rule of the catalog (`rules.json` or `CUSTOM_RULES`): what it matches, what it says."""
+
     id: str
     title: str
     severity: Severity

@@ -10,7 +10,9 @@ look at a whole batch (`probing`). The catch-all `manual-change` rule stays last
 change by a person alerts as `low`.
 
 The catalog also holds the AWS API call and alarm rules (`aws_rules.json`, see `aws_rules`):
-`DISABLED_RULES` and `RULE_SEVERITIES` apply to both.
+`DISABLED_RULES` and `RULE_SEVERITIES` apply to both. Only EventBridge events need those, so
+they (and the CloudTrail and alarm models) are built with the first one; the settings are
+still checked at load against every id, read from the file without building its rules.
 """
 
 from __future__ import annotations
@@ -19,19 +21,22 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eks_audit_bot.detection import classify
-from eks_audit_bot.detection.aws_rules import AwsRule, best_rule, builtin_aws_rules
 from eks_audit_bot.detection.context import RuleContext
 from eks_audit_bot.detection.predicates import shape_predicates
 from eks_audit_bot.detection.rule_model import Audience, Match, Rule, RuleError, parse_rule
-from eks_audit_bot.model.alarm import AlarmChange
 from eks_audit_bot.model.alert import Outcome, RuleHit, outcome_of
 from eks_audit_bot.model.audit import READ_VERBS, REVIEW_RESOURCES, AuditEvent
-from eks_audit_bot.model.cloudtrail import ApiCall
 from eks_audit_bot.model.identity import Actor, ActorKind
+from eks_audit_bot.model.severity import Severity
 from eks_audit_bot.settings import Settings
+
+if TYPE_CHECKING:
+    from eks_audit_bot.detection.aws_rules import AwsRule
+    from eks_audit_bot.model.alarm import AlarmChange
+    from eks_audit_bot.model.cloudtrail import ApiCall
 
 CATCH_ALL_ID = "manual-change"
 # Shapes (audience, verb, object reference) remembered per catalog: a cluster has far fewer.
@@ -50,9 +55,14 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class RuleCatalog:
+    """The audit-log rules, tuned by the settings, and the AWS API call and alarm rules."""
+
     rules: tuple[Rule, ...]
     context: RuleContext = field(default_factory=RuleContext)
-    aws_rules: tuple[AwsRule, ...] = ()
+    # RULE_SEVERITIES and DISABLED_RULES, applied to `rules` already and to `aws_rules` when
+    # they are built; checked against every rule id at load.
+    severities: tuple[tuple[str, Severity], ...] = ()
+    disabled: frozenset[str] = frozenset()
     # The per-request rules for each audience, and for a plain read of each verb only those
     # that name it (`Match.names_read`): thousands of events a batch, forty-odd rules.
     candidates: Mapping[tuple[Audience, str], tuple[Rule, ...]] = field(
@@ -64,6 +74,10 @@ class RuleCatalog:
     batch_outcomes: frozenset[Outcome] = field(init=False, repr=False, compare=False)
     # The candidates whose verbs and object globs accept a shape, as each shape comes up.
     by_shape: dict[tuple[str, ...], tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
+    # `aws_rules` once built (a memo: the catalog is built once per cold start).
+    _aws: list[tuple[AwsRule, ...]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         candidates = {}
@@ -81,6 +95,16 @@ class RuleCatalog:
         outcomes = {Outcome.DENIED} if refusals else set(Outcome)
         object.__setattr__(self, "batch_outcomes", frozenset(outcomes if batch else ()))
 
+    @property
+    def aws_rules(self) -> tuple[AwsRule, ...]:
+        """The AWS API call and alarm rules, tuned like `rules`: built on first use (an
+        EventBridge event), since audit-log batches never need them."""
+        if not self._aws:
+            from eks_audit_bot.detection.aws_rules import builtin_aws_rules  # noqa: PLC0415
+
+            self._aws.append(_tuned(builtin_aws_rules(), dict(self.severities), self.disabled))
+        return self._aws[0]
+
     @classmethod
     def load(cls, settings: Settings) -> RuleCatalog:
         """Built-in rules with the user's custom rules, severities and disabled rules applied.
@@ -88,23 +112,15 @@ class RuleCatalog:
         Raises `RuleError` (a `ConfigError`) naming the setting, rule and field at fault.
         """
         rules = _merge(builtin_rules(), _custom_rules(settings.custom_rules))
-        aws_rules = builtin_aws_rules()
-        known = {rule.id for rule in rules} | {rule.id for rule in aws_rules}
+        known = {rule.id for rule in rules} | builtin_aws_rule_ids()
         _check_known("DISABLED_RULES", settings.disabled_rules, known)
         _check_known("RULE_SEVERITIES", settings.rule_severities, known)
         severities, disabled = settings.rule_severities, settings.disabled_rules
         return cls(
-            tuple(
-                replace(rule, severity=severities.get(rule.id, rule.severity))
-                for rule in rules
-                if rule.id not in disabled
-            ),
+            _tuned(rules, severities, disabled),
             RuleContext.from_settings(settings),
-            tuple(
-                replace(rule, severity=severities.get(rule.id, rule.severity))
-                for rule in aws_rules
-                if rule.id not in disabled
-            ),
+            tuple(sorted(severities.items())),
+            frozenset(disabled),
         )
 
     def match(
@@ -151,6 +167,8 @@ class RuleCatalog:
 
     def match_aws(self, event: ApiCall | AlarmChange) -> RuleHit | None:
         """The rule for an AWS API call or an alarm state change, or None."""
+        from eks_audit_bot.detection.aws_rules import best_rule  # noqa: PLC0415 - see aws_rules
+
         return best_rule(self.aws_rules, event)
 
     def decide(self, event: AuditEvent, actor: Actor, settings: Settings) -> RuleHit | str:
@@ -203,6 +221,27 @@ def builtin_rules() -> tuple[Rule, ...]:
     document = json.loads(text)
     return tuple(
         parse_rule(raw, f"rules.json rules[{index}]") for index, raw in enumerate(document["rules"])
+    )
+
+
+def builtin_aws_rule_ids() -> set[str]:
+    """The ids in `aws_rules.json`, read without building its rules (see `aws_rules`)."""
+    text = (
+        resources.files("eks_audit_bot.detection")
+        .joinpath("aws_rules.json")
+        .read_text(encoding="utf-8")
+    )
+    return {str(raw.get("id")) for raw in json.loads(text)["rules"]}
+
+
+def _tuned[R: (Rule, AwsRule)](
+    rules: Iterable[R], severities: Mapping[str, Severity], disabled: frozenset[str]
+) -> tuple[R, ...]:
+    """The rules that are not disabled, with the severities set for their ids."""
+    return tuple(
+        replace(rule, severity=severities.get(rule.id, rule.severity))
+        for rule in rules
+        if rule.id not in disabled
     )
 
 

@@ -73,6 +73,8 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Alert:
+    """One action a rule alerts on: the event, who did it, where, and what it changed."""
+
     event: AuditEvent
     actor: Actor
     rule: RuleHit

@@ -4,18 +4,22 @@ The module's rules send two detail-types: "AWS API Call via CloudTrail" (the Clo
 is the `detail`) and "CloudWatch Alarm State Change". Any other detail-type, or a detail that
 cannot be read, is an `InvalidEvent` the handler logs and counts, never a crash; an event
 without a `detail-type` is not an EventBridge event at all (`PayloadError`).
+The handler asks every input `is_eventbridge_event`: the CloudTrail and alarm models load with
+the first event decoded, not at cold start.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eks_audit_bot.model.alarm import AlarmChange, alarm_change_from_event
 from eks_audit_bot.model.audit import InvalidEvent, SkipReason
-from eks_audit_bot.model.cloudtrail import ApiCall, api_call_from_dict
 from eks_audit_bot.model.jsonvalue import text
 from eks_audit_bot.sources.cloudwatch import PayloadError
+
+if TYPE_CHECKING:
+    from eks_audit_bot.model.alarm import AlarmChange
+    from eks_audit_bot.model.cloudtrail import ApiCall
 
 API_CALL = "AWS API Call via CloudTrail"
 ALARM_STATE_CHANGE = "CloudWatch Alarm State Change"
@@ -45,7 +49,11 @@ def decode_event(event: Mapping[str, Any]) -> ApiCall | AlarmChange:
     if not isinstance(event.get("detail"), Mapping):
         raise InvalidEvent(SkipReason.MALFORMED_EVENT, "detail is not a JSON object", event_id)
     if detail_type == ALARM_STATE_CHANGE:
+        from eks_audit_bot.model.alarm import alarm_change_from_event  # noqa: PLC0415
+
         return alarm_change_from_event(event)
+    from eks_audit_bot.model.cloudtrail import api_call_from_dict  # noqa: PLC0415
+
     return api_call_from_dict(dict(event["detail"]))
 
 

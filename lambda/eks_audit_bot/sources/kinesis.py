@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 EVENT_SOURCE = "aws:kinesis"
 # A region at the end of a filter name: eu-west-1, us-gov-west-1, cn-north-1, us-isob-east-1.
-_REGION_SUFFIX = re.compile(r"-((?:[a-z]{2})(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2})$")
+# Text for `re.search` (compiled and cached on first use): only Kinesis batches need it.
+_REGION_SUFFIX = r"-((?:[a-z]{2})(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2})$"
 
 
 def is_kinesis_batch(event: Mapping[str, Any]) -> bool:
@@ -47,7 +48,7 @@ def decode_record(record: KinesisStreamRecord) -> LogBatch:
 def source_region(batch: LogBatch) -> str:
     """The log group's region when a subscription filter name ends in one, else ""."""
     for name in batch.filters:
-        found = _REGION_SUFFIX.search(name)
+        found = re.search(_REGION_SUFFIX, name)
         if found:
             return found.group(1)
     return ""
