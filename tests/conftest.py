@@ -9,12 +9,15 @@ import pytest
 from moto import mock_aws
 
 from eks_audit_bot import handler
+from eks_audit_bot.accounting import metrics
 from support import REGION, Inbox
 
 
 @pytest.fixture(autouse=True)
 def fake_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Tests never reach real AWS: fake credentials, a fixed region, a fresh handler runtime."""
+    """Tests never reach real AWS: fake credentials, a fixed region, a fresh handler runtime,
+    and no metrics left over from a test that ran the flow without the handler's decorator
+    (which flushes them)."""
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -22,8 +25,10 @@ def fake_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("AWS_REGION", REGION)
     handler.runtime.cache_clear()
+    metrics.clear_metrics()
     yield
     handler.runtime.cache_clear()
+    metrics.clear_metrics()
 
 
 @pytest.fixture
