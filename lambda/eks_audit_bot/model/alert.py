@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from eks_audit_bot.model.audit import AuditEvent
@@ -104,11 +104,12 @@ class Digest:
     kind: DigestKind
     alerts: tuple[Alert, ...]
     limit: int = 0  # the cap that made an overflow digest
+    # The most severe member (the first of those): its rule and actor head the digest. Found
+    # once: rendering asks for it (its severity, rule, actor, location) many times.
+    lead: Alert = field(init=False, repr=False, compare=False)
 
-    @property
-    def lead(self) -> Alert:
-        """The most severe member (the first of those): its rule and actor head the digest."""
-        return max(self.alerts, key=lambda alert: alert.severity.rank)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lead", max(self.alerts, key=lambda alert: alert.severity.rank))
 
     @property
     def severity(self) -> Severity:
