@@ -98,9 +98,9 @@ def process(
         stage, ref = raw["stage"], raw.get("objectRef")
         rank = rank_of(stage, ref.get("subresource") if type(ref) is dict else None)
         if rank is None:
-            judge.drop(stage_reason(stage), raw["user"])
+            result.drop(stage_reason(stage), screen.who(raw["user"]))
             continue
-        screened = screen.drop(raw, cut=cut)
+        screened = screen.drop(raw, cut)
         if screened is not None and rank == 0 and actions.settled(raw["auditID"], record):
             result.dropped_by[screened] += 1  # `Tally.drop`, for the most common event
         else:
@@ -133,18 +133,18 @@ def _read(where: str, record: object, result: Result) -> tuple[dict[str, Any], b
     """The decoded event and whether CloudWatch Logs cut it, or None with the skip recorded."""
     try:
         if type(record) is str:
-            raw, truncated = decode(record)
+            read = decode(record)
         elif type(record) is dict:
-            raw, truncated = record, False
+            read = record, False
         else:
             raise InvalidEvent(SkipReason.NOT_TEXT, "log event without a text message")
-        problem = invalid_reason(raw)
+        problem = invalid_reason(read[0])
         if problem is not None:
             raise problem
     except InvalidEvent as err:
         result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
         return None
-    return raw, truncated
+    return read
 
 
 @dataclass(frozen=True, slots=True)

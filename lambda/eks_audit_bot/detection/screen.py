@@ -55,32 +55,21 @@ class Screen:
     verdicts: dict[tuple[object, ...], str | None] = field(default_factory=dict)
     identities: dict[object, _Identity] = field(default_factory=dict)
 
-    def drop(self, raw: dict[str, Any], *, cut: bool) -> Dropped | None:
+    def drop(self, raw: dict[str, Any], cut: bool) -> Dropped | None:
         """What the full path would drop `raw` as (it passed `invalid_reason`), or None when
         it must be judged in full."""
         uri = raw.get("requestURI")
         if cut or "impersonatedUser" in raw or type(uri) is not str or "dryRun" in uri:
             return None
-        key = self._event_key(raw)
-        try:
-            return self.events[key]
-        except KeyError:
-            found = self._screen(raw)
-        except TypeError:  # a value no dictionary takes (a list where text belongs)
-            return self._screen(raw)
-        if len(self.events) < _MAX:
-            self.events[key] = found
-        return found
-
-    def _event_key(self, raw: dict[str, Any]) -> tuple[object, ...]:
-        """Everything the answer depends on, as logged: who (and with which user agent, when
-        that matters), the verb, the object reference, the response code and the decision.
-        Equal keys read as equal models (the code is the one value whose type tells)."""
-        ref, status, notes = raw.get("objectRef"), raw.get("responseStatus"), raw.get("annotations")
+        # The event's key: everything the answer depends on, as logged: who (and with which
+        # user agent, when that matters), the verb, the object reference, the response code
+        # and the decision. Equal keys read as equal models (the code is the one value whose
+        # type tells: 403.0 == 403, but only an integer is a response code to the model).
+        user, ref = raw["user"], raw.get("objectRef")
+        status, notes = raw.get("responseStatus"), raw.get("annotations")
         get = ref.get if type(ref) is dict else _NOTHING.get
         code = status.get("code") if type(status) is dict else None
-        user = raw["user"]
-        return (
+        key = (
             user["username"] if "extra" not in user else _identity_key(user),
             raw.get("userAgent") if self.settings.automation_user_agents else None,
             raw["verb"],
@@ -91,6 +80,15 @@ class Screen:
             code if type(code) is int else None,
             notes.get(_DECISION) if type(notes) is dict else None,
         )
+        try:
+            return self.events[key]
+        except KeyError:
+            found = self._screen(raw)
+        except TypeError:  # a value no dictionary takes (a list where text belongs)
+            return self._screen(raw)
+        if len(self.events) < _MAX:
+            self.events[key] = found
+        return found
 
     def _screen(self, raw: dict[str, Any]) -> Dropped | None:
         actor, audience = self._identity(raw["user"])
