@@ -6,7 +6,6 @@ Records follow Powertools' idempotency layout: partition key `id`, TTL attribute
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import socket
@@ -162,7 +161,7 @@ def test_an_unreachable_dynamodb_loses_no_alert(inbox: Inbox, table: str) -> Non
         dedup.DynamoDBPersistenceLayer(table_name=table, boto3_client=client), TTL
     )
     real = handler.runtime()
-    down = dataclasses.replace(real, new_ledger=lambda remaining: dedup.Ledger(store, remaining))
+    down = real._replace(new_ledger=lambda remaining: dedup.Ledger(store, remaining))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(handler, "runtime", cache(lambda: down))
         assert invoke_kinesis() == {"batchItemFailures": []}

@@ -9,7 +9,6 @@ a record that keeps failing is the only batch item failure.
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import json
 from collections.abc import Iterator
@@ -75,7 +74,7 @@ def failing_sns(monkeypatch: pytest.MonkeyPatch, inbox: Inbox, marker: str) -> N
     real = handler.runtime()
     sns = FailingSNS(boto3.client("sns", region_name=REGION), lambda subject: marker in subject)
     publisher = Publisher(sns, inbox.topic_arn, max_attempts=2, sleep=lambda _: None)
-    patched = dataclasses.replace(real, publisher=publisher)
+    patched = real._replace(publisher=publisher)
     monkeypatch.setattr(handler, "runtime", cache(lambda: patched))
 
 
@@ -266,9 +265,7 @@ def test_a_page_sns_refused_goes_again_with_its_alert_and_is_never_lost(
     pager = Publisher(FailingSNS(sns, refuse_once), pages_arn, max_attempts=1)
     alerts = Publisher(sns, fleet.inbox.topic_arn)
     router = Router(alerts, {pages_arn: pager})
-    monkeypatch.setattr(
-        handler, "runtime", cache(lambda: dataclasses.replace(real, publisher=router))
-    )
+    monkeypatch.setattr(handler, "runtime", cache(lambda: real._replace(publisher=router)))
 
     shell = audit_event(
         "bob", MEMBER_B, "create", "pods", "coredns-0", namespace="kube-system", subresource="exec"

@@ -13,8 +13,7 @@ CloudTrail and alarm stages with the first EventBridge event.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from eks_audit_bot.detection import pipeline
 from eks_audit_bot.detection.rules import RuleCatalog
@@ -36,13 +35,14 @@ class Sink(Protocol):
     def publish(self, messages: list[Outgoing]) -> Report: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+# Outcomes are named tuples, not frozen dataclasses: both are defined at every cold start,
+# where a frozen dataclass costs about a millisecond to create (it compiles its methods).
+class Outcome(NamedTuple):
     result: pipeline.Result
     messages: list[Outgoing]
     report: Report
     claim: Claim[Alert] | None = None  # None without a ledger
-    settle_errors: list[StoreError] = field(default_factory=list)
+    settle_errors: Sequence[StoreError] = ()
 
 
 def run(
@@ -70,13 +70,12 @@ def run(
     return Outcome(result, *_deliver(result.alerts, render, sink, ledger))
 
 
-@dataclass(frozen=True, slots=True)
-class EventOutcome:
+class EventOutcome(NamedTuple):
     result: EventResult
     messages: list[Outgoing]
     report: Report
     claim: Claim[AwsAlert] | None = None
-    settle_errors: list[StoreError] = field(default_factory=list)
+    settle_errors: Sequence[StoreError] = ()
 
 
 def run_event(

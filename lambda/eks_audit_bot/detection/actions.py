@@ -18,7 +18,6 @@ auditIDs seen twice are looked at again. Counting is the judge's: a merged event
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from eks_audit_bot.model.alert import Alert
@@ -66,15 +65,18 @@ class Judge(Protocol):
         """Count an event merged into an action already seen."""
 
 
-@dataclass(slots=True)
 class Action:
     """One request: each stage seen with its record as read, and the event chosen to speak
-    for it (kept until the action is decided)."""
+    for it (kept until the action is decided). A plain class: a dataclass costs more to
+    define at cold start than this one costs in all."""
 
-    stages: dict[str, object]
-    rank: int
-    chosen: Chosen | None
-    alert: Alert | None = None
+    __slots__ = ("alert", "chosen", "rank", "stages")
+
+    def __init__(self, stages: dict[str, object], rank: int, chosen: Chosen | None) -> None:
+        self.stages = stages
+        self.rank = rank
+        self.chosen = chosen
+        self.alert: Alert | None = None
 
 
 def rank_of(stage: str, subresource: object) -> int | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from eks_audit_bot.detection import classify
 from eks_audit_bot.detection.actions import Actions, Chosen, rank_of, stage_reason
@@ -39,10 +39,11 @@ from eks_audit_bot.settings import Settings
 type RawRecord = tuple[str, object]
 
 
-@dataclass(frozen=True, slots=True)
-class Skip:
+class Skip(NamedTuple):
     """A record that could not be read; `where` is a log event id or a line number.
-    `detail` never quotes the record, and `audit_id` is set only when well formed."""
+    `detail` never quotes the record, and `audit_id` is set only when well formed. (Named
+    tuples here and in `_Judge`: defined at every cold start, where a frozen dataclass costs
+    about a millisecond to create.)"""
 
     where: str
     reason: str
@@ -147,8 +148,7 @@ def _read(where: str, record: object, result: Result) -> tuple[dict[str, Any], b
     return read
 
 
-@dataclass(frozen=True, slots=True)
-class _Judge:
+class _Judge(NamedTuple):
     """Decides actions (`actions.Judge`) and counts what needs no alert, with who made it.
     Events that batch rules (`probing`) may count are kept for them."""
 
@@ -157,11 +157,11 @@ class _Judge:
     catalog: RuleCatalog
     result: Result
     screen: Screen  # also knows the batch's identities by name
-    batch: list[AuditEvent] = field(default_factory=list)
+    batch: list[AuditEvent]
 
     @classmethod
     def of(cls, location: Location, settings: Settings, catalog: RuleCatalog) -> _Judge:
-        return cls(location, settings, catalog, Result(), Screen(settings, catalog))
+        return cls(location, settings, catalog, Result(), Screen(settings, catalog), [])
 
     def finish(self, actions: Actions) -> Result:
         """The alerts in the order actions were first seen, then those of the batch rules."""

@@ -16,7 +16,6 @@ Logs cut, and requests the batch rules count.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from eks_audit_bot.detection.rules import Audience, RuleCatalog, audience_for, drop_reason
@@ -43,17 +42,19 @@ class _Identity(NamedTuple):
     audience: Audience | None  # None: it depends on the user agent (listed agents)
 
 
-@dataclass(slots=True)
 class Screen:
     """One batch's screen; `drop` is asked once per event that may speak for an action."""
 
-    settings: Settings
-    catalog: RuleCatalog
-    # Per batch: answers by event key (who, what, outcome as logged), by shape (who by kind
-    # and audience, what, outcome as the model reads it), and identities.
-    events: dict[tuple[object, ...], Dropped | None] = field(default_factory=dict)
-    verdicts: dict[tuple[object, ...], str | None] = field(default_factory=dict)
-    identities: dict[object, _Identity] = field(default_factory=dict)
+    __slots__ = ("catalog", "events", "identities", "settings", "verdicts")
+
+    def __init__(self, settings: Settings, catalog: RuleCatalog) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        # Answers by event key (who, what, outcome as logged), by shape (who by kind and
+        # audience, what, outcome as the model reads it), and identities.
+        self.events: dict[tuple[object, ...], Dropped | None] = {}
+        self.verdicts: dict[tuple[object, ...], str | None] = {}
+        self.identities: dict[object, _Identity] = {}
 
     def drop(self, raw: dict[str, Any], cut: bool) -> Dropped | None:
         """What the full path would drop `raw` as (it passed `invalid_reason`), or None when

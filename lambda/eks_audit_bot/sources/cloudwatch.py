@@ -14,8 +14,7 @@ import gzip
 import json
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from eks_audit_bot.model.jsonvalue import strings
 
@@ -36,8 +35,10 @@ class PayloadError(ValueError):
     """The invocation payload is not a CloudWatch Logs subscription payload."""
 
 
-@dataclass(frozen=True, slots=True)
-class LogBatch:
+class LogBatch(NamedTuple):
+    """One subscription payload. (A named tuple: defined at every cold start, where a frozen
+    dataclass costs about a millisecond to create.)"""
+
     log_group: str
     log_stream: str
     owner: str
