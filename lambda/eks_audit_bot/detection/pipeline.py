@@ -90,6 +90,8 @@ def process(
     judge = _Judge.of(location, settings, catalog)
     result, screen = judge.result, judge.screen
     actions = Actions(judge)
+    # Bound once: this loop runs for every event of the batch.
+    screened_as, settled, counts = screen.drop, actions.settled, result.dropped_by
     received = 0
     for received, (where, record) in enumerate(records, 1):  # noqa: B007 - counted
         read = _read(where, record, result)
@@ -101,9 +103,9 @@ def process(
         if rank is None:
             result.drop(stage_reason(stage), screen.who(raw["user"]))
             continue
-        screened = screen.drop(raw, cut)
-        if screened is not None and rank == 0 and actions.settled(raw["auditID"], record):
-            result.dropped_by[screened] += 1  # `Tally.drop`, for the most common event
+        screened = screened_as(raw, cut)
+        if screened is not None and rank == 0 and settled(raw["auditID"], record):
+            counts[screened] += 1  # `Tally.drop`, for the most common event
         else:
             actions.add(raw["auditID"], stage, record, rank, Chosen(raw, cut, where, screened))
     result.received = received

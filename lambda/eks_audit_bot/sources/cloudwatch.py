@@ -112,7 +112,7 @@ def batch_of(document: object) -> LogBatch:
         log_stream=document["logStream"],
         owner=owner if isinstance(owner, str) else "",
         message_type=document["messageType"],
-        records=tuple(_record(index, item) for index, item in enumerate(events)),
+        records=tuple([_record(index, item) for index, item in enumerate(events)]),
         filters=tuple(strings(document.get("subscriptionFilters"))),
     )
 
