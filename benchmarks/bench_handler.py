@@ -24,6 +24,7 @@ import contextlib
 import gzip
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -194,10 +195,28 @@ def imports(repeat: int) -> None:
                 for statement, times in samples.items():
                     times.append(import_seconds(statement, env))
             base, ours = (min(samples[s]) for s in (IMPORT_BASELINE, IMPORT_HANDLER))
+            paired = sorted(_paired_ratio(env) for _ in range(repeat))
             print(
                 f"  {label:<41} boto3 + Logger + Metrics {base * 1000:6.1f} ms, "
-                f"handler {ours * 1000:6.1f} ms: {ours / base:.2f}x (target <= 1.15)"
+                f"handler {ours * 1000:6.1f} ms: {ours / base:.2f}x (target <= 1.15); "
+                f"paired, median {statistics.median(paired):.2f}x"
             )
+
+
+def _paired_ratio(env: dict[str, str]) -> float:
+    """One interpreter imports boto3 + Logger + Metrics, then the handler: (both) / baseline.
+    Both parts are timed in the same process, moments apart, so a burst of load on this
+    shared machine moves them together, where two separate interpreters' fastest runs may
+    each meet a different one."""
+    code = (
+        f"import time; t = time.process_time(); {IMPORT_BASELINE}; b = time.process_time(); "
+        f"{IMPORT_HANDLER}; print(b - t, time.process_time() - b)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    base, rest = map(float, done.stdout.split())
+    return (base + rest) / base
 
 
 def memory(path: Path, count: int, modes: tuple[str, ...] = ("floor", "handler")) -> None:

@@ -20,14 +20,13 @@ from typing import Any, NamedTuple
 
 from eks_audit_bot.detection.rules import Audience, RuleCatalog, audience_for, drop_reason
 from eks_audit_bot.model.alert import outcome_of
-from eks_audit_bot.model.audit import checked_event, shape_of, user_info
+from eks_audit_bot.model.audit import DECISION_ANNOTATION, checked_event, shape_of, user_info
 from eks_audit_bot.model.identity import Actor, ActorKind, actor_for
 from eks_audit_bot.settings import Settings
 
 # Event keys remembered per batch (a batch holds at most 10,000 events, far fewer keys).
 _MAX = 10_000
 _NOTHING: dict[str, Any] = {}
-_DECISION = "authorization.k8s.io/decision"
 
 
 class Dropped(NamedTuple):
@@ -79,7 +78,7 @@ class Screen:
             get("namespace"),
             get("apiGroup"),
             code if type(code) is int else None,
-            notes.get(_DECISION) if type(notes) is dict else None,
+            notes.get(DECISION_ANNOTATION) if type(notes) is dict else None,
         )
         try:
             return self.events[key]

@@ -54,7 +54,8 @@ REVIEW_RESOURCES = frozenset(
 # it is built for every event the screen cannot drop, and a frozen dataclass's `__init__`
 # (one `object.__setattr__` per field) costs as much as decoding the event's JSON.
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
-_DECISION = "authorization.k8s.io/decision"
+# The authorizer's verdict among an event's annotations (`allow`, `forbid`).
+DECISION_ANNOTATION = "authorization.k8s.io/decision"
 
 
 class UserInfo(NamedTuple):
@@ -121,7 +122,7 @@ class AuditEvent(NamedTuple):
     @property
     def allowed(self) -> bool:
         """False for 401/403 responses or an authorizer decision of `forbid`."""
-        if self.annotations.get(_DECISION) == "forbid":
+        if self.annotations.get(DECISION_ANNOTATION) == "forbid":
             return False
         return self.response_code not in (401, 403)
 
@@ -190,7 +191,7 @@ def shape_of(raw: dict[str, Any]) -> Shape:
     else:
         resource = sub = namespace = group = ""
     code = status.get("code") if type(status) is dict else None
-    decision = annotations.get(_DECISION) if type(annotations) is dict else None
+    decision = annotations.get(DECISION_ANNOTATION) if type(annotations) is dict else None
     return (
         raw["verb"],
         resource if type(resource) is str else "",
