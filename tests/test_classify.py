@@ -97,7 +97,7 @@ ANONYMOUS = k8s_user("system:anonymous", "system:unauthenticated")
 
 def is_automation(user: dict[str, Any], agent: str = KUBECTL, **settings: Any) -> bool:
     audit = event(user, agent=agent)
-    return classify.is_automation(audit, actor_of(audit), Settings(TOPIC, **settings))
+    return classify.is_automation(actor_of(audit), audit.user_agent, Settings(TOPIC, **settings))
 
 
 @pytest.mark.parametrize(

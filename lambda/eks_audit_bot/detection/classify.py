@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from eks_audit_bot.model.audit import AuditEvent
 from eks_audit_bot.model.identity import Actor, ActorKind
 from eks_audit_bot.settings import Settings
 
@@ -43,14 +42,9 @@ _KNOWN_CLIENTS = {
 _VERSIONED = frozenset({"kubectl", "helm", "eksctl", "terraform"})
 
 
-def is_automation(event: AuditEvent, actor: Actor, settings: Settings) -> bool:
+def is_automation(actor: Actor, user_agent: str, settings: Settings) -> bool:
     """True for Kubernetes components, nodes, service accounts, EKS and listed principals
-    (with one of the listed user agents, when any are listed)."""
-    return acts_as_automation(actor, event.user_agent, settings)
-
-
-def acts_as_automation(actor: Actor, user_agent: str, settings: Settings) -> bool:
-    """`is_automation` for an actor calling with `user_agent`."""
+    (calling with one of the listed user agents, when any are listed)."""
     if actor.kind is ActorKind.ANONYMOUS:
         return False
     if actor.kind in AUTOMATION_KINDS:

@@ -204,9 +204,7 @@ def audience_for(actor: Actor, user_agent: str, settings: Settings) -> Audience:
     """`audience_of` for an actor calling with `user_agent`."""
     if actor.kind is ActorKind.ANONYMOUS:
         return Audience.ANONYMOUS
-    if not settings.alert_on_automation and classify.acts_as_automation(
-        actor, user_agent, settings
-    ):
+    if not settings.alert_on_automation and classify.is_automation(actor, user_agent, settings):
         return Audience.AUTOMATION
     return Audience.PEOPLE
 
