@@ -193,12 +193,17 @@ def test_alert_on_automation_applies_every_rule() -> None:
     assert rules_of(run(binding, alert_on_automation=True)) == ["binding-privileged-role"]
 
 
-def test_source_networks_are_not_checked_unless_configured() -> None:
-    outside = _as_service_account(raw("exec-into-pod"), "monitoring", "grafana")
-    outside = outside | {"sourceIPs": ["198.51.100.23"]}
-    assert rules_of(run(outside)) == ["automation-exec"]  # its behaviour, not its address
+def test_source_networks_are_checked_with_no_configuration() -> None:
+    """Issue 17.2 reversed the old default (no check unless `trusted_source_cidrs`): from a
+    private address automation is judged by its behaviour, from a public one by its address."""
+    shell = _as_service_account(raw("exec-into-pod"), "monitoring", "grafana")
+    assert rules_of(run(shell)) == ["automation-exec"]  # its behaviour, from the VPC
+    outside = shell | {"sourceIPs": ["198.51.100.23"]}
+    assert rules_of(run(outside)) == ["automation-outside-trusted-networks"]
     listing = _as_service_account(raw("secrets-listed-cluster-wide"), "monitoring", "grafana")
-    assert run(listing | {"sourceIPs": ["198.51.100.23"]}).alerts == []
+    assert run(listing).alerts == []
+    outside_listing = run(listing | {"sourceIPs": ["198.51.100.23"]})
+    assert rules_of(outside_listing) == ["automation-outside-trusted-networks"]
 
 
 # ---- the CLI replays with the same detection settings ----
@@ -221,8 +226,12 @@ def test_replay_takes_trusted_networks_and_protected_namespaces(
         docs = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
         return sorted(doc["rule"]["id"] for doc in docs)
 
-    assert rules() == ["secret-changed"]
+    # By default a public address is outside the trusted networks (issue 17.2); listing the
+    # networks the service account calls from narrows the trust and quiets it.
+    assert rules() == ["automation-outside-trusted-networks", "secret-changed"]
     assert rules("--trusted-source-cidr", "10.0.0.0/16", "--protected-namespace", "platform") == [
         "automation-outside-trusted-networks",
         "protected-namespace-changed",
     ]
+    listed = ["--trusted-source-cidr", "10.0.0.0/16", "--trusted-source-cidr", "198.51.100.0/24"]
+    assert rules(*listed) == ["secret-changed"]

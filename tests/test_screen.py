@@ -181,8 +181,12 @@ def test_a_cut_line_is_judged_in_full() -> None:
 
 
 def test_trusted_networks_keep_automation_on_the_full_path_so_calls_from_elsewhere_alert() -> None:
+    """The screen reads the addresses apart from the shape: automation from a trusted network
+    is dropped there, the same shape from anywhere else is judged in full."""
     guarded = DEPLOYMENTS["trusted-networks"]
-    assert screened(read(), guarded) is None
+    assert screened(read(), guarded) == "automation"
+    assert screened(read(sourceIPs=["198.51.100.7"]), guarded) is None
+    assert screened(read(sourceIPs=["10.0.1.23", "198.51.100.7"]), guarded) is None
     assert screened(read(user={"username": "system:kube-scheduler"}), guarded) == "automation"
     outsider = read(sourceIPs=["198.51.100.7"])
     catalog = RuleCatalog.load(guarded)

@@ -160,7 +160,8 @@ def workload_identity(event: AuditEvent, actor: Actor, context: RuleContext) -> 
 
 
 def outside_trusted_networks(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
-    """A source IP is outside `trusted_source_cidrs` (never true when none are set)."""
+    """A source IP is outside the trusted networks: `trusted_source_cidrs`, or by default the
+    private ranges and AWS's published ranges of the cluster's region (`networks`)."""
     return bool(context.untrusted_addresses(event.source_ips))
 
 
@@ -206,13 +207,11 @@ def impersonates_privileged(event: AuditEvent, actor: Actor, context: RuleContex
 
 def shape_predicates(context: RuleContext) -> frozenset[str]:
     """`SHAPE_PREDICATES`, and those the settings reduce to the shape: without listed
-    automation principals the automation-actor ones read only the kind, and without trusted
-    networks `outside-trusted-networks` is never true."""
+    automation principals the automation-actor ones read only the kind. Never
+    `outside-trusted-networks`: it reads the addresses (the screen asks about them apart)."""
     known = set(SHAPE_PREDICATES)
     if not context.automation_principals:
         known |= {"automation-actor", "service-account-actor"}
-    if not context.trusted_networks:
-        known.add("outside-trusted-networks")
     return frozenset(known)
 
 

@@ -79,6 +79,10 @@ class RuleCatalog:
     _aws: list[tuple[AwsRule, ...]] = field(
         default_factory=list, init=False, repr=False, compare=False
     )
+    # The catalog for each other region a batch came from (`for_region`).
+    _regional: dict[str, RuleCatalog] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         candidates = {}
@@ -142,12 +146,27 @@ class RuleCatalog:
                 best = rule
         return best.hit() if best else None
 
-    def could_match(self, event: AuditEvent, actor: Actor, audience: Audience) -> bool:
+    def for_region(self, region: str) -> RuleCatalog:
+        """This catalog for a cluster in `region`: AWS's ranges there are trusted networks."""
+        if region == self.context.region:
+            return self
+        found = self._regional.get(region)
+        if found is None:
+            found = self._regional[region] = replace(self, context=self.context.in_region(region))
+        return found
+
+    def could_match(
+        self, event: AuditEvent, actor: Actor, audience: Audience, *, trusted: bool = False
+    ) -> bool:
         """Whether any rule could match an event of this shape (`Match.could_accept`): when
-        none can, `decide` gives every event of the shape the same drop reason."""
+        none can, `decide` gives every event of the shape the same drop reason. `trusted`:
+        as if every source address were in a trusted network (else they may be anywhere)."""
         if outcome_of(event) is Outcome.FAILED:
             return False
         known = self.known_from_shape
+        if trusted:
+            known |= {"outside-trusted-networks"}
+            event = event._replace(source_ips=())
         return any(
             rule.match.could_accept(event, actor, self.context, known)
             for rule in self._candidates(event, audience)
