@@ -61,20 +61,28 @@ locals {
   person_terms  = compact(concat(local.ignored_terms, [local.what_clause]))
   person_clause = length(local.person_terms) > 1 ? "(${join(" && ", local.person_terms)})" : join("", local.person_terms)
 
-  # With trusted_source_cidrs: every request of a service account or node whose first source
-  # IP lies outside them, or that carries more than one (client-chosen X-Forwarded-For entries
-  # come first). CloudWatch compares text, so only CIDRs of /8, /16, /24 or /32 become a prefix
-  # to leave out; requests from other trusted ranges reach the function, which checks every
-  # CIDR exactly. Loopback is always trusted, as in the function.
+  # Service accounts and nodes calling from outside the trusted networks (the function checks
+  # every address exactly). With trusted_source_cidrs: every request whose first source IP lies
+  # outside them, or that carries more than one (client-chosen X-Forwarded-For entries come
+  # first). CloudWatch compares text, so only CIDRs of /8, /16, /24 or /32 become a prefix to
+  # leave out; requests from other trusted ranges reach the function. Loopback is always
+  # trusted, as in the function. Without trusted_source_cidrs: every request whose first source
+  # IP is not private (one regular expression: RFC 1918, 100.64.0.0/10, loopback, link-local,
+  # IPv6 unique local and link-local). AWS's own ranges (NAT gateways) are too many for a
+  # pattern: those requests reach the function, which knows the region's ranges.
   trusted_prefixes = distinct(concat(["127.*"], [
     for cidr in var.trusted_source_cidrs : format("%s%s",
       join(".", slice(split(".", cidrhost(cidr, 0)), 0, tonumber(split("/", cidr)[1]) / 8)),
       tonumber(split("/", cidr)[1]) == 32 ? "" : ".*",
     ) if tonumber(split("/", cidr)[1]) % 8 == 0
   ]))
-  automation_outside_clause = length(var.trusted_source_cidrs) == 0 ? "" : format(
-    "(($.user.username = \"system:serviceaccount:*\" || $.user.username = \"system:node:*\") && ($.sourceIPs[1] = * || (%s)))",
-    join(" && ", [for prefix in local.trusted_prefixes : "$.sourceIPs[0] != \"${prefix}\""]),
+  private_address = "%^10\\.|^192\\.168\\.|^172\\.1[6-9]\\.|^172\\.2\\d\\.|^172\\.3[01]\\.|^100\\.6[4-9]\\.|^100\\.[7-9]\\d\\.|^100\\.1[01]\\d\\.|^100\\.12[0-7]\\.|^127\\.|^169\\.254\\.|^f[cd]|^fe[89ab]|^::1$%"
+  first_address_outside = length(var.trusted_source_cidrs) == 0 ? "$.sourceIPs[0] != ${local.private_address}" : format(
+    "(%s)", join(" && ", [for prefix in local.trusted_prefixes : "$.sourceIPs[0] != \"${prefix}\""]),
+  )
+  automation_outside_clause = format(
+    "(($.user.username = \"system:serviceaccount:*\" || $.user.username = \"system:node:*\") && ($.sourceIPs[1] = * || %s))",
+    local.first_address_outside,
   )
 
   subject_terms = compact(concat(

@@ -598,7 +598,8 @@ variable "watch" {
       (any verb) or have a verb not in `ignored_verbs`: any such write with `all_writes` (the default), else only
       writes in one of the `namespaces`, on one of the `namespaced_resources` or `cluster_resources`, or in one of the
       `api_groups`.
-    With `trusted_source_cidrs`, requests of service accounts and nodes from elsewhere pass too.
+    Requests of service accounts and nodes from outside the trusted networks pass too: from a first source IP that is
+    not private (or outside `trusted_source_cidrs` when set), or with more than one source IP.
     Values are exact, or take `*` as first or last character.
   EOT
   default     = {}
@@ -648,7 +649,7 @@ variable "protected_namespaces" {
 
 variable "trusted_source_cidrs" {
   type        = list(string)
-  description = "IPv4 CIDR blocks service accounts and nodes call the API from (the VPC, pod and node ranges). When set, any of their requests from elsewhere alerts `high` (a credential used outside the cluster); empty: not checked. Loopback is always trusted."
+  description = "IPv4 CIDR blocks service accounts and nodes call the API from (the VPC, pod and node ranges, NAT gateway addresses): any of their requests from elsewhere alerts `high` (a credential used outside the cluster). Empty: the private ranges and AWS's published ranges of the cluster's region are trusted. Loopback is always trusted."
   default     = []
   nullable    = false
 

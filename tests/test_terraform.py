@@ -624,7 +624,7 @@ def _event(
     stage: str = "ResponseComplete",
     groups: tuple[str, ...] = ("system:authenticated",),
     code: int = 200,
-    source_ips: tuple[str, ...] = ("203.0.113.7",),
+    source_ips: tuple[str, ...] = ("10.0.3.7",),  # in the VPC, where controllers run
 ) -> str:
     object_ref: dict[str, str] = {"resource": resource, "name": name, "apiVersion": "v1"}
     if namespace:
@@ -659,8 +659,39 @@ def _event(
 
 SSO_USER = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123/alice@example.com"
 
+COREDNS = "system:serviceaccount:kube-system:coredns"
+NODE_USER = "system:node:ip-10-0-1-23.eu-west-1.compute.internal"
+
 DEFAULT_PATTERN_CASES = [
     ("human deletes a secret", _event(SSO_USER, "delete", "secrets"), True),
+    (
+        "coredns reads from a public address (untrusted by default)",
+        _event(COREDNS, "list", "endpointslices", source_ips=("203.0.113.7",)),
+        True,
+    ),
+    (
+        "a node reads behind a forwarded-for entry",
+        _event(NODE_USER, "get", "pods", source_ips=("10.0.3.7", "203.0.113.7")),
+        True,
+    ),
+    (
+        "coredns reads through a NAT gateway (the function knows AWS's ranges)",
+        _event(COREDNS, "list", "endpointslices", source_ips=("52.16.4.9",)),
+        True,
+    ),
+    *[
+        (
+            f"coredns reads from the private address {address}",
+            _event(COREDNS, "list", "endpointslices", source_ips=(address,)),
+            False,
+        )
+        for address in ("10.0.3.7", "172.20.1.1", "192.168.0.9", "100.64.3.17", "fd00:ec2::7")
+    ],
+    (
+        "kube-controller-manager reads from a public address (not a workload identity)",
+        _event("system:kube-controller-manager", "list", "pods", source_ips=("203.0.113.7",)),
+        False,
+    ),
     (
         "human behind kubernetes-admin patches aws-auth",
         _event("kubernetes-admin", "patch", "configmaps", namespace="kube-system", name="aws-auth"),
