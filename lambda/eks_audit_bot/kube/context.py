@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from eks_audit_bot.core.actor import Actor
-from eks_audit_bot.kube.classify import matches_principal
+from eks_audit_bot.core.actor import Actor, matches_principal
 from eks_audit_bot.kube.networks import TrustedNetworks
 from eks_audit_bot.settings import DEFAULT_PROTECTED_NAMESPACES, Network, Settings
 
