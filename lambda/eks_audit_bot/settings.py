@@ -71,6 +71,9 @@ class Settings:
     dedup_table_name: str = ""
     dedup_ttl_seconds: int = DEFAULT_DEDUP_TTL_SECONDS
     account_names: Mapping[str, str] = field(default_factory=dict)
+    # The person behind a generic role session: look the issuing STS call up with CloudTrail
+    # LookupEvents when the state table has no link (kube/people.py, output/links.py).
+    credential_lookup: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -106,6 +109,7 @@ class Settings:
             dedup_table_name=env.get("DEDUP_TABLE_NAME", "").strip(),
             dedup_ttl_seconds=_int(env, "DEDUP_TTL_SECONDS", DEFAULT_DEDUP_TTL_SECONDS),
             account_names=_account_names(env, "ACCOUNT_NAMES"),
+            credential_lookup=_bool(env, "CREDENTIAL_LOOKUP", default=True),
         )
 
     @property
@@ -176,9 +180,11 @@ def _enum[E: StrEnum](env: Mapping[str, str], name: str, kind: type[E], default:
         raise ConfigError(f"{name}={raw!r}: expected one of {allowed}") from None
 
 
-def _bool(env: Mapping[str, str], name: str) -> bool:
+def _bool(env: Mapping[str, str], name: str, *, default: bool = False) -> bool:
     raw = env.get(name, "").strip().lower()
-    if raw in ("", "false", "0", "no"):
+    if not raw:
+        return default
+    if raw in ("false", "0", "no"):
         return False
     if raw in ("true", "1", "yes"):
         return True
