@@ -48,8 +48,9 @@ resource "aws_iam_role_policy" "dedup" {
     Statement = [{
       Sid    = "DedupTable"
       Effect = "Allow"
-      # Claim (conditional put), confirm (update) and release (delete) one item per alert.
-      Action   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+      # Claim (conditional put), confirm (update) and release (delete) one item per alert;
+      # write and read one credential-to-person link per credential an STS call issued.
+      Action   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:GetItem"]
       Resource = local.dedup_table_arn
     }]
   })

@@ -33,6 +33,16 @@ locals {
         Condition = { StringEquals = { "kms:ViaService" = local.sns_via_service } }
       },
     ],
+    !var.credential_lookup ? [] : [
+      {
+        # The person behind a generic role session: the STS call that issued its credential.
+        # LookupEvents has no resource-level permissions.
+        Sid      = "CredentialLookup"
+        Effect   = "Allow"
+        Action   = "cloudtrail:LookupEvents"
+        Resource = "*"
+      },
+    ],
     local.on_failure_destination_arn == null ? [] : [
       {
         Sid      = "OnFailureDestination"

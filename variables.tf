@@ -659,6 +659,13 @@ variable "trusted_source_cidrs" {
   }
 }
 
+variable "credential_lookup" {
+  type        = bool
+  description = "Name the person behind a generic role session (`EKSGetTokenAuth`, an SDK's default name) by looking up the STS call that issued its credential with CloudTrail LookupEvents (at most 3 per invocation) when the state table has no link for it. Finds calls of this account and region only; needs `cloudtrail:LookupEvents`."
+  default     = true
+  nullable    = false
+}
+
 # ---- CloudTrail, tampering and silence ----
 
 variable "create_cloudtrail_rules" {

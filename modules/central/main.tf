@@ -50,9 +50,12 @@ module "function" {
   https_format                      = local.function.https_format
   protected_namespaces              = local.function.protected_namespaces
   trusted_source_cidrs              = local.function.trusted_source_cidrs
-  pagerduty_topic_arn               = local.function.pagerduty_topic_arn
-  pagerduty_min_severity            = local.function.pagerduty_min_severity
-  pagerduty_topic_kms_key_arn       = local.function.pagerduty_topic_kms_key_arn
+  # LookupEvents sees this account's calls only, not the members': the person behind a member's
+  # generic session comes from the STS calls members forward (the dedup table keeps the link).
+  credential_lookup           = coalesce(local.function.credential_lookup, false)
+  pagerduty_topic_arn         = local.function.pagerduty_topic_arn
+  pagerduty_min_severity      = local.function.pagerduty_min_severity
+  pagerduty_topic_kms_key_arn = local.function.pagerduty_topic_kms_key_arn
 
   tags = var.tags
 }

@@ -41,7 +41,7 @@ def is_issuing_call(call: ApiCall) -> bool:
     return call.event_source == STS and call.event_name in ISSUING_CALLS
 
 
-def issued_by(call: ApiCall, found_by: str = "CloudTrail event") -> Issued | None:
+def issued_by(call: ApiCall, found_by: str = "its CloudTrail event") -> Issued | None:
     """The credential `call` issued and the person it names, or None (failed, no credential
     in the record, or no name that is a person)."""
     if not is_issuing_call(call) or call.error_code:
@@ -76,11 +76,14 @@ def remember[A](call: ApiCall, store: CredentialStore | None, tally: Tally[A]) -
 def _person(call: ApiCall) -> tuple[str, str] | None:
     response = call.response
     candidates = (
-        (text(response.get("sourceIdentity")), "source identity"),
-        (text(call.parameter("sourceIdentity")), "source identity"),
-        (text(response.get("subject")), "SAML subject"),
-        (text(response.get("subjectFromWebIdentityToken")), "web identity subject"),
-        (caller_name(call.identity) if call.event_name == "AssumeRole" else "", "the caller"),
+        (text(response.get("sourceIdentity")), "its source identity"),
+        (text(call.parameter("sourceIdentity")), "its source identity"),
+        (text(response.get("subject")), "the SAML subject"),
+        (text(response.get("subjectFromWebIdentityToken")), "the web identity subject"),
+        (
+            caller_name(call.identity) if call.event_name == "AssumeRole" else "",
+            "the caller's identity",
+        ),
     )
     for name, basis in candidates:
         if name and not is_generic_session(name):

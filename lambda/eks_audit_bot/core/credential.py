@@ -15,25 +15,35 @@ An access key id is never shown, logged or stored: `credential_key` is its SHA-2
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from importlib import resources
 from typing import Protocol
 
-# Session names that name no person, as tools set them. Exact names, then prefixes; a name of
-# digits only (a timestamp) and an empty name are generic too.
-GENERIC_SESSION_NAMES = frozenset({"EKSGetTokenAuth"})
-GENERIC_SESSION_PREFIXES = ("aws-go-sdk-", "botocore-session-")
 _DIGITS = re.compile(r"[0-9]+")
 KEY_PREFIX = "credential#"
 
 
+@cache
+def generic_sessions() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Session names that name no person, as tools set them (`generic_sessions.json`, which
+    the module's EventBridge rule reads too): exact names, and prefixes."""
+    text = resources.files("eks_audit_bot.core").joinpath("generic_sessions.json").read_text()
+    document = json.loads(text)
+    return frozenset(document["names"]), tuple(document["prefixes"])
+
+
 def is_generic_session(name: str) -> bool:
-    """Whether a session name names no person (see `GENERIC_SESSION_NAMES`)."""
+    """Whether a session name names no person: a listed name or prefix (`generic_sessions`),
+    digits only (a timestamp), or none."""
+    names, prefixes = generic_sessions()
     return (
         not name
-        or name in GENERIC_SESSION_NAMES
-        or name.startswith(GENERIC_SESSION_PREFIXES)
+        or name in names
+        or name.startswith(prefixes)
         or _DIGITS.fullmatch(name) is not None
     )
 
@@ -51,7 +61,7 @@ class CredentialLink:
     operation: str  # AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity
     role_arn: str
     issued_at: str  # the call's eventTime, ISO 8601 UTC
-    basis: str  # which field named the person: "source identity", "SAML subject", ...
+    basis: str  # what named the person: "its source identity", "the SAML subject", ...
     found_by: str = "CloudTrail"  # how the function learned of the call
 
     @property
@@ -59,12 +69,13 @@ class CredentialLink:
         return self.role_arn.rsplit("/", 1)[-1]
 
     def describe(self) -> str:
-        """`assumed role eks-admin as alice@example.com at 10:02 UTC (AssumeRole, caller)`."""
+        """`assumed role eks-admin as alice@example.com at 10:02 UTC on 2026-11-20 (AssumeRole,
+        named by the caller's identity; found by ...)`."""
         when = self.issued_at[11:16] if len(self.issued_at) >= 16 else self.issued_at
         at = f" at {when} UTC on {self.issued_at[:10]}" if when else ""
         return (
             f"assumed role {self.role_name} as {self.person}{at} "
-            f"({self.operation}: {self.basis}; found by {self.found_by})"
+            f"({self.operation}, named by {self.basis}; found by {self.found_by})"
         )
 
 

@@ -34,7 +34,7 @@ MAX_CACHED = 1000
 class Table(Protocol):
     def put(self, access_key_id: str, link: CredentialLink, expires: datetime) -> None: ...
 
-    def get(self, access_key_id: str, now: datetime) -> CredentialLink | None: ...
+    def get(self, access_key_id: str, at: datetime) -> CredentialLink | None: ...
 
 
 class LinkTable:
@@ -65,12 +65,13 @@ class LinkTable:
         item["expiration"] = {"N": str(int(expires.timestamp()))}
         self.client.put_item(TableName=self.table, Item=item)
 
-    def get(self, access_key_id: str, now: datetime) -> CredentialLink | None:
-        """The link, unless missing or expired (TTL deletes items only eventually)."""
+    def get(self, access_key_id: str, at: datetime) -> CredentialLink | None:
+        """The link of a credential used `at` (the request's time), unless missing or already
+        expired then (TTL deletes items only eventually)."""
         found = self.client.get_item(
             TableName=self.table, Key={"id": {"S": credential_key(access_key_id)}}
         ).get("Item")
-        if not found or int(found.get("expiration", {}).get("N", "0")) <= now.timestamp():
+        if not found or int(found.get("expiration", {}).get("N", "0")) <= at.timestamp():
             return None
         values = {name: found.get(name, {}).get("S", "") for name in _FIELDS}
         return CredentialLink(**{k: "" if v == "-" else v for k, v in values.items()})
@@ -87,9 +88,9 @@ class MemoryTable:
     def put(self, access_key_id: str, link: CredentialLink, expires: datetime) -> None:
         self.items[credential_key(access_key_id)] = (link, expires)
 
-    def get(self, access_key_id: str, now: datetime) -> CredentialLink | None:
-        link, expires = self.items.get(credential_key(access_key_id), (None, now))
-        return link if expires > now else None
+    def get(self, access_key_id: str, at: datetime) -> CredentialLink | None:
+        link, expires = self.items.get(credential_key(access_key_id), (None, at))
+        return link if expires > at else None
 
 
 class Links:
@@ -123,26 +124,27 @@ class Resolver:
         known = self.links.known.get(key)
         if known is not None:
             return known
-        found = self._from_table(access_key_id) or self._looked_up(access_key_id, role_arn, when)
+        at = _time(when)
+        found = self._from_table(access_key_id, at) or self._looked_up(access_key_id, role_arn, at)
         if found is not None and len(self.links.known) < MAX_CACHED:
             self.links.known[key] = found
         return found
 
-    def _from_table(self, access_key_id: str) -> CredentialLink | None:
+    def _from_table(self, access_key_id: str, at: datetime) -> CredentialLink | None:
         if self.links.table is None:
             return None
         try:
-            return self.links.table.get(access_key_id, datetime.now(UTC))
+            return self.links.table.get(access_key_id, at)
         except Exception:  # noqa: BLE001 - unknown, never a lost alert
             self.failures["table_read"] += 1
             return None
 
-    def _looked_up(self, access_key_id: str, role_arn: str, when: str) -> CredentialLink | None:
+    def _looked_up(self, access_key_id: str, role_arn: str, at: datetime) -> CredentialLink | None:
         if self.links.lookup is None or not role_arn or self.lookups_left <= 0:
             return None
         self.lookups_left -= 1
         try:
-            found = self.links.lookup(access_key_id, role_arn, _time(when))
+            found = self.links.lookup(access_key_id, role_arn, at)
         except Exception:  # noqa: BLE001 - throttled past the retries, denied, offline
             self.failures["lookup"] += 1
             return None
