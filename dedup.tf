@@ -48,9 +48,8 @@ resource "aws_iam_role_policy" "dedup" {
     Statement = [{
       Sid    = "DedupTable"
       Effect = "Allow"
-      # Claim (conditional put), confirm (update) and release (delete) one item per alert;
-      # write and read one credential-to-person link per credential an STS call issued.
-      Action   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:GetItem"]
+      # Claim (conditional put), confirm (update) and release (delete) one item per alert.
+      Action   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
       Resource = local.dedup_table_arn
     }]
   })

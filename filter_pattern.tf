@@ -80,7 +80,9 @@ locals {
   first_address_outside = length(var.trusted_source_cidrs) == 0 ? "$.sourceIPs[0] != ${local.private_address}" : format(
     "(%s)", join(" && ", [for prefix in local.trusted_prefixes : "$.sourceIPs[0] != \"${prefix}\""]),
   )
-  automation_outside_clause = format(
+  # Only where the pattern may pass automation at all (no user_names, or some of them system:).
+  automation_watched = length(local.watch.user_names) == 0 || anytrue([for name in local.watch.user_names : startswith(name, "system:")])
+  automation_outside_clause = !local.automation_watched ? "" : format(
     "(($.user.username = \"system:serviceaccount:*\" || $.user.username = \"system:node:*\") && ($.sourceIPs[1] = * || %s))",
     local.first_address_outside,
   )

@@ -89,7 +89,7 @@ locals {
     HTTPS_FORMAT         = var.https_format
     PROTECTED_NAMESPACES = jsonencode(var.protected_namespaces)
     TRUSTED_SOURCE_CIDRS = jsonencode(var.trusted_source_cidrs)
-    CREDENTIAL_LOOKUP    = tostring(var.credential_lookup)
+    CREDENTIAL_LOOKUP    = var.credential_lookup ? null : "false" # the function's default: on
     # CloudTrail and alarms: which clusters' EKS API calls alert, and the name the module's own
     # function, rules and alarms start with.
     EKS_BOT_NAME            = var.eks_bot_name

@@ -169,6 +169,10 @@ run "defaults_and_several_clusters" {
 run "policy_is_least_privilege" {
   command = apply
 
+  variables {
+    credential_lookup = false # its statement is checked below (credential_lookup_may_read_cloudtrail)
+  }
+
   assert {
     condition = jsondecode(aws_iam_role_policy.this.policy).Statement == [
       {
@@ -609,5 +613,32 @@ run "truncated_lines_filter_can_be_left_out" {
   assert {
     condition     = length(aws_cloudwatch_log_subscription_filter.truncated) == 0 && length(aws_cloudwatch_log_subscription_filter.this) == 1
     error_message = "watch_truncated_lines = false must leave only the main subscription filter (the second slot stays free)."
+  }
+}
+
+run "credential_lookup_may_read_cloudtrail" {
+  command = apply
+
+  assert {
+    condition = contains(jsondecode(aws_iam_role_policy.this.policy).Statement, {
+      Sid      = "CredentialLookup"
+      Effect   = "Allow"
+      Action   = "cloudtrail:LookupEvents"
+      Resource = "*"
+    }) && !contains(keys(aws_lambda_function.this.environment[0].variables), "CREDENTIAL_LOOKUP")
+    error_message = "By default the function may look up the STS call behind a generic session (LookupEvents has no resource-level permissions) and is not told to stop."
+  }
+}
+
+run "credential_lookup_can_be_turned_off" {
+  command = plan
+
+  variables {
+    credential_lookup = false
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables.CREDENTIAL_LOOKUP == "false"
+    error_message = "credential_lookup = false must reach the function."
   }
 }
