@@ -27,6 +27,7 @@ from eks_audit_bot.aws import lookup
 from eks_audit_bot.aws.api_call import api_call_from_dict
 from eks_audit_bot.aws.credentials import issued_by
 from eks_audit_bot.core.credential import credential_key, is_generic_session
+from eks_audit_bot.settings import ConfigError, Settings
 from fleet import MEMBER_A, dedup_table, payload, records_event
 from lambda_context import FakeContext
 from support import ACCOUNT as SNS_ACCOUNT
@@ -376,3 +377,11 @@ def test_replay_names_the_person_from_sts_records_given_before_the_audit_log(
     (document,) = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     assert document["actor"]["display_name"] == "alice@example.com"
     assert KEY not in out
+
+
+def test_credential_lookup_is_on_unless_turned_off() -> None:
+    topic = {"SNS_TOPIC_ARN": f"arn:aws:sns:{REGION}:{ACCOUNT}:eks-alerts"}
+    assert Settings.from_env(topic).credential_lookup is True
+    assert Settings.from_env({**topic, "CREDENTIAL_LOOKUP": "false"}).credential_lookup is False
+    with pytest.raises(ConfigError, match="CREDENTIAL_LOOKUP='maybe': expected true or false"):
+        Settings.from_env({**topic, "CREDENTIAL_LOOKUP": "maybe"})
