@@ -202,7 +202,7 @@ def _settings_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="RULE_ID",
-        help="turn a rule off, e.g. namespace-deleted (repeatable; ids: README, Alert rules)",
+        help="turn a rule off, e.g. namespace-deleted (repeatable; ids: docs/detection.md)",
     )
     group.add_argument(
         "--protected-namespace",
