@@ -105,7 +105,8 @@ def clients(url: str) -> dict[str, Any]:
 
 def provider_block(url: str, alias: str | None = None) -> str:
     """An `aws` provider with every endpoint on moto (written to an override file)."""
-    endpoints = "\n".join(f'    {name} = "{url}"' for name in SERVICES)
+    width = max(map(len, SERVICES))  # aligned as `terraform fmt` writes it
+    endpoints = "\n".join(f'    {name:<{width}} = "{url}"' for name in SERVICES)
     alias_line = f'  alias                       = "{alias}"\n' if alias else ""
     return f"""provider "aws" {{
 {alias_line}  region                      = "{REGION}"
