@@ -34,6 +34,7 @@ from lambda_context import FakeContext
 from support import load_eventbridge_case
 from terraform_pattern import (
     DEFAULT_PATTERN_FILE,
+    MOCK_PROVIDER,
     ROOT,
     PatternConsole,
     TerraformError,
@@ -496,23 +497,6 @@ def test_terragrunt_wrapper_passes_every_input() -> None:
 
 # ---- what a user reads when plan refuses an input ----
 
-MOCK_PROVIDER = """mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "eu-west-1" }
-  }
-}
-
-variables {
-  sns_topic_arn            = "arn:aws:sns:eu-west-1:123456789012:alerts"
-  aws_cloudwatch_log_group = "/aws/eks/prod/cluster"
-}
-"""
 
 # name -> (the run's variables in HCL, what the error must say)
 PLAN_ERRORS = {
