@@ -22,6 +22,7 @@ module "function" {
   source = "../.."
 
   eks_bot_name  = var.name
+  log_source    = "kinesis"
   sns_topic_arn = var.sns_topic_arn
 
   create_dedup_table      = true
