@@ -43,12 +43,18 @@ locals {
     eventName         = [for name in local.cloudtrail_events["lambda.amazonaws.com"] : { prefix = name }]
     requestParameters = { functionName = [local.name, { suffix = ":function:${local.name}" }] }
   }
-  # The module's own alarms by exact name: a prefix (`<name>-`) would also match the alarms of
-  # another instance whose name starts with this one's (eks-audit-bot-prod, -prod-eu), and both
-  # functions would alert.
+  # The module's own alarms: not by the prefix `<name>-`, which would also match the alarms of
+  # another instance whose name starts with this one's (eks-audit-bot-prod, -prod-eu) so that
+  # both functions alert; by exact name, except the silence alarms (one per cluster, so that the
+  # pattern does not grow with the clusters): `<name>-silence-` matches another instance only if
+  # its first cluster's name starts with this one's followed by `-silence-`.
+  alarm_matchers = concat(
+    var.create_alarms && length(local.clusters) > 0 ? [{ prefix = "${local.name}-silence-" }] : [],
+    [for name in local.alarm_names : name if !startswith(name, "${local.name}-silence-")],
+  )
   alarm_calls = length(local.alarm_names) == 0 ? [] : [
-    { eventSource = ["monitoring.amazonaws.com"], eventName = ["DeleteAlarms", "DisableAlarmActions"], requestParameters = { alarmNames = local.alarm_names } },
-    { eventSource = ["monitoring.amazonaws.com"], eventName = ["PutMetricAlarm"], requestParameters = { alarmName = local.alarm_names } },
+    { eventSource = ["monitoring.amazonaws.com"], eventName = ["DeleteAlarms", "DisableAlarmActions"], requestParameters = { alarmNames = local.alarm_matchers } },
+    { eventSource = ["monitoring.amazonaws.com"], eventName = ["PutMetricAlarm"], requestParameters = { alarmName = local.alarm_matchers } },
   ]
 
   event_patterns = {

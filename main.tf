@@ -15,13 +15,14 @@ locals {
 
   # Every name starts with `name`: eks_bot_name when set (the names of earlier releases), else
   # one derived from the first watched cluster, so that one instance per cluster (or group of
-  # clusters) needs no naming at all. At most 56 characters: the longest suffix within a
-  # 64-character limit is the EventBridge rule's `-eks-api`; a longer cluster name keeps a
-  # prefix and 8 hex characters of its SHA-256, so two clusters never share a name.
+  # clusters) needs no naming at all. At most 40 characters: the longest suffix within a
+  # 64-character limit is the EventBridge rule's `-eks-api`, and the name recurs a dozen times in
+  # the tamper rule's pattern (2048 characters). A longer cluster name keeps a prefix and
+  # 8 hex characters of its SHA-256, so two clusters never share a name.
   name_cluster = length(local.log_group_names) == 0 ? "" : regex("^/aws/eks/([^/]+)/cluster$", local.log_group_names[0])[0]
   derived_name = local.name_cluster == "" ? "eks-audit-bot" : (
-    length(local.name_cluster) <= 42 ? "eks-audit-bot-${local.name_cluster}" :
-    "eks-audit-bot-${substr(local.name_cluster, 0, 33)}-${substr(sha256(local.name_cluster), 0, 8)}"
+    length(local.name_cluster) <= 26 ? "eks-audit-bot-${local.name_cluster}" :
+    "eks-audit-bot-${substr(local.name_cluster, 0, 17)}-${substr(sha256(local.name_cluster), 0, 8)}"
   )
   name = coalesce(var.eks_bot_name, local.derived_name)
 

@@ -2,7 +2,7 @@
 
 variable "eks_bot_name" {
   type        = string
-  description = "Name of the Lambda function; also names its IAM role, log group, subscription filters, EventBridge rules, alarms and on-failure queue. Unset: `eks-audit-bot-<cluster>` after the first watched cluster (shortened with a hash past 56 characters), so that several instances in one account and region need no names."
+  description = "Name of the Lambda function; also names its IAM role, log group, subscription filters, EventBridge rules, alarms and on-failure queue. Unset: `eks-audit-bot-<cluster>` after the first watched cluster (at most 40 characters: a longer cluster name keeps its first 17 and a hash), so that several instances in one account and region need no names."
   default     = null
 
   validation {
