@@ -62,14 +62,14 @@ locals {
   # Rule ids users may disable or re-rate: the shipped catalogs (also in the function zip) and
   # their own custom rules.
   rule_ids = concat(
-    [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/detection/rules.json")).rules : rule.id],
-    [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/detection/aws_rules.json")).rules : rule.id],
+    [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/kube/rules.json")).rules : rule.id],
+    [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/aws/rules.json")).rules : rule.id],
     [for rule in var.custom_rules : rule.id],
   )
-  # What the function accepts in a rule's `match` (detection/rule_model.py); the predicate
+  # What the function accepts in a rule's `match` (kube/rule_model.py); the predicate
   # names come from the file a test keeps equal to the function's registry.
   custom_rule_match_keys = ["verbs", "resources", "subresources", "namespaces", "names", "api_groups", "predicates"]
-  predicate_names        = jsondecode(file("${path.module}/lambda/eks_audit_bot/detection/predicates.json")).predicates
+  predicate_names        = jsondecode(file("${path.module}/lambda/eks_audit_bot/kube/predicates.json")).predicates
 
   on_failure_destination_arn = var.create_on_failure_queue ? aws_sqs_queue.on_failure[0].arn : var.on_failure_destination_arn
 

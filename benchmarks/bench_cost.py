@@ -29,10 +29,10 @@ from typing import Any
 
 import eventgen
 from eks_audit_bot.cli.main import default_pattern
-from eks_audit_bot.delivery.sns import Publisher
-from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.filter_pattern import compile_pattern
 from eks_audit_bot.handler import Runtime, handle
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.output.sns import Publisher
 from eks_audit_bot.settings import Settings
 
 TOPIC = f"arn:aws:sns:us-east-1:{eventgen.ACCOUNT}:eks-alerts"

@@ -36,10 +36,10 @@ from typing import Any
 
 import eventgen
 from eks_audit_bot import handler
-from eks_audit_bot.delivery.sns import Publisher
-from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.kube import cloudwatch
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.output.sns import Publisher
 from eks_audit_bot.settings import Settings
-from eks_audit_bot.sources import cloudwatch
 
 HERE = Path(__file__).resolve().parent
 TOPIC = f"arn:aws:sns:eu-west-1:{eventgen.ACCOUNT}:eks-alerts"

@@ -48,9 +48,9 @@ from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import D
 import eventgen
 from eks_audit_bot import handler
 from eks_audit_bot.cli.main import default_pattern
-from eks_audit_bot.delivery import dedup
-from eks_audit_bot.delivery.sns import Report
 from eks_audit_bot.filter_pattern import compile_pattern
+from eks_audit_bot.output import dedup
+from eks_audit_bot.output.sns import Report
 
 REGION = "eu-west-1"
 TOPIC = f"arn:aws:sns:{REGION}:999999999999:eks-alerts"

@@ -13,9 +13,9 @@ import json
 import statistics
 from pathlib import Path
 
-from eks_audit_bot.detection.pipeline import process
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.rendering import message
+from eks_audit_bot.kube.pipeline import process
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.output import message
 from eks_audit_bot.settings import HttpsFormat, Settings
 
 CASES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "cases"

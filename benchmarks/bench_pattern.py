@@ -35,8 +35,8 @@ from eks_audit_bot.cli.inputs import read_inputs
 from eks_audit_bot.cli.main import default_pattern
 from eks_audit_bot.cli.progress import Progress
 from eks_audit_bot.cli.records import Item
-from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.filter_pattern import compile_pattern
+from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
 
 MODES = ("baseline", "evaluator", "test-pattern", "replay")

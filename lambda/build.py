@@ -49,7 +49,7 @@ Compiler = Callable[[str, bytes], bytes]
 def runtime_files(package: Path = PACKAGE) -> list[Path]:
     """Every module and data file of the package except the CLI-only packages, sorted.
 
-    The function runs the runtime packages (sources, model, detection, rendering, delivery)
+    The function runs the runtime packages (core, the feeds kube and aws, output)
     and the top-level modules; `cli/` and `filter_pattern/` are for the command line only, and
     an import-linter contract keeps the runtime from importing them.
     """

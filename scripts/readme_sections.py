@@ -1,6 +1,6 @@
 """Keep the generated parts of README.md in step with the code.
 
-- the alert rules tables, from the catalogs (`lambda/eks_audit_bot/detection/rules.json` and
+- the alert rules tables, from the catalogs (`lambda/eks_audit_bot/kube/rules.json` and
   `aws_rules.json`);
 - "What an alert looks like", rendered by the real pipeline from the demo's sample events;
 - the summary `eks-audit-bot replay` ends with, for the sample command next to it.
@@ -18,14 +18,14 @@ import io
 import sys
 from pathlib import Path
 
+from eks_audit_bot.aws.rules import builtin_aws_rules
 from eks_audit_bot.cli import main as cli
 from eks_audit_bot.cli.demo import ACCOUNT, REGION, sample_payload
-from eks_audit_bot.detection.aws_rules import builtin_aws_rules
-from eks_audit_bot.detection.pipeline import process
-from eks_audit_bot.detection.rules import RuleCatalog, builtin_rules
-from eks_audit_bot.rendering.text import alert_subject, render_text
+from eks_audit_bot.kube.cloudwatch import decode_payload
+from eks_audit_bot.kube.pipeline import process
+from eks_audit_bot.kube.rules import RuleCatalog, builtin_rules
+from eks_audit_bot.kube.text import alert_subject, render_text
 from eks_audit_bot.settings import Settings
-from eks_audit_bot.sources.cloudwatch import decode_payload
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"

@@ -17,7 +17,7 @@ from moto.logs.models import logs_backends
 
 from eks_audit_bot import handler
 from eks_audit_bot.filter_pattern import compile_pattern
-from eks_audit_bot.sources.cloudwatch import encode_payload
+from eks_audit_bot.kube.cloudwatch import encode_payload
 from lambda_context import FakeContext
 from support import ACCOUNT, REGION
 

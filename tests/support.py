@@ -10,7 +10,7 @@ from typing import Any
 
 import boto3
 
-from eks_audit_bot.sources.cloudwatch import encode_payload
+from eks_audit_bot.kube.cloudwatch import encode_payload
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = FIXTURES / "cases"

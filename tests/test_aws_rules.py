@@ -15,16 +15,17 @@ from typing import Any
 
 import pytest
 
-from eks_audit_bot.detection import alarms, cloudtrail
-from eks_audit_bot.detection.api_actions import summarize
-from eks_audit_bot.detection.api_changes import describe
-from eks_audit_bot.detection.aws_rules import RuleError, builtin_aws_rules, parse_aws_rule
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alarm import AlarmChange, alarm_change_from_event
-from eks_audit_bot.model.audit import InvalidEvent
-from eks_audit_bot.model.caller import actor_of_caller
-from eks_audit_bot.model.cloudtrail import ApiCall, api_call_from_dict, normalized_event_name
-from eks_audit_bot.model.severity import Severity
+from eks_audit_bot.aws import alarms
+from eks_audit_bot.aws import calls as cloudtrail
+from eks_audit_bot.aws.alarm import AlarmChange, alarm_change_from_event
+from eks_audit_bot.aws.api_call import ApiCall, api_call_from_dict, normalized_event_name
+from eks_audit_bot.aws.caller import actor_of_caller
+from eks_audit_bot.aws.changes import describe
+from eks_audit_bot.aws.phrases import summarize
+from eks_audit_bot.aws.rules import RuleError, builtin_aws_rules, parse_aws_rule
+from eks_audit_bot.core.severity import Severity
+from eks_audit_bot.kube.audit import InvalidEvent
+from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import ConfigError, Settings
 from support import load_eventbridge_case
 
@@ -547,7 +548,7 @@ def test_readme_tables_list_every_aws_rule() -> None:
 
 
 def test_the_catalog_file_is_valid_json_with_unique_ids() -> None:
-    document = json.loads((ROOT / "lambda/eks_audit_bot/detection/aws_rules.json").read_text())
+    document = json.loads((ROOT / "lambda/eks_audit_bot/aws/rules.json").read_text())
     ids = [rule["id"] for rule in document["rules"]]
     assert len(ids) == len(set(ids))
     builtin = {rule.id for rule in RuleCatalog.load(Settings(TOPIC)).rules}

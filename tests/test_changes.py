@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from eks_audit_bot.detection import changes
-from eks_audit_bot.model.audit import AuditEvent, event_from_dict
+from eks_audit_bot.kube import changes
+from eks_audit_bot.kube.audit import AuditEvent, event_from_dict
 
 RBAC = "rbac.authorization.k8s.io"
 

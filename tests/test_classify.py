@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from eks_audit_bot.detection import classify, pipeline
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alert import Location
-from eks_audit_bot.model.audit import AuditEvent, event_from_dict
-from eks_audit_bot.model.identity import actor_of
+from eks_audit_bot.core.alert import Location
+from eks_audit_bot.kube import classify, pipeline
+from eks_audit_bot.kube.audit import AuditEvent, event_from_dict
+from eks_audit_bot.kube.identity import actor_of
+from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
 
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:eks-alerts"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from eks_audit_bot.detection import credentials, exposure, rbac, workloads
-from eks_audit_bot.detection.context import RuleContext
+from eks_audit_bot.kube.context import RuleContext
+from eks_audit_bot.kube.readers import credentials, exposure, rbac, workloads
 from eks_audit_bot.settings import ConfigError, Settings
 
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:eks-alerts"

@@ -19,10 +19,10 @@ import pytest
 from botocore.config import Config
 
 from eks_audit_bot import flow, handler
-from eks_audit_bot.delivery import dedup
-from eks_audit_bot.detection import pipeline
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alert import Alert
+from eks_audit_bot.kube import pipeline
+from eks_audit_bot.kube.alert import Alert
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.output import dedup
 from eks_audit_bot.settings import Settings
 from fleet import MEMBER_A, dedup_table, payload, records_event, secret_deletions
 from lambda_context import FakeContext

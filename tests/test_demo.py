@@ -12,9 +12,7 @@ import pytest
 from eks_audit_bot.cli import demo
 
 SCHEMA = json.loads(
-    (
-        Path(__file__).parents[1] / "lambda/eks_audit_bot/rendering/schema/alert.schema.json"
-    ).read_text()
+    (Path(__file__).parents[1] / "lambda/eks_audit_bot/output/schema/alert.schema.json").read_text()
 )
 SET_BY_THE_DEMO = (
     "AWS_ACCESS_KEY_ID",

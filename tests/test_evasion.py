@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from eks_audit_bot import handler
-from eks_audit_bot.detection.pipeline import Result, process
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alert import Location
-from eks_audit_bot.model.audit import TRUNCATION_MARKER
-from eks_audit_bot.rendering import message
+from eks_audit_bot.core.alert import Location
+from eks_audit_bot.kube.audit import TRUNCATION_MARKER
+from eks_audit_bot.kube.pipeline import Result, process
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.output import message
 from eks_audit_bot.settings import Settings
 from lambda_context import FakeContext
 from support import Inbox, delivered, load_case, subscription_event

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from eks_audit_bot import handler
-from eks_audit_bot.delivery.sns import PublishError
-from eks_audit_bot.sources.cloudwatch import PayloadError
+from eks_audit_bot.kube.cloudwatch import PayloadError
+from eks_audit_bot.output.sns import PublishError
 from lambda_context import FakeContext
 from support import Inbox, load_eventbridge_case
 from test_handler import json_lines, metric
@@ -98,8 +98,8 @@ ZIP_PROGRAM = """
 import json, sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from eks_audit_bot import flow
-from eks_audit_bot.delivery.sns import Report
-from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.output.sns import Report
+from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
 assert flow.__file__.startswith(sys.argv[1]), flow.__file__
 class Sink:

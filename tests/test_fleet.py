@@ -21,9 +21,9 @@ import boto3
 import pytest
 
 from eks_audit_bot import handler
-from eks_audit_bot.delivery.route import Router
-from eks_audit_bot.delivery.sns import Publisher, PublishError
-from eks_audit_bot.sources.cloudwatch import encode_payload
+from eks_audit_bot.kube.cloudwatch import encode_payload
+from eks_audit_bot.output.route import Router
+from eks_audit_bot.output.sns import Publisher, PublishError
 from fleet import (
     MEMBER_A,
     MEMBER_B,

@@ -11,19 +11,18 @@ import jsonschema
 import pytest
 
 from eks_audit_bot import handler
-from eks_audit_bot.detection import noise
-from eks_audit_bot.detection.pipeline import process
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alert import Alert, Location
-from eks_audit_bot.rendering import message
+from eks_audit_bot.core.alert import Location
+from eks_audit_bot.kube import noise
+from eks_audit_bot.kube.alert import Alert
+from eks_audit_bot.kube.pipeline import process
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.output import message
 from eks_audit_bot.settings import HttpsFormat, Settings
 from lambda_context import FakeContext
 from support import case_messages, case_names, delivered, load_case, subscription_event
 
 SCHEMA = json.loads(
-    (
-        Path(__file__).parents[1] / "lambda/eks_audit_bot/rendering/schema/alert.schema.json"
-    ).read_text()
+    (Path(__file__).parents[1] / "lambda/eks_audit_bot/output/schema/alert.schema.json").read_text()
 )
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:eks-alerts"
 LOCATION = Location("prod-eu", "/aws/eks/prod-eu/cluster", "111122223333", "prod", "eu-west-1")

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from eks_audit_bot import handler
+from eks_audit_bot.kube.cloudwatch import PayloadError
 from eks_audit_bot.settings import ConfigError
-from eks_audit_bot.sources.cloudwatch import PayloadError
 from lambda_context import FakeContext
 from support import Inbox, load_case, subscription_event
 

@@ -23,14 +23,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eks_audit_bot.cli.replay import PrintSink
-from eks_audit_bot.detection import changes
-from eks_audit_bot.model.alert import Alert, Digest, DigestKind, Location, RuleHit
-from eks_audit_bot.model.audit import event_from_dict
-from eks_audit_bot.model.identity import actor_of
-from eks_audit_bot.model.severity import Severity
-from eks_audit_bot.rendering import message, pagerduty
-from eks_audit_bot.rendering.digest import digest_subject, render_digest_text
-from eks_audit_bot.rendering.text import alert_subject, render_text
+from eks_audit_bot.core.alert import Location, RuleHit
+from eks_audit_bot.core.severity import Severity
+from eks_audit_bot.kube import changes
+from eks_audit_bot.kube.alert import Alert, Digest, DigestKind
+from eks_audit_bot.kube.audit import event_from_dict
+from eks_audit_bot.kube.digest import digest_subject, render_digest_text
+from eks_audit_bot.kube.identity import actor_of
+from eks_audit_bot.kube.text import alert_subject, render_text
+from eks_audit_bot.output import message, pagerduty
 from eks_audit_bot.settings import HttpsFormat, Settings
 from support import delivered
 from test_pagerduty import ALARM_SCHEMA

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from eks_audit_bot import handler
+from eks_audit_bot.kube.cloudwatch import PayloadError
+from eks_audit_bot.kube.kinesis import decode_record, is_kinesis_batch, source_region
 from eks_audit_bot.settings import ConfigError, Settings
-from eks_audit_bot.sources.cloudwatch import PayloadError
-from eks_audit_bot.sources.kinesis import decode_record, is_kinesis_batch, source_region
 from fleet import MEMBER_A, MEMBER_B, payload, records_event, secret_deletions
 from lambda_context import FakeContext
 

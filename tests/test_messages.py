@@ -16,22 +16,21 @@ import jsonschema
 import pytest
 from moto import mock_aws
 
-from eks_audit_bot.delivery.sns import Publisher, chunks
-from eks_audit_bot.detection import noise
-from eks_audit_bot.detection.pipeline import process
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alert import Alert, Digest, DigestKind, Location
-from eks_audit_bot.rendering import message
-from eks_audit_bot.rendering.text import alert_subject, render_text
+from eks_audit_bot.core.alert import Location
+from eks_audit_bot.kube import noise
+from eks_audit_bot.kube.alert import Alert, Digest, DigestKind
+from eks_audit_bot.kube.pipeline import process
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.kube.text import alert_subject, render_text
+from eks_audit_bot.output import message
+from eks_audit_bot.output.sns import Publisher, chunks
 from eks_audit_bot.settings import HttpsFormat, Settings
 from support import REGION, case_messages, delivered, load_case
 
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:eks-alerts"
 LOCATION = Location("prod-eu", "/aws/eks/prod-eu/cluster", "111122223333", "prod", "eu-west-1")
 SCHEMA = json.loads(
-    (
-        Path(__file__).parents[1] / "lambda/eks_audit_bot/rendering/schema/alert.schema.json"
-    ).read_text()
+    (Path(__file__).parents[1] / "lambda/eks_audit_bot/output/schema/alert.schema.json").read_text()
 )
 MACHINE_PROTOCOLS = ("sqs", "lambda", "http", "email-json", "firehose", "application")
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from eks_audit_bot.detection import noise
-from eks_audit_bot.model.alert import Alert, Digest, DigestKind, Location, RuleHit
-from eks_audit_bot.model.audit import event_from_dict
-from eks_audit_bot.model.identity import actor_of
-from eks_audit_bot.model.severity import Severity
-from eks_audit_bot.rendering.digest import digest_summary
+from eks_audit_bot.core.alert import Location, RuleHit
+from eks_audit_bot.core.severity import Severity
+from eks_audit_bot.kube import noise
+from eks_audit_bot.kube.alert import Alert, Digest, DigestKind
+from eks_audit_bot.kube.audit import event_from_dict
+from eks_audit_bot.kube.digest import digest_summary
+from eks_audit_bot.kube.identity import actor_of
 from eks_audit_bot.settings import Settings
 
 LOCATION = Location("prod", "/aws/eks/prod/cluster", "111122223333", "prod", "eu-west-1")

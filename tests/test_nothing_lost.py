@@ -22,14 +22,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eks_audit_bot import handler
-from eks_audit_bot.delivery.sns import Publisher, PublishError, Report
-from eks_audit_bot.detection.pipeline import process
-from eks_audit_bot.detection.predicates import PREDICATES
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.audit import TRUNCATION_MARKER
-from eks_audit_bot.model.outgoing import Outgoing
+from eks_audit_bot.core.outgoing import Outgoing
+from eks_audit_bot.kube.audit import TRUNCATION_MARKER
+from eks_audit_bot.kube.cloudwatch import encode_payload
+from eks_audit_bot.kube.pipeline import process
+from eks_audit_bot.kube.predicates import PREDICATES
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.output.sns import Publisher, PublishError, Report
 from eks_audit_bot.settings import Settings
-from eks_audit_bot.sources.cloudwatch import encode_payload
 from lambda_context import FakeContext
 from support import FIXTURES, REGION, Inbox, load_case, subscription_event
 

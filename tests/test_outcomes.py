@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 
-from eks_audit_bot.detection import pipeline
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alert import Location, Outcome, outcome_of
-from eks_audit_bot.model.audit import event_from_dict
-from eks_audit_bot.model.severity import Severity
-from eks_audit_bot.rendering import message
+from eks_audit_bot.core.alert import Location, Outcome
+from eks_audit_bot.core.severity import Severity
+from eks_audit_bot.kube import pipeline
+from eks_audit_bot.kube.alert import outcome_of
+from eks_audit_bot.kube.audit import event_from_dict
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.output import message
 from eks_audit_bot.settings import Settings
 
 RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"

@@ -35,11 +35,11 @@ PURELIB = sysconfig.get_paths()["purelib"]
 PROGRAM = """
 import json, sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
-from eks_audit_bot.detection import pipeline
+from eks_audit_bot.kube import pipeline
 from eks_audit_bot.settings import Settings
-from eks_audit_bot.sources.cloudwatch import decode_payload
-from eks_audit_bot.model.alert import Location, cluster_name
-from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.kube.cloudwatch import decode_payload
+from eks_audit_bot.core.alert import Location, cluster_name
+from eks_audit_bot.kube.rules import RuleCatalog
 import eks_audit_bot.handler
 assert eks_audit_bot.__file__.startswith(sys.argv[1]), eks_audit_bot.__file__
 settings = Settings("arn:aws:sns:eu-west-1:111122223333:t")
@@ -68,7 +68,7 @@ def test_the_zip_alone_runs_the_pipeline() -> None:
 def test_the_zip_leaves_out_what_the_function_never_runs() -> None:
     names = zipfile.ZipFile(ZIP).namelist()
     assert "eks_audit_bot/handler.py" in names
-    assert "eks_audit_bot/detection/rules.json" in names
+    assert "eks_audit_bot/kube/rules.json" in names
     assert not [
         name
         for name in names
@@ -150,7 +150,7 @@ print(json.dumps({
     "prefix": sys.pycache_prefix,
     "compiled": [path for path in compiled if path.startswith(sys.argv[1])],
     "cached": {name: module.__cached__ for name, module in modules.items()},
-    "stale": getattr(modules["eks_audit_bot.model.severity"], "STALE", None),
+    "stale": getattr(modules["eks_audit_bot.core.severity"], "STALE", None),
 }))
 """
 
@@ -202,7 +202,7 @@ def test_importing_the_extracted_zip_loads_its_bytecode_and_never_stale_bytecode
     assert sorted(path for path in code.rglob("*") if path.is_file()) == files  # wrote nothing
 
     # A source that no longer matches its pyc is compiled and run, its pyc ignored.
-    severity = code / "eks_audit_bot" / "model" / "severity.py"
+    severity = code / "eks_audit_bot" / "core" / "severity.py"
     severity.write_text(severity.read_text() + "\nSTALE = 'the source ran'\n")
     result = _import_from(code, modules)
     assert result["compiled"] == [str(severity)]
@@ -213,9 +213,9 @@ COLD_START_PROGRAM = """
 import json, sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
 import eks_audit_bot.handler
-from eks_audit_bot.detection import pipeline
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alert import Location
+from eks_audit_bot.kube import pipeline
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.core.alert import Location
 from eks_audit_bot.settings import Settings
 settings = Settings("arn:aws:sns:eu-west-1:111122223333:t")
 catalog = RuleCatalog.load(settings)
@@ -226,16 +226,16 @@ print(json.dumps({"alerts": len(result.alerts), "dropped": sum(result.dropped.va
                   "loaded": sorted(m for m in sys.modules if m.startswith("eks_audit_bot"))}))
 """
 EVENTBRIDGE_ONLY = {
-    "eks_audit_bot.detection.aws_rules",
-    "eks_audit_bot.detection.aws_predicates",
-    "eks_audit_bot.model.alarm",
-    "eks_audit_bot.model.cloudtrail",
+    "eks_audit_bot.aws.rules",
+    "eks_audit_bot.aws.predicates",
+    "eks_audit_bot.aws.alarm",
+    "eks_audit_bot.aws.api_call",
 }
 BODY_READERS = {
-    "eks_audit_bot.detection.rbac",
-    "eks_audit_bot.detection.workloads",
-    "eks_audit_bot.detection.exposure",
-    "eks_audit_bot.detection.credentials",
+    "eks_audit_bot.kube.readers.rbac",
+    "eks_audit_bot.kube.readers.workloads",
+    "eks_audit_bot.kube.readers.exposure",
+    "eks_audit_bot.kube.readers.credentials",
 }
 
 
@@ -257,5 +257,5 @@ def test_a_cold_start_and_a_quiet_batch_leave_the_aws_catalog_and_body_readers_o
     result = json.loads(completed.stdout)
     assert result["alerts"] == 0
     assert result["dropped"] == len(quiet)
-    assert "eks_audit_bot.detection.rules" in result["loaded"]
+    assert "eks_audit_bot.kube.rules" in result["loaded"]
     assert not (EVENTBRIDGE_ONLY | BODY_READERS) & set(result["loaded"])

@@ -36,15 +36,16 @@ import jsonschema
 import pytest
 
 from eks_audit_bot import handler
-from eks_audit_bot.delivery.route import Router
-from eks_audit_bot.delivery.sns import Publisher, PublishError
-from eks_audit_bot.detection import noise
-from eks_audit_bot.detection.pipeline import process
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alert import Alert, Location
-from eks_audit_bot.model.outgoing import Outgoing
-from eks_audit_bot.model.severity import Severity
-from eks_audit_bot.rendering import pagerduty
+from eks_audit_bot.core.alert import Location
+from eks_audit_bot.core.outgoing import Outgoing
+from eks_audit_bot.core.severity import Severity
+from eks_audit_bot.kube import noise
+from eks_audit_bot.kube.alert import Alert
+from eks_audit_bot.kube.pipeline import process
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.output import pagerduty
+from eks_audit_bot.output.route import Router
+from eks_audit_bot.output.sns import Publisher, PublishError
 from eks_audit_bot.settings import ConfigError, Settings
 from lambda_context import FakeContext
 from support import REGION, Inbox, case_messages, load_case, subscription_event

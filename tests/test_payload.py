@@ -9,7 +9,7 @@ import zlib
 
 import pytest
 
-from eks_audit_bot.sources.cloudwatch import (
+from eks_audit_bot.kube.cloudwatch import (
     MAX_INFLATED_BYTES,
     PayloadError,
     decode_payload,

@@ -1,6 +1,6 @@
 """The predicate names Terraform accepts in custom_rules are exactly the ones the function knows.
 
-Terraform reads `detection/predicates.json` to reject an unknown predicate at plan; the function
+Terraform reads `kube/predicates.json` to reject an unknown predicate at plan; the function
 looks names up in `predicates.PREDICATES`. A predicate added to one and not the other would
 either be refused by Terraform or fail every cold start, so they must agree.
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from eks_audit_bot.detection import predicates
-from eks_audit_bot.detection.rule_model import RuleError, parse_rule
+from eks_audit_bot.kube import predicates
+from eks_audit_bot.kube.rule_model import RuleError, parse_rule
 
 NAMES_FILE = Path(predicates.__file__).with_name("predicates.json")
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from eks_audit_bot.detection import pipeline
-from eks_audit_bot.detection.rules import RuleCatalog, RuleError
-from eks_audit_bot.model.alert import Location, Outcome
-from eks_audit_bot.model.audit import event_from_dict
-from eks_audit_bot.model.severity import Severity
+from eks_audit_bot.core.alert import Location, Outcome
+from eks_audit_bot.core.severity import Severity
+from eks_audit_bot.kube import pipeline
+from eks_audit_bot.kube.audit import event_from_dict
+from eks_audit_bot.kube.rules import RuleCatalog, RuleError
 from eks_audit_bot.settings import Settings
 
 PROBING = Path(__file__).parent / "fixtures" / "rules" / "automation-probing"

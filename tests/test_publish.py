@@ -17,9 +17,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from eks_audit_bot import handler
-from eks_audit_bot.delivery.sns import BATCH_SIZE, Publisher, PublishError, chunks
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.outgoing import Outgoing
+from eks_audit_bot.core.outgoing import Outgoing
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.output.sns import BATCH_SIZE, Publisher, PublishError, chunks
 from eks_audit_bot.settings import Settings
 from support import REGION, Inbox, load_case, subscription_event
 

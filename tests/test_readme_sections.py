@@ -6,7 +6,7 @@ import importlib.util
 import re
 from pathlib import Path
 
-from eks_audit_bot.detection.rules import builtin_rules
+from eks_audit_bot.kube.rules import builtin_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()

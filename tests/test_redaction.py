@@ -25,15 +25,16 @@ from moto import mock_aws
 from moto.sns.models import sns_backends
 
 from eks_audit_bot import handler
-from eks_audit_bot.detection import changes
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alert import Alert, Location
-from eks_audit_bot.model.audit import event_from_dict
-from eks_audit_bot.model.identity import actor_of
-from eks_audit_bot.model.severity import Severity
-from eks_audit_bot.rendering import message, pagerduty, safety
+from eks_audit_bot.core.alert import Location
+from eks_audit_bot.core.severity import Severity
+from eks_audit_bot.kube import changes
+from eks_audit_bot.kube.alert import Alert
+from eks_audit_bot.kube.audit import event_from_dict
+from eks_audit_bot.kube.cloudwatch import encode_payload
+from eks_audit_bot.kube.identity import actor_of
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.output import message, pagerduty, safety
 from eks_audit_bot.settings import HttpsFormat, Settings
-from eks_audit_bot.sources.cloudwatch import encode_payload
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"  # moto's default account

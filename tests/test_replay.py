@@ -23,9 +23,7 @@ from cli_support import (
 )
 
 SCHEMA = json.loads(
-    (
-        Path(__file__).parents[1] / "lambda/eks_audit_bot/rendering/schema/alert.schema.json"
-    ).read_text()
+    (Path(__file__).parents[1] / "lambda/eks_audit_bot/output/schema/alert.schema.json").read_text()
 )
 INTERNAL_CODES = ("stage_", "read_only", "duplicate_stage", "below_min_severity", "dry_run")
 

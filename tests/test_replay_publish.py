@@ -11,7 +11,7 @@ from botocore.exceptions import NoCredentialsError
 
 from cli_support import CLI, EVENTS, run
 from eks_audit_bot.cli import publishing
-from eks_audit_bot.delivery.sns import Publisher
+from eks_audit_bot.output.sns import Publisher
 from support import Inbox
 
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:eks-alerts"

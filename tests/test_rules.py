@@ -14,12 +14,13 @@ from typing import Any
 
 import pytest
 
-from eks_audit_bot.detection import pipeline
-from eks_audit_bot.detection.rules import RuleCatalog, builtin_rules
-from eks_audit_bot.model.alert import Alert, Location
-from eks_audit_bot.model.audit import AuditEvent, event_from_dict
-from eks_audit_bot.model.identity import actor_of
-from eks_audit_bot.model.severity import Severity
+from eks_audit_bot.core.alert import Location
+from eks_audit_bot.core.severity import Severity
+from eks_audit_bot.kube import pipeline
+from eks_audit_bot.kube.alert import Alert
+from eks_audit_bot.kube.audit import AuditEvent, event_from_dict
+from eks_audit_bot.kube.identity import actor_of
+from eks_audit_bot.kube.rules import RuleCatalog, builtin_rules
 from eks_audit_bot.settings import ConfigError, Settings
 
 RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"

@@ -21,14 +21,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eks_audit_bot.detection import pipeline
-from eks_audit_bot.detection.predicates import PREDICATES
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.detection.screen import Screen
-from eks_audit_bot.model.alert import Location
-from eks_audit_bot.model.audit import checked_event
-from eks_audit_bot.model.identity import actor_of
-from eks_audit_bot.model.severity import Severity
+from eks_audit_bot.core.alert import Location
+from eks_audit_bot.core.severity import Severity
+from eks_audit_bot.kube import pipeline
+from eks_audit_bot.kube.audit import checked_event
+from eks_audit_bot.kube.identity import actor_of
+from eks_audit_bot.kube.predicates import PREDICATES
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.kube.screen import Screen
 from eks_audit_bot.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))

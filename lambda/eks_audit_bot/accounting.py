@@ -16,8 +16,9 @@ from eks_audit_bot.settings import METRICS_NAMESPACE, SERVICE_NAME
 
 if TYPE_CHECKING:
     from eks_audit_bot import flow
-    from eks_audit_bot.delivery.sns import Report
-    from eks_audit_bot.detection import cloudtrail, pipeline
+    from eks_audit_bot.aws import calls as cloudtrail
+    from eks_audit_bot.kube import pipeline
+    from eks_audit_bot.output.sns import Report
 
 logger = Logger(service=SERVICE_NAME)
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)

@@ -15,18 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from eks_audit_bot.detection import pipeline
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alert import Alert, Digest, Item, Location
+from eks_audit_bot.core.alert import Location
+from eks_audit_bot.kube import pipeline
+from eks_audit_bot.kube.alert import Alert, Digest, Item
+from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
 
 if TYPE_CHECKING:
     # Only deployments with a dedup table import it (Powertools idempotency, a DynamoDB client).
-    from eks_audit_bot.delivery.dedup import Claim, Ledger, StoreError
-    from eks_audit_bot.delivery.sns import Report
-    from eks_audit_bot.detection.cloudtrail import EventResult
-    from eks_audit_bot.model.aws_alert import AwsAlert
-    from eks_audit_bot.model.outgoing import Outgoing
+    from eks_audit_bot.aws.alert import AwsAlert
+    from eks_audit_bot.aws.calls import EventResult
+    from eks_audit_bot.core.outgoing import Outgoing
+    from eks_audit_bot.output.dedup import Claim, Ledger, StoreError
+    from eks_audit_bot.output.sns import Report
 
     type Sent = list[tuple[Item | AwsAlert, list[Outgoing]]]
 
@@ -57,11 +58,11 @@ def run(
     """Records of one batch (one log group and stream) in, messages handed to `sink` out."""
     result = pipeline.process(records, location, settings, catalog)
     if not result.alerts:
-        from eks_audit_bot.delivery.sns import Report  # noqa: PLC0415 - see the module doc
+        from eks_audit_bot.output.sns import Report  # noqa: PLC0415 - see the module doc
 
         return Outcome(result, [], Report())
-    from eks_audit_bot.detection import noise  # noqa: PLC0415
-    from eks_audit_bot.rendering import message, pagerduty  # noqa: PLC0415
+    from eks_audit_bot.kube import noise  # noqa: PLC0415
+    from eks_audit_bot.output import message, pagerduty  # noqa: PLC0415
 
     def render(alerts: Sequence[Alert]) -> Sent:
         return [(item, [message.build(item, settings), *pagerduty.pages([item], settings)])
@@ -91,11 +92,12 @@ def run_event(
     alarm state change becomes at most one alert (and a page), handed to `sink`. `where` names
     the event in skips (replay: its file and line)."""
     # An EventBridge event's stages load with the first one (see the module docstring).
-    from eks_audit_bot.detection import alarms, cloudtrail  # noqa: PLC0415
-    from eks_audit_bot.model.alarm import AlarmChange  # noqa: PLC0415
-    from eks_audit_bot.model.audit import InvalidEvent  # noqa: PLC0415
-    from eks_audit_bot.rendering import aws_pagerduty, message  # noqa: PLC0415
-    from eks_audit_bot.sources import eventbridge  # noqa: PLC0415
+    from eks_audit_bot.aws import alarms, eventbridge  # noqa: PLC0415
+    from eks_audit_bot.aws import calls as cloudtrail  # noqa: PLC0415
+    from eks_audit_bot.aws import pagerduty as aws_pagerduty  # noqa: PLC0415
+    from eks_audit_bot.aws.alarm import AlarmChange  # noqa: PLC0415
+    from eks_audit_bot.kube.audit import InvalidEvent  # noqa: PLC0415
+    from eks_audit_bot.output import message  # noqa: PLC0415
 
     result = cloudtrail.EventResult(received=1)
     try:
@@ -124,7 +126,7 @@ def _deliver[A: (Alert, AwsAlert)](
 ) -> tuple[list[Outgoing], Report, Claim[A] | None, list[StoreError]]:
     """Render and publish what the ledger lets through, then settle: the alerts, then the
     pages; claims are released when publishing breaks, so that the retry publishes them."""
-    from eks_audit_bot.delivery.sns import Report  # noqa: PLC0415 - see the module doc
+    from eks_audit_bot.output.sns import Report  # noqa: PLC0415 - see the module doc
 
     claim = ledger.claim(alerts) if ledger is not None else None
     try:

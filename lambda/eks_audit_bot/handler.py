@@ -24,13 +24,13 @@ from eks_audit_bot.accounting import (
     logger,
     metrics,
 )
-from eks_audit_bot.detection.rules import RuleCatalog
-from eks_audit_bot.model.alert import Location
-from eks_audit_bot.model.jsonvalue import mapping
+from eks_audit_bot.aws.eventbridge import is_eventbridge_event
+from eks_audit_bot.core.alert import Location
+from eks_audit_bot.core.jsonvalue import mapping
+from eks_audit_bot.kube.cloudwatch import LogBatch, PayloadError, decode_payload
+from eks_audit_bot.kube.kinesis import decode_record, is_kinesis_batch, source_region
+from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
-from eks_audit_bot.sources.cloudwatch import LogBatch, PayloadError, decode_payload
-from eks_audit_bot.sources.eventbridge import is_eventbridge_event
-from eks_audit_bot.sources.kinesis import decode_record, is_kinesis_batch, source_region
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -40,10 +40,10 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
     from mypy_boto3_sns.client import SNSClient
 
-    from eks_audit_bot.delivery.dedup import Ledger
-    from eks_audit_bot.delivery.route import Router
-    from eks_audit_bot.delivery.sns import Report
-    from eks_audit_bot.model.outgoing import Outgoing
+    from eks_audit_bot.core.outgoing import Outgoing
+    from eks_audit_bot.output.dedup import Ledger
+    from eks_audit_bot.output.route import Router
+    from eks_audit_bot.output.sns import Report
 
 
 type LedgerFactory = Callable[[Callable[[], int]], Ledger]
@@ -90,8 +90,8 @@ class SnsSink:
 
 
 def sns_router(settings: Settings) -> Router:
-    from eks_audit_bot.delivery.route import Router  # noqa: PLC0415 - with the first alert
-    from eks_audit_bot.delivery.sns import Publisher  # noqa: PLC0415
+    from eks_audit_bot.output.route import Router  # noqa: PLC0415 - with the first alert
+    from eks_audit_bot.output.sns import Publisher  # noqa: PLC0415
 
     publisher = Publisher(_sns(settings.topic_region), settings.sns_topic_arn)
     pages = settings.pagerduty_topic_arn
@@ -123,7 +123,7 @@ def runtime() -> Runtime:
 def _ledger_factory(settings: Settings) -> LedgerFactory | None:
     if not settings.dedup_table_name:
         return None
-    from eks_audit_bot.delivery import dedup  # noqa: PLC0415 - only with a dedup table
+    from eks_audit_bot.output import dedup  # noqa: PLC0415 - only with a dedup table
 
     store = dedup.dynamodb_store(
         settings.dedup_table_name, settings.dedup_ttl_seconds, settings.region
@@ -225,7 +225,7 @@ def _finish(outcome: flow.Outcome | flow.EventOutcome) -> dict[str, Any]:
     account_for_delivery(report)
     account_for_ledger(outcome)
     if report.failures:
-        from eks_audit_bot.delivery.sns import PublishError  # noqa: PLC0415
+        from eks_audit_bot.output.sns import PublishError  # noqa: PLC0415
 
         raise PublishError(report.failures)
     if outcome.claim is not None and outcome.claim.in_progress:

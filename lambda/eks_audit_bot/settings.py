@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from eks_audit_bot.model.alert import Location, cluster_name
-from eks_audit_bot.model.severity import Severity
+from eks_audit_bot.core.alert import Location, cluster_name
+from eks_audit_bot.core.severity import Severity
 
 
 class HttpsFormat(StrEnum):
@@ -60,7 +60,7 @@ class Settings:
     protected_namespaces: tuple[str, ...] = DEFAULT_PROTECTED_NAMESPACES
     # Empty: where service accounts and nodes call from is not checked.
     trusted_source_cidrs: tuple[Network, ...] = ()
-    # PagerDuty: pages at or above the minimum go to their own topic (rendering/pagerduty.py).
+    # PagerDuty: pages at or above the minimum go to their own topic (output/pagerduty.py).
     pagerduty_topic_arn: str = ""
     pagerduty_min_severity: Severity = Severity.HIGH
     # CloudTrail and alarms: the module's own resources are named `<bot_name>` and

@@ -10,7 +10,7 @@ from eks_audit_bot.cli.cloudtrail import aws_kind
 from eks_audit_bot.cli.records import Record
 from eks_audit_bot.cli.terminal import safe
 from eks_audit_bot.filter_pattern import NOT_JSON
-from eks_audit_bot.model.audit import TRUNCATION_MARKER
+from eks_audit_bot.kube.audit import TRUNCATION_MARKER
 
 SHOWN = 20
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from eks_audit_bot.model.alarm import AlarmChange
-from eks_audit_bot.model.caller import caller_name
-from eks_audit_bot.model.jsonvalue import mapping
-from eks_audit_bot.sources.eventbridge import decode_event, envelope
+from eks_audit_bot.aws.alarm import AlarmChange
+from eks_audit_bot.aws.caller import caller_name
+from eks_audit_bot.aws.eventbridge import decode_event, envelope
+from eks_audit_bot.core.jsonvalue import mapping
 
 EVENTBRIDGE = "eventbridge"
 CLOUDTRAIL = "cloudtrail"

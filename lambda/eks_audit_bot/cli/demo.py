@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any, cast
 
 from eks_audit_bot.cli.demo_output import Delivered, show
-from eks_audit_bot.sources.cloudwatch import encode_payload
+from eks_audit_bot.kube.cloudwatch import encode_payload
 
 REGION = "eu-west-1"
 ACCOUNT = "111122223333"  # the account of every ARN in the sample events

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from eks_audit_bot.cli.terminal import cell, console, safe_json, safe_lines, table
-from eks_audit_bot.model.severity import Severity
+from eks_audit_bot.core.severity import Severity
 
 EVENTS_FILE = "lambda/eks_audit_bot/cli/demo_events.jsonl"
 RULE = "-" * 72

@@ -21,8 +21,8 @@ from eks_audit_bot.cli.inputs import read_inputs
 from eks_audit_bot.cli.parser import build_parser
 from eks_audit_bot.cli.progress import Progress
 from eks_audit_bot.cli.usage import UsageError, check_rule_ids, flag_error
-from eks_audit_bot.detection.rules import RuleCatalog
 from eks_audit_bot.filter_pattern import CompiledPattern, FilterPatternError, compile_pattern
+from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import ConfigError, Settings
 
 DEFAULT_PATTERN_FILE = "default_filter_pattern.txt"

@@ -12,7 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from eks_audit_bot.cli.helptext import DESCRIPTION, REPLAY_EPILOG, TEST_PATTERN_EPILOG
-from eks_audit_bot.model.severity import Severity
+from eks_audit_bot.core.severity import Severity
 from eks_audit_bot.settings import HttpsFormat
 
 # The Lambda's setting (environment variable) each replay option stands for.

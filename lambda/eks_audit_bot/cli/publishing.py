@@ -14,7 +14,7 @@ from botocore.exceptions import BotoCoreError
 
 from eks_audit_bot.cli.replay import PublishSink
 from eks_audit_bot.cli.terminal import safe
-from eks_audit_bot.delivery.sns import Failure, Publisher
+from eks_audit_bot.output.sns import Failure, Publisher
 
 DETAIL_LIMIT = 300
 GROUPS_SHOWN = 5

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from eks_audit_bot.core.jsonvalue import text
 from eks_audit_bot.filter_pattern import NOT_JSON
-from eks_audit_bot.model.jsonvalue import text
-from eks_audit_bot.sources.cloudwatch import (
+from eks_audit_bot.kube.cloudwatch import (
     AUDIT_STREAM_PREFIX,
     CONTROL_MESSAGE,
     PayloadError,

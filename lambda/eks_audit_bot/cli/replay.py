@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from eks_audit_bot import flow
+from eks_audit_bot.aws.alert import AwsAlert
 from eks_audit_bot.cli.badlines import BadLines, bad_reason
 from eks_audit_bot.cli.cloudtrail import as_event, aws_kind
 from eks_audit_bot.cli.records import NO_ORIGIN, BadInput, Item, Origin, Record
 from eks_audit_bot.cli.terminal import safe_json, safe_lines
-from eks_audit_bot.delivery.sns import CONFIGURATION_ERRORS, Failure, Publisher, Report
-from eks_audit_bot.detection.rules import RuleCatalog
+from eks_audit_bot.core.alert import Location
+from eks_audit_bot.core.outgoing import Outgoing
 from eks_audit_bot.filter_pattern import CompiledPattern
-from eks_audit_bot.model.alert import Location
-from eks_audit_bot.model.aws_alert import AwsAlert
-from eks_audit_bot.model.outgoing import Outgoing
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.output.sns import CONFIGURATION_ERRORS, Failure, Publisher, Report
 from eks_audit_bot.settings import Settings
 
 CHUNK_SIZE = 1000

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from eks_audit_bot.cli.replay import ReplayTally
 from eks_audit_bot.cli.terminal import cell, console, safe, table
-from eks_audit_bot.model.severity import Severity
+from eks_audit_bot.core.severity import Severity
 
 TABLE_ROWS = 15
 NAMES_PER_REASON = 3

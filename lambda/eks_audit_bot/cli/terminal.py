@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from eks_audit_bot.rendering.safety import clean as printable
+from eks_audit_bot.output.safety import clean as printable
 
 # Tables written to a file or a pipe are not wrapped at 80 columns: ARNs are long.
 PIPE_WIDTH = 160

@@ -17,8 +17,8 @@ from eks_audit_bot.cli.badlines import BadLines, bad_reason
 from eks_audit_bot.cli.records import NO_ORIGIN, BadInput, Item, Record
 from eks_audit_bot.cli.terminal import cell, console, safe, table
 from eks_audit_bot.filter_pattern import CompiledPattern
-from eks_audit_bot.model.audit import InvalidEvent, event_from_dict
-from eks_audit_bot.model.identity import actor_of
+from eks_audit_bot.kube.audit import InvalidEvent, event_from_dict
+from eks_audit_bot.kube.identity import actor_of
 
 TABLE_ROWS = 20
 TOP_VALUES = 6

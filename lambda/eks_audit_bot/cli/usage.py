@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from eks_audit_bot.cli.parser import SETTING_FLAGS
-from eks_audit_bot.detection.rules import builtin_rules
+from eks_audit_bot.kube.rules import builtin_rules
 from eks_audit_bot.settings import Settings
 
 _SETTING = re.compile(r"\b(" + "|".join(map(re.escape, SETTING_FLAGS)) + r")\b(=?)")

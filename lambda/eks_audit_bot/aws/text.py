@@ -1,0 +1,164 @@
+"""Human-readable renderings of an AWS API call or alarm alert: Subject, text body and link.
+
+The same Subject rules and text layout as audit-log alerts (headline, why, what changed, who,
+what, where, when, id, link, rule line); `aws_document` has the JSON document and the chat
+notification. Every value that came from CloudTrail is made safe like audit data (`safety`:
+credentials masked, one printable line): `requestParameters` are caller-controlled, even in a
+denied call. Their URLs are also defanged (`https[:]//`) so no mail client turns them into
+links. Our own links are built only from a validated region and the percent-encoded event id
+or alarm name, and left out when the region is unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from eks_audit_bot.aws.alarm import AlarmChange
+from eks_audit_bot.aws.alert import AwsAlert
+from eks_audit_bot.aws.api_call import ApiCall
+from eks_audit_bot.kube.text import (
+    _CONSOLE_HOSTS,
+    _section,
+    account_label,
+    safe_lines,
+    subject,
+)
+
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
+# `https://` in caller-controlled text becomes `https[:]//`: no client makes it a link.
+SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
+ERROR_MESSAGE_LIMIT = 300
+_NOTES = {"denied": " (AWS refused the call)"}
+
+
+def aws_headline(alert: AwsAlert) -> str:
+    """`alice@example.com granted AmazonEKSClusterAdminPolicy to role/x in prod`.
+
+    Caller data with its URLs defanged; each renderer makes it safe for its format."""
+    where = f" in {alert.location.cluster}" if alert.location.cluster else ""
+    event = alert.event
+    if isinstance(event, AlarmChange):
+        return plain(f"{alert.rule.title}{where}: {alert.action}")
+    who = alert.actor.label
+    if event.outcome == "denied":
+        return plain(f"{who} was denied {event.operation}{_on(alert)}{where}")
+    return plain(f"{who} {alert.action}{where}")
+
+
+def aws_subject(alert: AwsAlert) -> str:
+    return subject(f"[{alert.severity.upper()}] {aws_headline(alert)}")
+
+
+def aws_link(alert: AwsAlert) -> tuple[str, str]:
+    """What the link shows and its URL: the CloudTrail event, or the alarm; no URL when the
+    region is unknown (a link to the wrong region would only mislead)."""
+    where = alert.location
+    if not _REGION.fullmatch(where.region):
+        return "", ""
+    region = where.region
+    host = _CONSOLE_HOSTS.get(where.partition, _CONSOLE_HOSTS["aws"])
+    base = f"https://{region}.{host}"
+    if isinstance(alert.event, AlarmChange):
+        name = quote(alert.event.alarm_name, safe="")
+        return "See the alarm in CloudWatch:", (
+            f"{base}/cloudwatch/home?region={region}#alarmsV2:alarm/{name}"
+        )
+    event_id = quote(alert.event.event_id, safe="")
+    return "Find it in CloudTrail event history:", (
+        f"{base}/cloudtrailv2/home?region={region}#/events/{event_id}"
+    )
+
+
+def render_aws_text(alert: AwsAlert) -> str:
+    """The email/plain-text body, laid out like an audit-log alert's."""
+    rule = alert.rule
+    lines = [f"{alert.severity.upper()}: {rule.title}", aws_headline(alert), ""]
+    lines[1] += _NOTES.get(alert.outcome, "")
+    if rule.explanation:
+        lines.append(f"Why it matters: {rule.explanation}")
+    if rule.runbook:
+        lines.append(f"What to do: {rule.runbook}")
+    if alert.changes:
+        lines += ["", "What changed:", *(f"  - {plain(line)}" for line in alert.changes)]
+    if isinstance(alert.event, ApiCall):
+        lines += ["", *_block("Who", _who(alert))]
+    lines += ["", *_block("What", _what(alert)), "", *_block("Where", where_fields(alert))]
+    lines += ["", *_block("When and from where", _when(alert))]
+    lines += ["", f"Event ID: {alert.event.audit_id}"]
+    label, url = aws_link(alert)
+    if url:
+        lines += [label, url]
+    outcome = f" | Outcome: {alert.outcome}" if alert.outcome else ""
+    lines += ["", f"Rule: {rule.rule_id} | Severity: {alert.severity}{outcome}"]
+    return safe_lines(lines)
+
+
+def plain(text: str) -> str:
+    """Caller text with its URLs defanged (renderers still make it safe: `safety.line`)."""
+    return SCHEME.sub(r"\1[:]//", text)
+
+
+def _block(title: str, fields: list[tuple[str, str]]) -> list[str]:
+    return _section(title, [(name, SCHEME.sub(r"\1[:]//", value)) for name, value in fields])
+
+
+def _on(alert: AwsAlert) -> str:
+    target = alert.target
+    if target == alert.location.cluster:
+        return ""
+    if target.startswith("arn:") and target.count(":") >= 5:
+        target = target.split(":", 5)[5]
+    return f" on {target}" if target else ""
+
+
+def _who(alert: AwsAlert) -> list[tuple[str, str]]:
+    actor, event = alert.actor, alert.event
+    identity = event.identity if isinstance(event, ApiCall) else None
+    return [
+        ("Person", actor.display_name),
+        ("IAM identity", actor.iam_arn),
+        ("IAM role or user", actor.canonical_arn if actor.canonical_arn != actor.iam_arn else ""),
+        ("Session", actor.session_name if actor.session_name != actor.display_name else ""),
+        ("Identity type", identity.type if identity else ""),
+        ("Invoked by", identity.invoked_by if identity else ""),
+        ("Client", alert.client),
+    ]
+
+
+def _what(alert: AwsAlert) -> list[tuple[str, str]]:
+    event = alert.event
+    if isinstance(event, AlarmChange):
+        return [
+            ("Alarm", event.alarm_name),
+            ("State", f"{event.state} (was {event.previous_state or 'unknown'})"),
+            ("Alarm ARN", event.alarm_arn),
+        ]
+    result = "succeeded"
+    if event.error_code:
+        message = event.error_message[:ERROR_MESSAGE_LIMIT]
+        result = f"{alert.outcome}: {event.error_code}" + (f": {message}" if message else "")
+    return [
+        ("API call", event.operation),
+        ("Resource", alert.resource),
+        ("Target", alert.target),
+        ("Result", result),
+    ]
+
+
+def where_fields(alert: AwsAlert) -> list[tuple[str, str]]:
+    where = alert.location
+    return [
+        ("Cluster", where.cluster),
+        ("Account", account_label(where)),
+        ("Region", where.region),
+        ("Log group", where.log_group),
+    ]
+
+
+def _when(alert: AwsAlert) -> list[tuple[str, str]]:
+    return [
+        ("Time", alert.time),
+        ("Source IP", ", ".join(alert.source_ips)),
+        ("User agent", alert.user_agent),
+    ]

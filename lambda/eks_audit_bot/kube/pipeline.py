@@ -1,0 +1,247 @@
+"""From log records to alerts: read, pick one stage per action, classify, apply the rules.
+
+Pure: no AWS calls and no logging. Each record is read on its own; one that cannot be read
+comes back as a skip with its reason (so the handler can log and count it and the CLI can
+report it by line), and never stops the rest. What no rule could match (automation at work,
+people's ordinary reads) is dropped from the decoded JSON (`screen`); only what is left
+becomes the typed model. Every record received ends up exactly once as an alert, a `dropped`
+count or a skip.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from eks_audit_bot.core.alert import Location
+from eks_audit_bot.kube import classify
+from eks_audit_bot.kube.actions import Actions, Chosen, rank_of, stage_reason
+from eks_audit_bot.kube.alert import Alert, outcome_of
+from eks_audit_bot.kube.audit import (
+    AuditEvent,
+    InvalidEvent,
+    SkipReason,
+    UserInfo,
+    checked_event,
+    invalid_reason,
+    well_formed_id,
+)
+from eks_audit_bot.kube.identity import actor_of, display_name
+from eks_audit_bot.kube.line import decode
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.kube.screen import Screen
+from eks_audit_bot.settings import Settings
+
+# A log event: where it was (a log event id or file:line) and its message: text, or already
+# decoded (the CLI parses lines to test the filter pattern and should not parse them twice).
+# Anything else (a log event without a message) is a skip.
+type RawRecord = tuple[str, object]
+
+
+class Skip(NamedTuple):
+    """A record that could not be read; `where` is a log event id or a line number.
+    `detail` never quotes the record, and `audit_id` is set only when well formed. (Named
+    tuples here and in `_Judge`: defined at every cold start, where a frozen dataclass costs
+    about a millisecond to create.)"""
+
+    where: str
+    reason: str
+    detail: str
+    audit_id: str | None = None
+
+
+@dataclass(slots=True)
+class Tally[A]:
+    """What became of one batch's events: its alerts, its skips, and what needed no alert."""
+
+    alerts: list[A] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    # Events read fine but not alerted on, by (why, who): automation, read_only,
+    # below_min_severity...; lets `replay` name the identities behind a quiet result.
+    dropped_by: Counter[tuple[str, str]] = field(default_factory=Counter)
+    received: int = 0
+
+    @property
+    def dropped(self) -> Counter[str]:
+        """The events that needed no alert, by why."""
+        counts: Counter[str] = Counter()
+        for (reason, _), count in self.dropped_by.items():
+            counts[reason] += count
+        return counts
+
+    def drop(self, reason: str, who: str) -> None:
+        """Count an event that needs no alert, with who made it (a name, never the event)."""
+        self.dropped_by[reason, who] += 1
+
+
+@dataclass(slots=True)
+class Result(Tally[Alert]):
+    """What became of one batch of audit-log events."""
+
+
+def process(
+    records: Iterable[RawRecord],
+    location: Location,
+    settings: Settings,
+    catalog: RuleCatalog,
+) -> Result:
+    """Log records in, alerts out, for one batch of one log group and stream."""
+    judge = _Judge.of(location, settings, catalog)
+    result, screen = judge.result, judge.screen
+    actions = Actions(judge)
+    # Bound once: this loop runs for every event of the batch.
+    screened_as, settled, counts = screen.drop, actions.settled, result.dropped_by
+    received = 0
+    for received, (where, record) in enumerate(records, 1):  # noqa: B007 - counted
+        read = _read(where, record, result)
+        if read is None:
+            continue
+        raw, cut = read
+        stage, ref = raw["stage"], raw.get("objectRef")
+        rank = rank_of(stage, ref.get("subresource") if type(ref) is dict else None)
+        if rank is None:
+            result.drop(stage_reason(stage), screen.who(raw["user"]))
+            continue
+        screened = screened_as(raw, cut)
+        if screened is not None and rank == 0 and settled(raw["auditID"], record):
+            counts[screened] += 1  # `Tally.drop`, for the most common event
+        else:
+            actions.add(raw["auditID"], stage, record, rank, Chosen(raw, cut, where, screened))
+    result.received = received
+    return judge.finish(actions)
+
+
+def alerts_for(
+    events: Iterable[AuditEvent],
+    location: Location,
+    settings: Settings,
+    catalog: RuleCatalog,
+) -> Result:
+    """The pipeline over already built models (tests and tools enter here)."""
+    judge = _Judge.of(location, settings, catalog)
+    result = judge.result
+    actions = Actions(judge)
+    for index, event in enumerate(events, 1):
+        result.received += 1
+        rank = rank_of(event.stage, event.object_ref.subresource)
+        if rank is None:
+            judge.drop(stage_reason(event.stage), event.user)
+        else:
+            actions.add(event.audit_id, event.stage, event, rank, Chosen(event, False, str(index)))
+    return judge.finish(actions)
+
+
+def _read(where: str, record: object, result: Result) -> tuple[dict[str, Any], bool] | None:
+    """The decoded event and whether CloudWatch Logs cut it, or None with the skip recorded."""
+    try:
+        if type(record) is str:
+            read = decode(record)
+        elif type(record) is dict:
+            read = record, False
+        else:
+            raise InvalidEvent(SkipReason.NOT_TEXT, "log event without a text message")
+        problem = invalid_reason(read[0])
+        if problem is not None:
+            raise problem
+    except InvalidEvent as err:
+        result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
+        return None
+    return read
+
+
+class _Judge(NamedTuple):
+    """Decides actions (`actions.Judge`) and counts what needs no alert, with who made it.
+    Events that batch rules (`probing`) may count are kept for them."""
+
+    location: Location
+    settings: Settings
+    catalog: RuleCatalog
+    result: Result
+    screen: Screen  # also knows the batch's identities by name
+    batch: list[AuditEvent]
+
+    @classmethod
+    def of(cls, location: Location, settings: Settings, catalog: RuleCatalog) -> _Judge:
+        return cls(location, settings, catalog, Result(), Screen(settings, catalog), [])
+
+    def finish(self, actions: Actions) -> Result:
+        """The alerts in the order actions were first seen, then those of the batch rules."""
+        self.result.alerts.extend(actions.alerts())
+        if self.batch:
+            from eks_audit_bot.kube import probing  # noqa: PLC0415 - batches it counts in
+
+            alerted = self.result.alerts
+            args = (self.location, self.settings, self.catalog, alerted)
+            self.result.alerts += probing.alerts(self.batch, *args)
+        return self.result
+
+    def decide(self, chosen: Chosen) -> Alert | None:
+        item = chosen.item
+        if chosen.screened is not None:
+            self.result.drop(*chosen.screened)
+            return None
+        event = item if isinstance(item, AuditEvent) else checked_event(item, truncated=chosen.cut)
+        self._keep_for_batch_rules(event)
+        try:
+            return _alert(event, self.location, self.settings, self.catalog, self.result)
+        except Exception:  # noqa: BLE001 - one odd body must cost neither the batch nor the alert
+            return self._without_bodies(event, chosen.where)
+
+    def _keep_for_batch_rules(self, event: AuditEvent) -> None:
+        if outcome_of(event) in self.catalog.batch_outcomes:
+            self.batch.append(event)
+
+    def duplicate(self, chosen: Chosen) -> None:
+        item = chosen.item
+        self.drop("duplicate_stage", item["user"] if isinstance(item, dict) else item.user)
+
+    def drop(self, reason: str, user: dict[str, Any] | UserInfo) -> None:
+        self.result.drop(reason, self._name(user))
+
+    def _name(self, user: dict[str, Any] | UserInfo) -> str:
+        return display_name(user) if isinstance(user, UserInfo) else self.screen.who(user)
+
+    def _without_bodies(self, event: AuditEvent, where: str) -> Alert | None:
+        """Judged again as if the bodies were not logged (as for a cut line): the rules on
+        verb, object and actor still apply. If even that fails, a counted skip."""
+        bare = event._replace(request_object=None, response_object=None)
+        try:
+            return _alert(bare, self.location, self.settings, self.catalog, self.result)
+        except Exception as err:  # noqa: BLE001 - counted and logged, the batch goes on
+            detail = f"{type(err).__name__} while judging the event"
+            skip = Skip(where, SkipReason.UNJUDGEABLE, detail, well_formed_id(event.audit_id))
+            self.result.skips.append(skip)
+            return None
+
+
+def _alert(
+    event: AuditEvent,
+    location: Location,
+    settings: Settings,
+    catalog: RuleCatalog,
+    result: Result,
+) -> Alert | None:
+    actor = actor_of(event)
+    if event.is_dry_run:
+        result.drop("dry_run", actor.label)
+        return None
+    rule = catalog.decide(event, actor, settings)
+    if isinstance(rule, str):
+        result.drop(rule, actor.label)
+        return None
+    from eks_audit_bot.kube import changes  # noqa: PLC0415 - only batches that alert
+
+    alert = Alert(
+        event=event,
+        actor=actor,
+        rule=rule,
+        location=location,
+        changes=changes.describe(event),
+        client=classify.client_of(event.user_agent),
+    )
+    if alert.severity.rank < settings.min_severity.rank:
+        result.drop("below_min_severity", actor.label)
+        return None
+    return alert

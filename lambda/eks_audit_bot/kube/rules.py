@@ -1,0 +1,264 @@
+"""The rule catalog: data (`rules.json` plus the user's CUSTOM_RULES), not code.
+
+An event takes the highest-severity rule it matches, counting the step down for a denied
+request (ties go to the earlier rule). Read-only requests match only rules that name their
+verb (or `*`), or name the review resource, so a plain `get` alerts only when a rule asks for
+it. Failed requests (a 4xx/5xx other than 401/403) changed nothing and match no rule. Rules
+are about people unless they name an actor predicate (see `predicates`): automation meets only
+the out-of-character rules, anonymous requests only the anonymous ones. Rules with `repeats`
+look at a whole batch (`probing`). The catch-all `manual-change` rule stays last: every other
+change by a person alerts as `low`.
+
+The catalog also holds the AWS API call and alarm rules (`aws_rules.json`, see `aws_rules`):
+`DISABLED_RULES` and `RULE_SEVERITIES` apply to both. Only EventBridge events need those, so
+they (and the CloudTrail and alarm models) are built with the first one; the settings are
+still checked at load against every id, read from the file without building its rules.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from eks_audit_bot.core.actor import Actor, ActorKind
+from eks_audit_bot.core.alert import Outcome, RuleHit
+from eks_audit_bot.core.severity import Severity
+from eks_audit_bot.kube import classify
+from eks_audit_bot.kube.alert import outcome_of
+from eks_audit_bot.kube.audit import READ_VERBS, REVIEW_RESOURCES, AuditEvent
+from eks_audit_bot.kube.context import RuleContext
+from eks_audit_bot.kube.predicates import shape_predicates
+from eks_audit_bot.kube.rule_model import Audience, Match, Rule, RuleError, parse_rule
+from eks_audit_bot.settings import Settings
+
+if TYPE_CHECKING:
+    from eks_audit_bot.aws.alarm import AlarmChange
+    from eks_audit_bot.aws.api_call import ApiCall
+    from eks_audit_bot.aws.rules import AwsRule
+
+CATCH_ALL_ID = "manual-change"
+# Shapes (audience, verb, object reference) remembered per catalog: a cluster has far fewer.
+MAX_SHAPES = 8192
+__all__ = [
+    "CATCH_ALL_ID",
+    "Audience",
+    "Match",
+    "Rule",
+    "RuleCatalog",
+    "RuleError",
+    "audience_of",
+    "builtin_rules",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCatalog:
+    """The audit-log rules, tuned by the settings, and the AWS API call and alarm rules."""
+
+    rules: tuple[Rule, ...]
+    context: RuleContext = field(default_factory=RuleContext)
+    # RULE_SEVERITIES and DISABLED_RULES, applied to `rules` already and to `aws_rules` when
+    # they are built; checked against every rule id at load.
+    severities: tuple[tuple[str, Severity], ...] = ()
+    disabled: frozenset[str] = frozenset()
+    # The per-request rules for each audience, and for a plain read of each verb only those
+    # that name it (`Match.names_read`): thousands of events a batch, forty-odd rules.
+    candidates: Mapping[tuple[Audience, str], tuple[Rule, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+    # The predicates an event's shape decides under these settings (`screen`).
+    known_from_shape: frozenset[str] = field(init=False, repr=False, compare=False)
+    # The outcomes of the requests that batch rules count (`probing`): none, refusals or all.
+    batch_outcomes: frozenset[Outcome] = field(init=False, repr=False, compare=False)
+    # The candidates whose verbs and object globs accept a shape, as each shape comes up.
+    by_shape: dict[tuple[str, ...], tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
+    # `aws_rules` once built (a memo: the catalog is built once per cold start).
+    _aws: list[tuple[AwsRule, ...]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        candidates = {}
+        for audience in Audience:
+            rules = [r for r in self.rules if r.match.repeats is None and r.match.is_for(audience)]
+            candidates[audience, ""] = tuple(rules)
+            for verb in READ_VERBS:
+                named = tuple(rule for rule in rules if {"*", verb} & set(rule.match.verbs))
+                candidates[audience, verb] = named
+        object.__setattr__(self, "candidates", candidates)
+        object.__setattr__(self, "by_shape", {})
+        object.__setattr__(self, "known_from_shape", shape_predicates(self.context))
+        batch = self.batch_rules()
+        refusals = all("denied" in rule.match.predicates for rule in batch)
+        outcomes = {Outcome.DENIED} if refusals else set(Outcome)
+        object.__setattr__(self, "batch_outcomes", frozenset(outcomes if batch else ()))
+
+    @property
+    def aws_rules(self) -> tuple[AwsRule, ...]:
+        """The AWS API call and alarm rules, tuned like `rules`: built on first use (an
+        EventBridge event), since audit-log batches never need them."""
+        if not self._aws:
+            from eks_audit_bot.aws.rules import builtin_aws_rules  # noqa: PLC0415
+
+            self._aws.append(_tuned(builtin_aws_rules(), dict(self.severities), self.disabled))
+        return self._aws[0]
+
+    @classmethod
+    def load(cls, settings: Settings) -> RuleCatalog:
+        """Built-in rules with the user's custom rules, severities and disabled rules applied.
+
+        Raises `RuleError` (a `ConfigError`) naming the setting, rule and field at fault.
+        """
+        rules = _merge(builtin_rules(), _custom_rules(settings.custom_rules))
+        known = {rule.id for rule in rules} | builtin_aws_rule_ids()
+        _check_known("DISABLED_RULES", settings.disabled_rules, known)
+        _check_known("RULE_SEVERITIES", settings.rule_severities, known)
+        severities, disabled = settings.rule_severities, settings.disabled_rules
+        return cls(
+            _tuned(rules, severities, disabled),
+            RuleContext.from_settings(settings),
+            tuple(sorted(severities.items())),
+            frozenset(disabled),
+        )
+
+    def match(
+        self, event: AuditEvent, actor: Actor, audience: Audience = Audience.PEOPLE
+    ) -> RuleHit | None:
+        """The rule to alert with, or None when the event needs no alert (a plain read)."""
+        outcome = outcome_of(event)
+        if outcome is Outcome.FAILED:
+            return None
+        best: Rule | None = None
+        for rule in self._candidates(event, audience):
+            if (
+                best is not None
+                and rule.severity_for(outcome).rank <= best.severity_for(outcome).rank
+            ):
+                continue
+            if rule.match.accepts_content(event, actor, self.context):
+                best = rule
+        return best.hit() if best else None
+
+    def could_match(self, event: AuditEvent, actor: Actor, audience: Audience) -> bool:
+        """Whether any rule could match an event of this shape (`Match.could_accept`): when
+        none can, `decide` gives every event of the shape the same drop reason."""
+        if outcome_of(event) is Outcome.FAILED:
+            return False
+        known = self.known_from_shape
+        return any(
+            rule.match.could_accept(event, actor, self.context, known)
+            for rule in self._candidates(event, audience)
+        )
+
+    def _candidates(self, event: AuditEvent, audience: Audience) -> tuple[Rule, ...]:
+        """The rules for `audience` that accept the event's verb and object reference."""
+        ref = event.object_ref
+        key = (audience, event.verb, ref.resource, ref.subresource, ref.namespace, ref.api_group)
+        found = self.by_shape.get(key)
+        if found is None:
+            plain_read = event.is_read_only and ref.resource not in REVIEW_RESOURCES
+            rules = self.candidates[audience, event.verb if plain_read else ""]
+            found = tuple(rule for rule in rules if rule.match.accepts_shape(event))
+            if len(self.by_shape) < MAX_SHAPES:
+                self.by_shape[key] = found
+        return found
+
+    def match_aws(self, event: ApiCall | AlarmChange) -> RuleHit | None:
+        """The rule for an AWS API call or an alarm state change, or None."""
+        from eks_audit_bot.aws.rules import best_rule  # noqa: PLC0415 - see aws_rules
+
+        return best_rule(self.aws_rules, event)
+
+    def decide(self, event: AuditEvent, actor: Actor, settings: Settings) -> RuleHit | str:
+        """The rule to alert with, or why there is none (a drop reason): `failed` (nothing
+        changed), `automation`, `read_only`, or `no_rule`."""
+        audience = audience_of(event, actor, settings)
+        hit = self.match(event, actor, audience)
+        return hit if hit is not None else drop_reason(event, audience)
+
+    def batch_rules(self) -> tuple[Rule, ...]:
+        """Rules that count repeats across a batch (`probing` applies them)."""
+        return tuple(rule for rule in self.rules if rule.match.repeats is not None)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+
+def drop_reason(event: AuditEvent, audience: Audience) -> str:
+    """Why an event that matched no rule needs no alert (see `RuleCatalog.decide`)."""
+    if outcome_of(event) is Outcome.FAILED:
+        return "failed"
+    if audience is Audience.AUTOMATION:
+        return "automation"
+    return "read_only" if event.is_read_only else "no_rule"
+
+
+def audience_of(event: AuditEvent, actor: Actor, settings: Settings) -> Audience:
+    """Anonymous, automation (unless ALERT_ON_AUTOMATION) or people."""
+    return audience_for(actor, event.user_agent, settings)
+
+
+def audience_for(actor: Actor, user_agent: str, settings: Settings) -> Audience:
+    """`audience_of` for an actor calling with `user_agent`."""
+    if actor.kind is ActorKind.ANONYMOUS:
+        return Audience.ANONYMOUS
+    if not settings.alert_on_automation and classify.is_automation(actor, user_agent, settings):
+        return Audience.AUTOMATION
+    return Audience.PEOPLE
+
+
+def builtin_rules() -> tuple[Rule, ...]:
+    """The rules shipped in `rules.json`, in catalog order."""
+    text = resources.files("eks_audit_bot.kube").joinpath("rules.json").read_text(encoding="utf-8")
+    document = json.loads(text)
+    return tuple(
+        parse_rule(raw, f"rules.json rules[{index}]") for index, raw in enumerate(document["rules"])
+    )
+
+
+def builtin_aws_rule_ids() -> set[str]:
+    """The ids in `aws_rules.json`, read without building its rules (see `aws_rules`)."""
+    text = resources.files("eks_audit_bot.aws").joinpath("rules.json").read_text(encoding="utf-8")
+    return {str(raw.get("id")) for raw in json.loads(text)["rules"]}
+
+
+def _tuned[R: (Rule, AwsRule)](
+    rules: Iterable[R], severities: Mapping[str, Severity], disabled: frozenset[str]
+) -> tuple[R, ...]:
+    """The rules that are not disabled, with the severities set for their ids."""
+    return tuple(
+        replace(rule, severity=severities.get(rule.id, rule.severity))
+        for rule in rules
+        if rule.id not in disabled
+    )
+
+
+def _custom_rules(raws: Iterable[Mapping[str, Any]]) -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    for index, raw in enumerate(raws):
+        rule = parse_rule(raw, f"CUSTOM_RULES[{index}]")
+        if any(rule.id == seen.id for seen in rules):
+            raise RuleError(f"CUSTOM_RULES[{index}] (id {rule.id!r}): id used twice")
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _merge(builtin: tuple[Rule, ...], custom: tuple[Rule, ...]) -> list[Rule]:
+    """A custom rule with a built-in id replaces it in place; new ones go before the catch-all."""
+    overrides = {rule.id: rule for rule in custom}
+    merged = [overrides.pop(rule.id, rule) for rule in builtin]
+    catch_all = [rule for rule in merged if rule.id == CATCH_ALL_ID]
+    rest = [rule for rule in merged if rule.id != CATCH_ALL_ID]
+    return rest + [rule for rule in custom if rule.id in overrides] + catch_all
+
+
+def _check_known(setting: str, rule_ids: Iterable[str], known: set[str]) -> None:
+    unknown = sorted(set(rule_ids) - known)
+    if unknown:
+        raise RuleError(
+            f"{setting}: unknown rule id {', '.join(map(repr, unknown))}; "
+            f"known ids: {', '.join(sorted(known))}"
+        )
