@@ -553,7 +553,7 @@ PLAN_ERRORS = {
     "malformed_pattern": (
         r'filter_pattern = "{ ($.verb = \"delete\" }"',
         [
-            "filter_pattern's brackets do not pair up: \"{(}\" remain after matching",
+            'filter_pattern\'s brackets do not pair up: "{(}" remain after matching',
             "Run `eks-audit-bot test-pattern` on it for the full check",
         ],
     ),
