@@ -119,7 +119,7 @@ variable "filter_pattern" {
 
 variable "aws_cloudwatch_log_groups" {
   type        = list(string)
-  description = "More EKS control-plane log groups (`/aws/eks/<cluster>/cluster`) to watch with the same function, one subscription filter each. Both may be left empty only with `log_source = \"kinesis\"` (`modules/central`)."
+  description = "More EKS control-plane log groups (`/aws/eks/<cluster>/cluster`) to watch with the same function, one subscription filter each. Both may be left empty only when `log_source` is `kinesis` (`modules/central`)."
   default     = []
   nullable    = false
 

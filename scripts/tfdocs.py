@@ -182,8 +182,7 @@ def parse_blocks(text: str) -> list[Block]:
                 attributes = {
                     key: _hcl(value)
                     for key, value in body.items()
-                    if not key.startswith("__")
-                    and not isinstance(value, list | dict)
+                    if (not key.startswith("__") and not isinstance(value, list | dict))
                     or key in ("type", "default", "value")
                 }
                 if isinstance(body.get("description"), str):
