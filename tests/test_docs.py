@@ -165,7 +165,6 @@ PENDING_PAGES = {
     "docs/tamper-protection.md",
     "docs/automation-and-identity.md",
     "docs/operator-controls.md",
-    "docs/terraform-inputs.md",
 }
 
 
