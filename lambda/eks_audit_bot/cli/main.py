@@ -18,20 +18,22 @@ from typing import TextIO
 
 from eks_audit_bot import flow
 from eks_audit_bot.cli import publishing, replay, summary, testpattern
-from eks_audit_bot.cli.inputs import read_inputs
-from eks_audit_bot.cli.parser import build_parser
+from eks_audit_bot.cli.inputs import STDIN, read_inputs
+from eks_audit_bot.cli.parser import parse_arguments
 from eks_audit_bot.cli.progress import Progress
 from eks_audit_bot.cli.usage import UsageError, check_rule_ids, flag_error
 from eks_audit_bot.filter_pattern import CompiledPattern, FilterPatternError, compile_pattern
 from eks_audit_bot.settings import ConfigError, Settings
+from eks_audit_bot.settings.table import SETTINGS
 
 DEFAULT_PATTERN_FILE = "default_filter_pattern.txt"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     try:
+        check_stdin(args, sys.stdin)
         if args.command == "test-pattern":
             return test_pattern(args, sys.stdout)
         return replay_command(args, sys.stdout)
@@ -57,13 +59,35 @@ def _explain(err: Exception, args: argparse.Namespace) -> tuple[str, int]:
     return str(err), EXIT_FAILED
 
 
+def check_stdin(args: argparse.Namespace, stdin: TextIO) -> None:
+    """No INPUT and a terminal on stdin: say what is expected instead of waiting in silence."""
+    if not stdin.isatty() or (args.inputs and STDIN not in args.inputs):
+        return
+    command = f"eks-audit-bot {args.command}"
+    if not args.inputs:
+        raise UsageError(
+            f"{args.command}: no INPUT given, and stdin is a terminal. Name audit log files"
+            f" (`{command} audit.jsonl`), or pipe one in (`... | {command} -`). Run"
+            f" `{command} --help` for the formats."
+        )
+    sys.stderr.write(
+        f"{command}: reading audit log lines from the terminal; end with Ctrl-D"
+        " (Ctrl-Z Enter on Windows).\n"
+    )
+
+
 def test_pattern(args: argparse.Namespace, out: TextIO) -> int:
+    """The report goes to stdout; with `--show-matches` the matches do, and the report stderr."""
     pattern, label = load_pattern(args)
     items = read_inputs(args.inputs, sys.stdin.buffer, Progress.on_stderr())
-    tally = testpattern.run(pattern, items, out if args.show_matches else None)
-    if args.show_matches and tally.matched:
-        out.write("\n")
-    testpattern.write_report(tally, label, out)
+    shown = testpattern.Shown() if args.show_matches else None
+    tally = testpattern.run(pattern, items, shown)
+    report = out
+    if shown is not None:
+        shown.write(out)
+        out.flush()
+        report = sys.stderr
+    testpattern.write_report(tally, label, report)
     return EXIT_OK
 
 
@@ -111,28 +135,27 @@ def default_pattern() -> str:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    """The Lambda's settings from the options, validated exactly as its environment is."""
+    """The Lambda's settings from the options (one per setting of the table that has one),
+    validated exactly as its environment is."""
     env = {
-        "SNS_TOPIC_ARN": args.sns_topic_arn or "replay",
-        "ACCOUNT_ID": args.account_id or "",
-        "ACCOUNT_NAME": args.account_name,
-        "AWS_REGION": args.region or "",
-        "MIN_SEVERITY": args.min_severity,
-        "ALERT_ON_AUTOMATION": "true" if args.alert_on_automation else "",
-        "AUTOMATION_PRINCIPALS": json.dumps(args.automation_principal),
-        "AUTOMATION_USER_AGENTS": json.dumps(args.automation_user_agent),
-        "DISABLED_RULES": json.dumps(args.disable_rule),
-        "RULE_SEVERITIES": json.dumps(dict(args.rule_severity)),
-        "CUSTOM_RULES": _read_option_file("--custom-rules", args.custom_rules),
-        "DIGEST_THRESHOLD": str(args.digest_threshold or ""),
-        "MAX_ALERTS_PER_INVOCATION": str(args.max_alerts_per_invocation or ""),
-        "HTTPS_FORMAT": args.https_format,
-        "PROTECTED_NAMESPACES": json.dumps(args.protected_namespace)
-        if args.protected_namespace
-        else "",
-        "TRUSTED_SOURCE_CIDRS": json.dumps(args.trusted_source_cidr),
+        row.env: _env_value(getattr(args, row.cli.removeprefix("--").replace("-", "_")))
+        for row in SETTINGS
+        if row.cli
     }
+    env["SNS_TOPIC_ARN"] = env["SNS_TOPIC_ARN"] or "replay"
+    env["CUSTOM_RULES"] = _read_option_file("--custom-rules", args.custom_rules)
     return Settings.from_env(env)
+
+
+def _env_value(value: object) -> str:
+    """An option's value as its environment variable holds it: lists as JSON (`KEY=VALUE`
+    pairs as an object), true as `true`, unset or empty as empty (the setting's default)."""
+    if not value or value is True:
+        return "true" if value is True else ""
+    if isinstance(value, list):
+        pairs = all(isinstance(item, tuple) for item in value)
+        return json.dumps(dict(value) if pairs else value)
+    return str(value)
 
 
 def _read_option_file(option: str, path: str | None) -> str:
