@@ -40,6 +40,9 @@ _CLIENTS = (
 )
 
 
+type Catalog = RuleCatalog  # what the feed's events are judged with (`ApiCall.judge`)
+
+
 @dataclass(slots=True)
 class EventResult(Tally[AwsAlert]):
     """What became of the events of one EventBridge invocation (or one replayed record)."""
