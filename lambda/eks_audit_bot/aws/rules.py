@@ -23,7 +23,13 @@ from eks_audit_bot.aws.api_call import ApiCall
 from eks_audit_bot.aws.predicates import API_PREDICATES
 from eks_audit_bot.core.alert import RuleHit
 from eks_audit_bot.core.severity import Severity
-from eks_audit_bot.kube.rule_model import _ID, RuleError, _severity, _strings, _text
+from eks_audit_bot.kube.rule_model import (
+    RULE_ID,
+    RuleError,
+    severity_field,
+    string_list,
+    text_field,
+)
 
 MATCH_KEYS = {
     "cloudtrail": ("event_sources", "event_names", "predicates"),
@@ -106,7 +112,7 @@ def parse_aws_rule(raw: object, where: str) -> AwsRule:
     if not isinstance(raw, Mapping):
         raise RuleError(f"{where}: expected a JSON object")
     rule_id = raw.get("id")
-    if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
+    if not isinstance(rule_id, str) or not RULE_ID.fullmatch(rule_id):
         raise RuleError(f"{where}: field 'id': {rule_id!r} is not a rule id")
     where = f"{where} (id {rule_id!r})"
     unknown = sorted(set(raw) - _RULE_KEYS)
@@ -118,11 +124,11 @@ def parse_aws_rule(raw: object, where: str) -> AwsRule:
     return AwsRule(
         id=rule_id,
         source=str(source),
-        title=_text(raw, "title", where, required=True),
-        severity=_severity(raw.get("severity"), where),
+        title=text_field(raw, "title", where, required=True),
+        severity=severity_field(raw.get("severity"), where),
         match=_match(raw.get("match"), str(source), where),
-        explanation=_text(raw, "explanation", where),
-        runbook=_text(raw, "runbook", where),
+        explanation=text_field(raw, "explanation", where),
+        runbook=text_field(raw, "runbook", where),
     )
 
 
@@ -130,7 +136,7 @@ def _match(raw: object, source: str, where: str) -> AwsMatch:
     allowed = MATCH_KEYS[source]
     if not isinstance(raw, Mapping) or set(raw) - set(allowed):
         raise RuleError(f"{where}: field 'match': an object with only {', '.join(allowed)}")
-    values = {key: _strings(raw[key], f"{where}: field 'match.{key}'") for key in raw}
+    values = {key: string_list(raw[key], f"{where}: field 'match.{key}'") for key in raw}
     for name in values.get("predicates", ()):
         if name not in API_PREDICATES:
             raise RuleError(f"{where}: field 'match.predicates': unknown predicate {name!r}")

@@ -26,7 +26,7 @@ from eks_audit_bot.kube.predicates import (
 )
 from eks_audit_bot.settings import ConfigError
 
-_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _RULE_KEYS = frozenset({"id", "title", "severity", "explanation", "runbook", "match"})
 _MATCH_KEYS = (
     "verbs",
@@ -162,7 +162,7 @@ def parse_rule(raw: object, where: str) -> Rule:
     if not isinstance(raw, Mapping):
         raise RuleError(f"{where}: expected a JSON object with id, title, severity and match")
     rule_id = raw.get("id")
-    if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
+    if not isinstance(rule_id, str) or not RULE_ID.fullmatch(rule_id):
         raise RuleError(
             f"{where}: field 'id': {rule_id!r} is not a rule id "
             "(lower-case letters, digits and '-', at most 63 characters)"
@@ -173,22 +173,24 @@ def parse_rule(raw: object, where: str) -> Rule:
         raise RuleError(f"{where}: unknown field {unknown[0]!r}; allowed: {_sorted(_RULE_KEYS)}")
     return Rule(
         id=rule_id,
-        title=_text(raw, "title", where, required=True),
-        severity=_severity(raw.get("severity"), where),
+        title=text_field(raw, "title", where, required=True),
+        severity=severity_field(raw.get("severity"), where),
         match=_match(raw.get("match"), where),
-        explanation=_text(raw, "explanation", where),
-        runbook=_text(raw, "runbook", where),
+        explanation=text_field(raw, "explanation", where),
+        runbook=text_field(raw, "runbook", where),
     )
 
 
-def _text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
+def text_field(raw: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
+    """A string field of a rule, stripped; `required` ones must not be blank."""
     value = raw.get(key, "")
     if not isinstance(value, str) or (required and not value.strip()):
         raise RuleError(f"{where}: field {key!r}: expected a non-empty string")
     return value.strip()
 
 
-def _severity(value: object, where: str) -> Severity:
+def severity_field(value: object, where: str) -> Severity:
+    """A rule's `severity`, any case."""
     try:
         return Severity(str(value).lower())
     except ValueError:
@@ -205,7 +207,9 @@ def _match(raw: object, where: str) -> Match:
             f"{where}: field 'match.{unknown[0]}' is unknown; allowed: {', '.join(_MATCH_KEYS)}"
         )
     values = {
-        key: _strings(raw[key], f"{where}: field 'match.{key}'") for key in raw if key != "repeats"
+        key: string_list(raw[key], f"{where}: field 'match.{key}'")
+        for key in raw
+        if key != "repeats"
     }
     for name in values.get("predicates", ()):
         if name not in PREDICATES:
@@ -227,7 +231,8 @@ def _repeats(raw: object, where: str) -> Repeats:
     return Repeats(*counts)
 
 
-def _strings(value: object, field: str) -> tuple[str, ...]:
+def string_list(value: object, field: str) -> tuple[str, ...]:
+    """A non-empty list of strings (a `match` field)."""
     if not isinstance(value, list) or not value:
         raise RuleError(f"{field}: expected a non-empty list of strings (omit it to match any)")
     if not all(isinstance(item, str) for item in value):

@@ -22,9 +22,10 @@ from typing import Any
 
 from eks_audit_bot.core.outgoing import Outgoing
 from eks_audit_bot.core.view import AlertView, identity_key
+from eks_audit_bot.output.https import BODIES, HttpsBody
 from eks_audit_bot.output.safety import line
 from eks_audit_bot.output.sizing import SNS_REQUEST_LIMIT
-from eks_audit_bot.settings import HttpsFormat, Settings
+from eks_audit_bot.settings import Settings
 
 ATTRIBUTE_VALUE_LIMIT = 256
 SHORTENED = "Shortened to fit one SNS message (see the audit log for the rest)"
@@ -43,7 +44,7 @@ def attributes(values: Mapping[str, str]) -> dict[str, str]:
 def build(item: AlertView, settings: Settings) -> Outgoing:
     """The SNS message for an alert or a digest, within SNS's limit on one request: its
     largest fields shortened until it fits."""
-    chat = settings.https_format is HttpsFormat.CHATBOT
+    https = BODIES[settings.https_format]
     key = identity_key(item.identity())  # of the action, not of what sizing left of it
     notes: list[str] = []
     smaller = item.smaller()
@@ -51,20 +52,21 @@ def build(item: AlertView, settings: Settings) -> Outgoing:
     while item.least_size() > SNS_REQUEST_LIMIT and (step := next(smaller, None)):
         item, note = step
         notes.append(note)
-    outgoing = render(item, key, chat, notes)
+    outgoing = render(item, key, https, notes)
     while outgoing.size > SNS_REQUEST_LIMIT and (step := next(smaller, None)) is not None:
         item, note = step
         notes.append(note)
-        outgoing = render(item, key, chat, notes)
+        outgoing = render(item, key, https, notes)
     return outgoing
 
 
-def render(item: AlertView, key: str, chat: bool, notes: list[str]) -> Outgoing:
+def render(item: AlertView, key: str, https: HttpsBody, notes: list[str]) -> Outgoing:
     """The message of one alert as it is (`notes`: what was shortened to fit)."""
     subject = item.subject()
+    chat = https(item) if https is not None else None
     return Outgoing(
         subject=subject,
-        message=bodies(subject, item.text(), item.document(), item.chat() if chat else None, notes),
+        message=bodies(subject, item.text(), item.document(), chat, notes),
         attributes=attributes(item.attribute_values()),
         audit_id=item.audit_id,
         dedup_id=key,
