@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from eks_audit_bot.core.invalid import InvalidEvent, SkipReason
 from eks_audit_bot.core.jsonvalue import mapping, mappings, strings, text
 from eks_audit_bot.core.view import HEALTH
-from eks_audit_bot.kube.audit import InvalidEvent, SkipReason
 
 if TYPE_CHECKING:
-    from eks_audit_bot.aws.calls import Catalog, EventResult
+    from eks_audit_bot.aws.calls import EventResult
+    from eks_audit_bot.aws.rules import AwsCatalog
     from eks_audit_bot.settings import Settings
 
 ALARM = "ALARM"
@@ -67,7 +68,7 @@ class AlarmChange:
     def metric(self) -> Metric | None:
         return self.metrics[0] if self.metrics else None
 
-    def judge(self, settings: Settings, catalog: Catalog, result: EventResult) -> None:
+    def judge(self, settings: Settings, catalog: AwsCatalog, result: EventResult) -> None:
         """Its alert, if any, into `result` (else the reason it was dropped)."""
         from eks_audit_bot.aws.alarms import alert_for_alarm  # noqa: PLC0415 - they import this model
 

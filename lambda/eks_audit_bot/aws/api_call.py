@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from eks_audit_bot.core.alert import Outcome
+from eks_audit_bot.core.invalid import InvalidEvent, SkipReason
 from eks_audit_bot.core.jsonvalue import mapping, text
 from eks_audit_bot.core.view import CLOUDTRAIL
-from eks_audit_bot.kube.audit import InvalidEvent, SkipReason
 
 if TYPE_CHECKING:
-    from eks_audit_bot.aws.calls import Catalog, EventResult
+    from eks_audit_bot.aws.calls import EventResult
+    from eks_audit_bot.aws.rules import AwsCatalog
     from eks_audit_bot.settings import Settings
 
 # Lambda names its API versions in CloudTrail: `UpdateFunctionCode20150331v2`.
@@ -93,7 +94,7 @@ class ApiCall:
             return Outcome.DENIED
         return Outcome.FAILED
 
-    def judge(self, settings: Settings, catalog: Catalog, result: EventResult) -> None:
+    def judge(self, settings: Settings, catalog: AwsCatalog, result: EventResult) -> None:
         """Its alert, if any, into `result` (else the reason it was dropped)."""
         from eks_audit_bot.aws.calls import alert_for_call  # noqa: PLC0415 - they import this model
 
