@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from eks_audit_bot.aws.api_call import ERROR_MESSAGE_LIMIT
 from eks_audit_bot.output.form import account_label, console_host, safe_lines, section, subject
+from eks_audit_bot.output.safety import Link
 
 if TYPE_CHECKING:
     from eks_audit_bot.aws.alert import AwsAlert
@@ -53,7 +54,10 @@ def aws_link(alert: AwsAlert) -> tuple[str, str]:
     if not _REGION.fullmatch(where.region):
         return "", ""
     region = where.region
-    return alert.event.console_link(f"https://{region}.{console_host(where.partition)}", region)
+    label, url = alert.event.console_link(
+        f"https://{region}.{console_host(where.partition)}", region
+    )
+    return label, Link(url)
 
 
 def render_aws_text(alert: AwsAlert) -> str:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from eks_audit_bot.kube.alert import Alert
 
 from eks_audit_bot.output.form import account_label, console_host, safe_lines, section, subject
+from eks_audit_bot.output.safety import Link
 
 TRUNCATED_NOTE = "yes: CloudWatch Logs cut the log line, request and response bodies not seen"
 _PAST_TENSE = {
@@ -103,7 +104,7 @@ def logs_insights_url(location: Location, audit_id: str, when: str) -> str:
         f"~(end~'{_escape(end)}~start~'{_escape(start)}~timeType~'ABSOLUTE~tz~'UTC"
         f"~editorString~'{_escape(query)}~source~(~'{_escape(location.log_group)}))"
     )
-    return (
+    return Link(
         f"https://{region}.{host}/cloudwatch/home?region={region}"
         f"#logsV2:logs-insights$3FqueryDetail$3D{quote(detail, safe="~()*'").replace('%', '$')}"
     )

@@ -23,7 +23,7 @@ from typing import Any
 from eks_audit_bot.core.outgoing import Outgoing
 from eks_audit_bot.core.view import AlertView, identity_key
 from eks_audit_bot.output.https import BODIES, HttpsBody
-from eks_audit_bot.output.safety import line
+from eks_audit_bot.output.safety import attribute_value
 from eks_audit_bot.output.sizing import SNS_REQUEST_LIMIT
 from eks_audit_bot.settings import Settings
 
@@ -37,7 +37,9 @@ def attributes(values: Mapping[str, str]) -> dict[str, str]:
     String attributes, so an empty value is left out (a cluster-scoped resource has no
     `namespace`: match it with `{"namespace": [{"exists": false}]}`)."""
     return {
-        name: _utf8(line(value)[:ATTRIBUTE_VALUE_LIMIT]) for name, value in values.items() if value
+        name: _utf8(attribute_value(value)[:ATTRIBUTE_VALUE_LIMIT])
+        for name, value in values.items()
+        if value
     }
 
 
