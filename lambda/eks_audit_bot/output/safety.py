@@ -9,10 +9,11 @@ visible escape such as `\\n`, `\\x1b` or `\\u202e`, so a value can never start a
 the cursor or reorder text. `line` also defuses what a reader's tool could act on, the same
 in every renderer (email text and Subject, SMS, the JSON document, chat, the PagerDuty page):
 links (`https[:]//`, `www[.]`, a markdown link's `](` opened to `] (`), mentions (`@here`
-becomes `\\uff20here`, a full-width at sign) and Slack's control sequences (`<!channel>`, `<@U1>`, `<#C1>`,
-`<http://x|y>`: their `<` becomes `\\u2039`, a look-alike). Our own links (`Link`) are only cleaned. Chat adds
-`chat_code` and `chat_text`: no markup of the data survives there either. Message attributes
-(`attribute_value`) are masked and cleaned only: filter policies match them exactly.
+gets a full-width at sign, U+FF20) and Slack's control sequences (`<!channel>`, `<@U1>`,
+`<#C1>`, `<http://x|y>`: their `<` becomes U+2039, a look-alike). Our own links (`Link`) are
+only cleaned. Chat adds `chat_code` and `chat_text`: no markup of the data survives there
+either. Message attributes (`attribute_value`) are masked and cleaned only: filter policies
+match them exactly.
 """
 
 from __future__ import annotations
