@@ -13,7 +13,7 @@ Pure: no AWS calls. The access key id is returned to be hashed (`credential_key`
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, TypeGuard
 
 from eks_audit_bot.aws.api_call import ApiCall
 from eks_audit_bot.aws.caller import caller_name
@@ -37,8 +37,13 @@ class Issued(NamedTuple):
     expires: datetime
 
 
-def is_issuing_call(call: ApiCall) -> bool:
-    return call.event_source == STS and call.event_name in ISSUING_CALLS
+def is_issuing_call(event: object) -> TypeGuard[ApiCall]:
+    """An STS call that issues credentials (of any outcome)."""
+    return (
+        isinstance(event, ApiCall)
+        and event.event_source == STS
+        and event.event_name in ISSUING_CALLS
+    )
 
 
 def issued_by(call: ApiCall, found_by: str = "its CloudTrail event") -> Issued | None:
