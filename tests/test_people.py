@@ -4,140 +4,36 @@ names, saying how it knows; with nothing known it says the person is unknown, at
 
 Through the handler under moto: the STS call arrives as an EventBridge event (the state-table
 path, DynamoDB), the audit-log change as a subscription payload or, in organization mode, a
-Kinesis record; the LookupEvents path with a botocore Stubber (moto has no LookupEvents).
+Kinesis record. The LookupEvents path: `test_people_lookup.py`.
 """
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from botocore.stub import ANY, Stubber
 from moto.sns.models import sns_backends
 
+from credentials_support import (
+    ACCOUNT,
+    EXPIRES,
+    KEY,
+    admin_change,
+    assume_role,
+    audit_log,
+)
 from eks_audit_bot import handler
-from eks_audit_bot.aws import lookup
-from eks_audit_bot.aws.api_call import api_call_from_dict
-from eks_audit_bot.aws.credentials import issued_by
-from eks_audit_bot.core.credential import credential_key, is_generic_session
+from eks_audit_bot.core.credential import credential_key
 from eks_audit_bot.settings import ConfigError, Settings
 from fleet import MEMBER_A, dedup_table, payload, records_event
 from lambda_context import FakeContext
 from support import ACCOUNT as SNS_ACCOUNT
-from support import REGION, Inbox, subscription_event
-
-ACCOUNT = "111122223333"
-KEY = "ASIAQEXAMPLEGETTOKEN"  # the credential `aws eks get-token` obtained
-# A link lives as long as its credential: one that expires an hour from now (the real clock:
-# the table's TTL and the resolver compare with it).
-EXPIRES = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/eks-admin"
-SSO_ALICE = (
-    f"arn:aws:sts::{ACCOUNT}:assumed-role/AWSReservedSSO_AdministratorAccess_0a1b2c3d4e5f6a7b/"
-    "alice@example.com"
-)
-
-
-def assume_role(key: str = KEY, **response: Any) -> dict[str, Any]:
-    """The CloudTrail record of alice (an Identity Center user) assuming eks-admin for
-    `aws eks get-token --role-arn`, as EventBridge delivers it."""
-    detail = {
-        "eventVersion": "1.08",
-        "userIdentity": {
-            "type": "AssumedRole",
-            "principalId": "AROA3EXAMPLEEXAMPLE01:alice@example.com",
-            "arn": SSO_ALICE,
-            "accountId": ACCOUNT,
-            "accessKeyId": "ASIAQEXAMPLECALLER01",
-            "sessionContext": {
-                "sessionIssuer": {
-                    "type": "Role",
-                    "arn": f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/"
-                    "AWSReservedSSO_AdministratorAccess_0a1b2c3d4e5f6a7b",
-                }
-            },
-        },
-        "eventTime": "2026-11-20T10:02:41Z",
-        "eventSource": "sts.amazonaws.com",
-        "eventName": "AssumeRole",
-        "awsRegion": REGION,
-        "sourceIPAddress": "203.0.113.10",
-        "userAgent": "aws-cli/2.17.4 md/command#eks.get-token",
-        "requestParameters": {"roleArn": ROLE, "roleSessionName": "EKSGetTokenAuth"},
-        "responseElements": {
-            "credentials": {
-                "accessKeyId": key,
-                "expiration": EXPIRES.strftime("%b %d, %Y, %I:%M:%S %p"),
-            },
-            "assumedRoleUser": {
-                "assumedRoleId": "AROAQEXAMPLEEKSADMIN:EKSGetTokenAuth",
-                "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/eks-admin/EKSGetTokenAuth",
-            },
-            **response,
-        },
-        "eventID": "3e1f0c52-2d1b-4a8e-9d3c-5b6a7e8f9a01",
-        "readOnly": True,
-        "recipientAccountId": ACCOUNT,
-    }
-    return {
-        "version": "0",
-        "id": "9b2c0001-0c1d-4e2f-8a9b-1c2d3e4f5a6b",
-        "detail-type": "AWS API Call via CloudTrail",
-        "source": "aws.sts",
-        "account": ACCOUNT,
-        "time": "2026-11-20T10:02:41Z",
-        "region": REGION,
-        "resources": [],
-        "detail": detail,
-    }
-
-
-def admin_change(key: str = KEY, session: str = "EKSGetTokenAuth") -> dict[str, Any]:
-    """`kubectl delete secret` by kubernetes-admin (aws-auth maps eks-admin to it)."""
-    return {
-        "kind": "Event",
-        "apiVersion": "audit.k8s.io/v1",
-        "level": "Metadata",
-        "auditID": "5d0c8f1e-7a2b-4c3d-8e9f-0a1b2c3d4e5f",
-        "stage": "ResponseComplete",
-        "requestURI": "/api/v1/namespaces/payments/secrets/db-password",
-        "verb": "delete",
-        "user": {
-            "username": "kubernetes-admin",
-            "uid": f"aws-iam-authenticator:{ACCOUNT}:AROAQEXAMPLEEKSADMIN",
-            "groups": ["system:masters", "system:authenticated"],
-            "extra": {
-                "accessKeyId": [key],
-                "arn": [f"arn:aws:sts::{ACCOUNT}:assumed-role/eks-admin/{session}"],
-                "canonicalArn": [ROLE],
-                "principalId": ["AROAQEXAMPLEEKSADMIN"],
-                "sessionName": [session],
-            },
-        },
-        "sourceIPs": ["203.0.113.10"],
-        "userAgent": "kubectl/v1.30.2 (darwin/arm64) kubernetes/3968350",
-        "objectRef": {"resource": "secrets", "namespace": "payments", "name": "db-password"},
-        "responseStatus": {"metadata": {}, "code": 200},
-        "requestReceivedTimestamp": "2026-11-20T10:04:12.512345Z",
-        "stageTimestamp": "2026-11-20T10:04:12.530123Z",
-        "annotations": {"authorization.k8s.io/decision": "allow"},
-    }
-
-
-def audit_log(*events: dict[str, Any]) -> dict[str, Any]:
-    case = {
-        "logGroup": "/aws/eks/prod/cluster",
-        "logStream": "kube-apiserver-audit-0123456789abcdef",
-        "events": list(events),
-    }
-    return subscription_event(case, owner=ACCOUNT)
+from support import REGION, Inbox
 
 
 @pytest.fixture
@@ -243,118 +139,6 @@ def test_organization_mode_links_a_member_accounts_credential(inbox: Inbox, tabl
     (document,) = documents(inbox)
     assert document["where"]["account_id"] == MEMBER_A
     assert document["actor"]["display_name"] == "alice@example.com"
-
-
-# ---- LookupEvents ----
-
-
-def lookup_response(*records: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "Events": [
-            {
-                "EventId": record["detail"]["eventID"],
-                "EventName": record["detail"]["eventName"],
-                "CloudTrailEvent": json.dumps(record["detail"]),
-            }
-            for record in records
-        ]
-    }
-
-
-@pytest.fixture
-def stubbed_lookups(inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
-    """LookupEvents answered by a Stubber behind the function's own client (adaptive retries)."""
-    client = lookup.lookup_client(REGION)
-    assert client.meta.config.retries["mode"] == "adaptive"  # the 2-per-second limit
-    monkeypatch.setattr(lookup, "lookup_client", lambda region: client)
-    with Stubber(client) as stubber:
-        yield stubber
-
-
-def test_lookup_events_finds_the_issuing_call_once_and_the_table_keeps_it(
-    inbox: Inbox, monkeypatch: pytest.MonkeyPatch, stubbed_lookups: Stubber
-) -> None:
-    name = dedup_table()
-    monkeypatch.setenv("DEDUP_TABLE_NAME", name)
-    other = assume_role(key="ASIAQEXAMPLEOTHERKEY")
-    expected = {
-        "LookupAttributes": [{"AttributeKey": "ResourceName", "AttributeValue": ROLE}],
-        "StartTime": ANY,
-        "EndTime": ANY,
-        "MaxResults": 50,
-    }
-    stubbed_lookups.add_response("lookup_events", lookup_response(other, assume_role()), expected)
-    handler.lambda_handler(audit_log(admin_change()), FakeContext())
-    handler.lambda_handler(audit_log(admin_change()), FakeContext())  # cached: no second call
-    stubbed_lookups.assert_no_pending_responses()
-    for document in documents(inbox):
-        assert document["actor"]["display_name"] == "alice@example.com"
-        assert "found by CloudTrail LookupEvents" in document["actor"]["person_source"]
-    stored = boto3.client("dynamodb", region_name=REGION).scan(TableName=name)["Items"]
-    links = [item["id"]["S"] for item in stored if item["id"]["S"].startswith("credential#")]
-    assert links == [credential_key(KEY)]
-
-
-def test_a_throttled_lookup_still_sends_the_alert_and_counts_the_failure(
-    inbox: Inbox, stubbed_lookups: Stubber, capsys: pytest.CaptureFixture[str]
-) -> None:
-    stubbed_lookups.add_client_error("lookup_events", "ThrottlingException", http_status_code=400)
-    result = handler.lambda_handler(audit_log(admin_change()), FakeContext())
-    assert result["alerts"] == 1
-    (document,) = documents(inbox)
-    assert document["actor"]["display_name"].startswith("unknown person")
-    assert '"PersonLookupFailures"' in capsys.readouterr().out
-
-
-# ---- what an STS call says ----
-
-
-def _issued(record: dict[str, Any]) -> Any:
-    return issued_by(api_call_from_dict(record["detail"]))
-
-
-@pytest.mark.parametrize(
-    ("name", "generic"),
-    [
-        ("EKSGetTokenAuth", True),
-        ("aws-go-sdk-1700000000123456789", True),
-        ("botocore-session-1700000000", True),
-        ("1700000000", True),
-        ("", True),
-        ("alice@example.com", False),
-        ("GitHubActions", False),
-    ],
-)
-def test_generic_session_names(name: str, generic: bool) -> None:
-    assert is_generic_session(name) is generic
-
-
-def test_a_source_identity_names_the_person_before_the_caller() -> None:
-    issued = _issued(assume_role(sourceIdentity="carol@example.com"))
-    assert issued.link.person == "carol@example.com"
-    assert issued.link.basis == "its source identity"
-
-
-def test_saml_and_web_identity_subjects_name_the_person() -> None:
-    saml = assume_role(subject="dave@example.com")
-    saml["detail"]["eventName"] = "AssumeRoleWithSAML"
-    saml["detail"]["userIdentity"] = {"type": "SAMLUser", "userName": "dave@example.com"}
-    assert _issued(saml).link.person == "dave@example.com"
-    web = assume_role(subjectFromWebIdentityToken="repo:acme/deploy:ref:refs/heads/main")
-    web["detail"]["eventName"] = "AssumeRoleWithWebIdentity"
-    web["detail"]["userIdentity"] = {"type": "WebIdentityUser"}
-    assert _issued(web).link.basis == "the web identity subject"
-
-
-def test_a_failed_call_or_a_generic_caller_names_nobody() -> None:
-    failed = copy.deepcopy(assume_role())
-    failed["detail"]["errorCode"] = "AccessDenied"
-    assert _issued(failed) is None
-    chained = assume_role()
-    chained["detail"]["userIdentity"]["arn"] = (
-        f"arn:aws:sts::{ACCOUNT}:assumed-role/ci/botocore-session-1700000000"
-    )
-    assert _issued(chained) is None
 
 
 # ---- replay ----
