@@ -56,6 +56,8 @@ class Settings:
     disabled_rules: frozenset[str] = frozenset()
     rule_severities: Mapping[str, Severity] = field(default_factory=dict)
     custom_rules: tuple[Mapping[str, Any], ...] = ()
+    # Per-rule exceptions: {"rule", "principal", "namespace"} each (kube/exemptions.py).
+    rule_exceptions: tuple[Mapping[str, Any], ...] = ()
     https_format: HttpsFormat = HttpsFormat.JSON
     protected_namespaces: tuple[str, ...] = DEFAULT_PROTECTED_NAMESPACES
     # Empty: where service accounts and nodes call from is not checked.
@@ -94,6 +96,7 @@ class Settings:
             disabled_rules=frozenset(_json_strings(env, "DISABLED_RULES")),
             rule_severities=_severity_map(env, "RULE_SEVERITIES"),
             custom_rules=tuple(_json_objects(env, "CUSTOM_RULES")),
+            rule_exceptions=tuple(_json_objects(env, "RULE_EXCEPTIONS")),
             https_format=_enum(env, "HTTPS_FORMAT", HttpsFormat, HttpsFormat.JSON),
             protected_namespaces=_protected_namespaces(env),
             trusted_source_cidrs=_networks(env, "TRUSTED_SOURCE_CIDRS"),

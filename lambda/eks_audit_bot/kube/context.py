@@ -6,10 +6,11 @@ Built once per catalog (at cold start) so predicates stay pure functions of an e
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from eks_audit_bot.core.actor import Actor
-from eks_audit_bot.kube.classify import matches_principal
+from eks_audit_bot.kube.classify import matches_principal, matches_user_agent
+from eks_audit_bot.kube.exemptions import Exemptions, builtin_exemptions
 from eks_audit_bot.settings import DEFAULT_PROTECTED_NAMESPACES, Network, Settings
 
 # The API server's own host: requests from it never cross a network.
@@ -28,13 +29,20 @@ class RuleContext:
     # Empty: where automation calls from is not checked.
     trusted_networks: tuple[Network, ...] = ()
     automation_principals: tuple[str, ...] = ()
+    automation_user_agents: tuple[str, ...] = ()
+    alert_on_automation: bool = False
+    # Whose job it is: who the rules about dangerous actions spare, and where.
+    exemptions: Exemptions = field(default_factory=lambda: Exemptions(builtin_exemptions()))
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RuleContext:
+    def from_settings(cls, settings: Settings, exemptions: Exemptions) -> RuleContext:
         return cls(
             protected_namespaces=frozenset(settings.protected_namespaces),
             trusted_networks=settings.trusted_source_cidrs,
             automation_principals=settings.automation_principals,
+            automation_user_agents=settings.automation_user_agents,
+            alert_on_automation=settings.alert_on_automation,
+            exemptions=exemptions,
         )
 
     def is_protected(self, namespace: str) -> bool:
@@ -51,6 +59,14 @@ class RuleContext:
     def lists(self, actor: Actor) -> bool:
         """The identity matches `automation_principals`: its behaviour is expected."""
         return matches_principal(actor, self.automation_principals)
+
+    def listed_automation(self, actor: Actor, user_agent: str) -> bool:
+        """The identity is automation by `automation_principals` (with one of the
+        `automation_user_agents`, when any are set) and automation is not alerted on."""
+        if self.alert_on_automation or not self.lists(actor):
+            return False
+        agents = self.automation_user_agents
+        return not agents or matches_user_agent(user_agent, agents)
 
 
 def _within(address: str, networks: tuple[Network, ...]) -> bool:

@@ -30,6 +30,7 @@ from eks_audit_bot.kube import classify
 from eks_audit_bot.kube.alert import outcome_of
 from eks_audit_bot.kube.audit import READ_VERBS, REVIEW_RESOURCES, AuditEvent
 from eks_audit_bot.kube.context import RuleContext
+from eks_audit_bot.kube.exemptions import Exemptions, builtin_exemptions, user_exemptions
 from eks_audit_bot.kube.predicates import shape_predicates
 from eks_audit_bot.kube.rule_model import Audience, Match, Rule, RuleError, parse_rule
 from eks_audit_bot.settings import Settings
@@ -117,9 +118,11 @@ class RuleCatalog:
         _check_known("DISABLED_RULES", settings.disabled_rules, known)
         _check_known("RULE_SEVERITIES", settings.rule_severities, known)
         severities, disabled = settings.rule_severities, settings.disabled_rules
+        builtin = () if settings.alert_on_automation else builtin_exemptions()
+        user = user_exemptions(settings.rule_exceptions, {rule.id for rule in rules})
         return cls(
             _tuned(rules, severities, disabled),
-            RuleContext.from_settings(settings),
+            RuleContext.from_settings(settings, Exemptions(builtin + user)),
             tuple(sorted(severities.items())),
             frozenset(disabled),
         )
@@ -138,9 +141,16 @@ class RuleCatalog:
                 and rule.severity_for(outcome).rank <= best.severity_for(outcome).rank
             ):
                 continue
-            if rule.match.accepts_content(event, actor, self.context):
+            if not self._exempt(rule, event, actor) and rule.match.accepts_content(
+                event, actor, self.context
+            ):
                 best = rule
         return best.hit() if best else None
+
+    def _exempt(self, rule: Rule, event: AuditEvent, actor: Actor) -> bool:
+        """Whose job it is: the actor may do what `rule` alerts on, here (`exemptions`)."""
+        ref = event.object_ref
+        return self.context.exemptions.exempt(rule.id, actor, ref.namespace, ref.resource)
 
     def could_match(self, event: AuditEvent, actor: Actor, audience: Audience) -> bool:
         """Whether any rule could match an event of this shape (`Match.could_accept`): when
@@ -150,6 +160,7 @@ class RuleCatalog:
         known = self.known_from_shape
         return any(
             rule.match.could_accept(event, actor, self.context, known)
+            and not self._exempt(rule, event, actor)
             for rule in self._candidates(event, audience)
         )
 

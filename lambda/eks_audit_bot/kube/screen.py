@@ -11,7 +11,8 @@ once per batch, on the model of its first event; identities repeat too, so each 
 The screen never decides that something is harmless by itself: the catalog does, and every
 rule that might care keeps the event on the full path. What it cannot read plainly takes the
 full path too: anonymous requests, impersonation, a URI that may be a dry run, lines CloudWatch
-Logs cut, and requests the batch rules count.
+Logs cut, and requests the batch rules count. Who is spared by which exemptions (whose job
+it is) is part of the shape's key: a controller and a stolen token of the same kind differ.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Dropped(NamedTuple):
 class _Identity(NamedTuple):
     actor: Actor
     audience: Audience | None  # None: it depends on the user agent (listed agents)
+    spared: tuple[int, ...]  # the exemptions that spare it (whose job it is)
 
 
 class Screen:
@@ -92,13 +94,13 @@ class Screen:
         return found
 
     def _screen(self, raw: dict[str, Any]) -> Dropped | None:
-        actor, audience = self._identity(raw["user"])
+        actor, audience, spared = self._identity(raw["user"])
         if actor.kind is ActorKind.ANONYMOUS:
             return None
         if audience is None:
             agent = raw.get("userAgent")
             audience = audience_for(actor, agent if type(agent) is str else "", self.settings)
-        key = (actor.kind, audience, *shape_of(raw))
+        key = (actor.kind, audience, spared, *shape_of(raw))
         try:
             verdict = self.verdicts[key]
         except KeyError:
@@ -133,9 +135,10 @@ class Screen:
 
     def _read_identity(self, user: dict[str, Any]) -> _Identity:
         actor = actor_for(user_info(user))
+        spared = self.catalog.context.exemptions.of(actor)
         if self.settings.automation_user_agents:
-            return _Identity(actor, None)
-        return _Identity(actor, audience_for(actor, "", self.settings))
+            return _Identity(actor, None, spared)
+        return _Identity(actor, audience_for(actor, "", self.settings), spared)
 
 
 def _identity_key(user: dict[str, Any]) -> object:
