@@ -25,12 +25,29 @@ locals {
     [for code in local.watch.any_user_response_codes : "$.responseStatus.code = ${code}"],
   )
 
-  # People, any verb: streaming subresources (exec/attach/port-forward open with `get` or
-  # `create`) and resources whose reads matter (secrets); what any_user_* covers is not repeated.
-  any_verb_terms = concat(
-    [for name in local.watch.subresources : "$.objectRef.subresource = \"${name}\"" if !contains(local.watch.any_user_subresources, name)],
-    [for name in local.watch.ignored_verbs_except_resources : "$.objectRef.resource = \"${name}\"" if !contains(local.watch.any_user_resources, name)],
+  # Resources whose reads matter (secrets), any verb, by anyone but a node: people's reads,
+  # service accounts' beyond their namespace and cluster-wide lists alert; kubelets read their
+  # own pods' secrets all day (the node authorizer keeps them to those).
+  non_node_terms = [for name in local.watch.ignored_verbs_except_resources : "($.objectRef.resource = \"${name}\" && $.user.username != \"system:node:*\")" if !contains(local.watch.any_user_resources, name)]
+
+  # Anyone, automation included, writing the object itself (not a status or other subresource)
+  # where the rules about dangerous actions by whoever look: RBAC, admission webhooks,
+  # workloads and their templates, permission enumeration, aws-auth. The function spares
+  # those whose job it is (controllers, EKS, GitOps tools and operators by their names).
+  automation_write_what = concat(
+    [for group in local.watch.automation_write_api_groups : "$.objectRef.apiGroup = \"${group}\""],
+    [for name in local.watch.automation_write_resources : "$.objectRef.resource = \"${name}\""],
+    [for name in local.watch.automation_write_names : "$.objectRef.name = \"${name}\""],
   )
+  automation_write_any         = length(local.automation_write_what) > 1 ? "(${join(" || ", local.automation_write_what)})" : join("", local.automation_write_what)
+  automation_write_what_clause = length(local.automation_write_what) == 0 ? "" : "($.objectRef.subresource NOT EXISTS && ${local.automation_write_any})"
+  automation_write_clause = length(local.automation_write_what) == 0 ? "" : format(
+    "(%s)", join(" && ", concat(["$.objectRef.subresource NOT EXISTS"], local.verb_terms, [local.automation_write_any]))
+  )
+
+  # People, any verb: streaming subresources (exec/attach/port-forward open with `get` or
+  # `create`); what any_user_* covers is not repeated.
+  any_verb_terms = [for name in local.watch.subresources : "$.objectRef.subresource = \"${name}\"" if !contains(local.watch.any_user_subresources, name)]
 
   # People's writes: all of them, or (all_writes = false) only those in the listed namespaces,
   # resources and API groups. A resource already watched for every verb needs no second term.
@@ -61,6 +78,15 @@ locals {
   person_terms  = compact(concat(local.ignored_terms, [local.what_clause]))
   person_clause = length(local.person_terms) > 1 ? "(${join(" && ", local.person_terms)})" : join("", local.person_terms)
 
+  # When people's watched requests are every write and nothing else (the default), people and
+  # the automation writes share one verb check: (writes && (people || automation's writes)),
+  # which keeps the pattern far enough under 1024 characters for trusted_source_cidrs.
+  share_verbs = (local.watch.all_writes && length(local.any_verb_terms) == 0 && length(local.verb_terms) > 0
+  && length(local.ignored_terms) > 0 && local.automation_write_what_clause != "")
+  shared_clause = local.share_verbs ? format("(%s && ((%s) || %s))",
+    join(" && ", local.verb_terms), join(" && ", local.ignored_terms), local.automation_write_what_clause,
+  ) : ""
+
   # With trusted_source_cidrs: every request of a service account or node whose first source
   # IP lies outside them, or that carries more than one (client-chosen X-Forwarded-For entries
   # come first). CloudWatch compares text, so only CIDRs of /8, /16, /24 or /32 become a prefix
@@ -78,9 +104,11 @@ locals {
   )
 
   subject_terms = compact(concat(
-    [length(local.what_terms) > 0 ? local.person_clause : ""],
+    [local.share_verbs ? local.shared_clause : length(local.what_terms) > 0 ? local.person_clause : ""],
     length(local.ignored_terms) > 0 ? local.except_terms : [],
     local.any_user_terms,
+    local.non_node_terms,
+    [local.share_verbs ? "" : local.automation_write_clause],
     [local.automation_outside_clause],
   ))
   subject_clause = length(local.subject_terms) > 1 ? "(${join(" || ", local.subject_terms)})" : join("", local.subject_terms)
