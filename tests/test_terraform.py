@@ -517,7 +517,7 @@ variables {
 # name -> (the run's variables in HCL, what the error must say)
 PLAN_ERRORS = {
     "unknown_rule_exception": (
-        'rule_exceptions = [{ rule = "privileged-pod", principal = "system:serviceaccount:ops:x" }]',
+        'rule_exceptions = [{ rule = "privileged-pod", principal = "system:serviceaccount:o:x" }]',
         ["rule_exceptions rules must name audit-log rules", "unknown: privileged-pod."],
     ),
     "rule_exception_for_everyone": (
