@@ -566,8 +566,8 @@ variable "rule_exceptions" {
   }
 
   validation {
-    condition     = alltrue([for entry in var.rule_exceptions : length(trimspace(entry.principal)) > 0 && trimspace(entry.principal) != "*" && length(trimspace(entry.namespace)) > 0])
-    error_message = "rule_exceptions entries need a principal glob that is not \"*\" (that would spare everyone: use disabled_rules) and a non-empty namespace glob (\"*\" for any)."
+    condition     = alltrue([for entry in var.rule_exceptions : length(trimspace(entry.principal)) > 0 && trimspace(entry.principal) != "*"])
+    error_message = "rule_exceptions entries need a principal glob that is not \"*\" (that would spare everyone: use disabled_rules)."
   }
 }
 

@@ -118,7 +118,8 @@ def _user_exemption(raw: Mapping[str, Any], index: int, rule_ids: set[str]) -> E
     values = {}
     for key in ("rule", "principal", "namespace"):
         value = raw.get(key, "*" if key == "namespace" else None)
-        if not isinstance(value, str) or not value.strip():
+        # A namespace may be "": cluster-scoped objects and requests across all namespaces.
+        if not isinstance(value, str) or (key != "namespace" and not value.strip()):
             raise ConfigError(f"{where}: field {key!r}: expected a non-empty string (a glob)")
         values[key] = value.strip()
     if not any(fnmatchcase(rule_id, values["rule"]) for rule_id in rule_ids):
