@@ -8,8 +8,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
-from eks_audit_bot.core.actor import Actor
-from eks_audit_bot.kube.classify import matches_principal, matches_user_agent
+from eks_audit_bot.core.actor import Actor, matches_principal
+from eks_audit_bot.kube.classify import matches_user_agent
 from eks_audit_bot.kube.exemptions import Exemptions, builtin_exemptions
 from eks_audit_bot.settings import DEFAULT_PROTECTED_NAMESPACES, Network, Settings
 

@@ -23,9 +23,8 @@ from fnmatch import fnmatchcase
 from importlib import resources
 from typing import Any
 
-from eks_audit_bot.core.actor import Actor, ActorKind
-from eks_audit_bot.kube.classify import matches_principal
-from eks_audit_bot.settings import ConfigError
+from eks_audit_bot.core.actor import Actor, ActorKind, matches_principal
+from eks_audit_bot.core.rule_schema import ConfigError
 
 USER_SETTING = "RULE_EXCEPTIONS"
 _USER_KEYS = frozenset({"rule", "principal", "namespace"})
