@@ -129,10 +129,6 @@ def both_ways(records: list[tuple[str, str]], config: Settings) -> tuple[dict[st
         {"username": "system:kube-controller-manager"},
         {"username": "eks:certificate-controller"},
         {"username": "eks:node-manager", "extra": {"canonicalArn": [SLR]}},
-        {"username": "system:serviceaccount:kube-system:replicaset-controller"},
-        {"username": "system:serviceaccount:argocd:argocd-application-controller"},
-        {"username": "system:serviceaccount:cert-manager:cert-manager"},
-        {"username": "system:kube-controller-manager"},
     ],
 )
 @pytest.mark.parametrize("verb", ["list", "get", "watch", "update", "patch", "create"])
