@@ -124,6 +124,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "DISABLED_RULES": json.dumps(args.disable_rule),
         "RULE_SEVERITIES": json.dumps(dict(args.rule_severity)),
         "CUSTOM_RULES": _read_option_file("--custom-rules", args.custom_rules),
+        "RULE_EXCEPTIONS": _read_option_file("--rule-exceptions", args.rule_exceptions),
         "DIGEST_THRESHOLD": str(args.digest_threshold or ""),
         "MAX_ALERTS_PER_INVOCATION": str(args.max_alerts_per_invocation or ""),
         "HTTPS_FORMAT": args.https_format,

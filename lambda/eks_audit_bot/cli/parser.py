@@ -28,6 +28,7 @@ SETTING_FLAGS = {
     "DISABLED_RULES": "--disable-rule",
     "RULE_SEVERITIES": "--rule-severity",
     "CUSTOM_RULES": "--custom-rules",
+    "RULE_EXCEPTIONS": "--rule-exceptions",
     "DIGEST_THRESHOLD": "--digest-threshold",
     "MAX_ALERTS_PER_INVOCATION": "--max-alerts-per-invocation",
     "HTTPS_FORMAT": "--https-format",
@@ -201,6 +202,12 @@ def _settings_options(parser: argparse.ArgumentParser) -> None:
         "--custom-rules",
         metavar="FILE",
         help="a JSON list of your own rules (the module's custom_rules; see lambda/README.md)",
+    )
+    group.add_argument(
+        "--rule-exceptions",
+        metavar="FILE",
+        help='a JSON list of {"rule", "principal", "namespace"} a rule spares (the module\'s '
+        "rule_exceptions; see docs/automation-and-identity.md)",
     )
     group.add_argument(
         "--digest-threshold",
