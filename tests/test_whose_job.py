@@ -9,6 +9,7 @@ token is seen at every step, and the user's exceptions spare exactly what they n
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +139,21 @@ def test_a_bad_rule_exception_fails_the_cold_start_naming_it(
     settings = Settings.from_env({"SNS_TOPIC_ARN": TOPIC, "RULE_EXCEPTIONS": json.dumps([entry])})
     with pytest.raises(ConfigError, match="^" + message.replace("[", r"\[").replace("*", r"\*")):
         RuleCatalog.load(settings)
+
+
+def test_the_docs_list_every_identity_whose_job_it_is_as_built_in() -> None:
+    root = Path(__file__).parent.parent
+    built_in = json.loads((root / "lambda/eks_audit_bot/kube/whose_job.json").read_text())
+    doc = (root / "docs" / "automation-and-identity.md").read_text()
+    table = doc.split("### The built-in list", 1)[1].split("\n\n", 2)[1]
+    rows = [row.split(" | ") for row in table.splitlines()[2:]]
+    assert [
+        (
+            row[0].lstrip("| "),
+            set(re.findall(r"`([^`]+)`", row[1])),
+            re.findall(r"`([^`]+)`", row[2]),
+        )
+        for row in rows
+    ] == [
+        (entry["who"], set(entry["principals"]), entry["rules"]) for entry in built_in["identities"]
+    ]
