@@ -102,7 +102,7 @@ locals {
         { for repeats in compact([rule.repeats == null ? "" : "set"]) : "repeats" => rule.repeats },
       )
     }])
-    RULE_EXCEPTIONS      = length(var.rule_exceptions) == 0 ? null : jsonencode(var.rule_exceptions)
+    RULE_EXCEPTIONS      = jsonencode(var.rule_exceptions)
     HTTPS_FORMAT         = var.https_format
     PROTECTED_NAMESPACES = jsonencode(var.protected_namespaces)
     TRUSTED_SOURCE_CIDRS = jsonencode(var.trusted_source_cidrs)
