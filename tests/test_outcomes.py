@@ -171,7 +171,9 @@ def _as_service_account(event: dict[str, Any], namespace: str, name: str) -> dic
 
 def test_automation_meets_only_the_out_of_character_rules() -> None:
     # A controller binding cluster-admin is its job (GitOps); exec'ing into a pod is not.
-    binding = _as_service_account(raw("binding-privileged-role"), "argocd", "argocd-server")
+    binding = _as_service_account(
+        raw("binding-privileged-role"), "argocd", "argocd-application-controller"
+    )
     shell = _as_service_account(raw("exec-into-pod"), "argocd", "argocd-server")
     result = run(binding, shell)
     assert rules_of(result) == ["automation-exec"]
@@ -200,7 +202,8 @@ def test_source_networks_are_checked_with_no_configuration() -> None:
     assert rules_of(run(shell)) == ["automation-exec"]  # its behaviour, from the VPC
     outside = shell | {"sourceIPs": ["198.51.100.23"]}
     assert rules_of(run(outside)) == ["automation-outside-trusted-networks"]
-    listing = _as_service_account(raw("secrets-listed-cluster-wide"), "monitoring", "grafana")
+    # Listing secrets cluster-wide alerts by itself (issue 17): an ordinary read stands here.
+    listing = _as_service_account(raw("manual-change", "quiet.json"), "monitoring", "grafana")
     assert run(listing).alerts == []
     outside_listing = run(listing | {"sourceIPs": ["198.51.100.23"]})
     assert rules_of(outside_listing) == ["automation-outside-trusted-networks"]

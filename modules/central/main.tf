@@ -48,6 +48,7 @@ module "function" {
   disabled_rules                    = local.function.disabled_rules
   rule_severities                   = local.function.rule_severities
   custom_rules                      = local.function.custom_rules
+  rule_exceptions                   = local.function.rule_exceptions
   https_format                      = local.function.https_format
   protected_namespaces              = local.function.protected_namespaces
   trusted_source_cidrs              = local.function.trusted_source_cidrs

@@ -169,6 +169,11 @@ variable "function" {
         resources = optional(number, 1)
       }))
     })))
+    rule_exceptions = optional(list(object({
+      rule      = string
+      principal = string
+      namespace = optional(string, "*")
+    })))
     https_format                     = optional(string)
     protected_namespaces             = optional(list(string))
     trusted_source_cidrs             = optional(list(string))

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from eks_audit_bot.core.actor import Actor, matches_principal
+from eks_audit_bot.kube.classify import matches_user_agent
+from eks_audit_bot.kube.exemptions import Exemptions, builtin_exemptions
 from eks_audit_bot.kube.networks import TrustedNetworks
 from eks_audit_bot.settings import DEFAULT_PROTECTED_NAMESPACES, Network, Settings
 
@@ -21,6 +23,10 @@ class RuleContext:
     # `trusted_source_cidrs`; empty: the defaults (private ranges and AWS's of `region`).
     trusted_networks: tuple[Network, ...] = ()
     automation_principals: tuple[str, ...] = ()
+    automation_user_agents: tuple[str, ...] = ()
+    alert_on_automation: bool = False
+    # Whose job it is: who the rules about dangerous actions spare, and where.
+    exemptions: Exemptions = field(default_factory=lambda: Exemptions(builtin_exemptions()))
     # The cluster's region, whose AWS ranges are trusted by default ("": every region's).
     region: str = ""
     trusted: TrustedNetworks = field(init=False, repr=False, compare=False)
@@ -33,12 +39,15 @@ class RuleContext:
         object.__setattr__(self, "trusted", trusted)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RuleContext:
+    def from_settings(cls, settings: Settings, exemptions: Exemptions) -> RuleContext:
         return cls(
             protected_namespaces=frozenset(settings.protected_namespaces),
             trusted_networks=settings.trusted_source_cidrs,
             automation_principals=settings.automation_principals,
             region=settings.region,
+            automation_user_agents=settings.automation_user_agents,
+            alert_on_automation=settings.alert_on_automation,
+            exemptions=exemptions,
         )
 
     def in_region(self, region: str) -> RuleContext:
@@ -57,3 +66,11 @@ class RuleContext:
     def lists(self, actor: Actor) -> bool:
         """The identity matches `automation_principals`: its behaviour is expected."""
         return matches_principal(actor, self.automation_principals)
+
+    def listed_automation(self, actor: Actor, user_agent: str) -> bool:
+        """The identity is automation by `automation_principals` (with one of the
+        `automation_user_agents`, when any are set) and automation is not alerted on."""
+        if self.alert_on_automation or not self.lists(actor):
+            return False
+        agents = self.automation_user_agents
+        return not agents or matches_user_agent(user_agent, agents)

@@ -28,6 +28,7 @@ from eks_audit_bot.kube import classify
 from eks_audit_bot.kube.alert import outcome_of
 from eks_audit_bot.kube.audit import READ_VERBS, REVIEW_RESOURCES, AuditEvent
 from eks_audit_bot.kube.context import RuleContext
+from eks_audit_bot.kube.exemptions import Exemptions, builtin_exemptions, user_exemptions
 from eks_audit_bot.kube.predicates import shape_predicates
 from eks_audit_bot.kube.rule_model import Audience, Match, Rule, parse_rule
 from eks_audit_bot.settings import Settings
@@ -92,9 +93,11 @@ class RuleCatalog:
         Raises `RuleError` (a `ConfigError`) naming the setting, rule and field at fault.
         """
         rules = _merge(builtin_rules(), _custom_rules(settings.custom_rules))
+        builtin = () if settings.alert_on_automation else builtin_exemptions()
+        user = user_exemptions(settings.rule_exceptions, {rule.id for rule in rules})
         return cls(
             tuned(rules, settings.rule_severities, settings.disabled_rules),
-            RuleContext.from_settings(settings),
+            RuleContext.from_settings(settings, Exemptions(builtin + user)),
         )
 
     def match(
@@ -111,7 +114,9 @@ class RuleCatalog:
                 and rule.severity_for(outcome).rank <= best.severity_for(outcome).rank
             ):
                 continue
-            if rule.match.accepts_content(event, actor, self.context):
+            if not self._exempt(rule, event, actor) and rule.match.accepts_content(
+                event, actor, self.context
+            ):
                 best = rule
         return best.hit() if best else None
 
@@ -123,6 +128,11 @@ class RuleCatalog:
         if found is None:
             found = self._regional[region] = replace(self, context=self.context.in_region(region))
         return found
+
+    def _exempt(self, rule: Rule, event: AuditEvent, actor: Actor) -> bool:
+        """Whose job it is: the actor may do what `rule` alerts on, here (`exemptions`)."""
+        ref = event.object_ref
+        return self.context.exemptions.exempt(rule.id, actor, ref.namespace, ref.resource)
 
     def could_match(
         self, event: AuditEvent, actor: Actor, audience: Audience, *, trusted: bool = False
@@ -138,6 +148,7 @@ class RuleCatalog:
             event = event._replace(source_ips=())
         return any(
             rule.match.could_accept(event, actor, self.context, known)
+            and not self._exempt(rule, event, actor)
             for rule in self._candidates(event, audience)
         )
 

@@ -14,6 +14,8 @@ full path too: anonymous requests, impersonation, a URI that may be a dry run, l
 Logs cut, and requests the batch rules count. Addresses are not part of a shape: a shape some
 rule could match only from outside the trusted networks (`automation-outside-trusted-networks`)
 is dropped only for events whose every source address is trusted, asked once per address list.
+Who is spared by which exemptions (whose job it is) is part of the shape's key: a controller
+and a stolen token of the same kind differ.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ _FULL = _Verdict(None)
 class _Identity(NamedTuple):
     actor: Actor
     audience: Audience | None  # None: it depends on the user agent (listed agents)
+    spared: tuple[int, ...]  # the exemptions that spare it (whose job it is)
 
 
 class Screen:
@@ -120,13 +123,13 @@ class Screen:
         return found
 
     def _screen(self, raw: dict[str, Any]) -> _Verdict:
-        actor, audience = self._identity(raw["user"])
+        actor, audience, spared = self._identity(raw["user"])
         if actor.kind is ActorKind.ANONYMOUS:
             return _FULL
         if audience is None:
             agent = raw.get("userAgent")
             audience = audience_for(actor, agent if type(agent) is str else "", self.settings)
-        key = (actor.kind, audience, *shape_of(raw))
+        key = (actor.kind, audience, spared, *shape_of(raw))
         try:
             reason, networks_matter = self.verdicts[key]
         except KeyError:
@@ -168,9 +171,10 @@ class Screen:
 
     def _read_identity(self, user: dict[str, Any]) -> _Identity:
         actor = actor_for(user_info(user))
+        spared = self.catalog.context.exemptions.of(actor)
         if self.settings.automation_user_agents:
-            return _Identity(actor, None)
-        return _Identity(actor, audience_for(actor, "", self.settings))
+            return _Identity(actor, None, spared)
+        return _Identity(actor, audience_for(actor, "", self.settings), spared)
 
 
 def _identity_key(user: dict[str, Any]) -> object:

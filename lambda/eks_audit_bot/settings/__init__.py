@@ -48,6 +48,8 @@ class Settings:
     disabled_rules: frozenset[str] = frozenset()
     rule_severities: Mapping[str, Severity] = field(default_factory=dict)
     custom_rules: tuple[Mapping[str, Any], ...] = ()
+    # Per-rule exceptions: {"rule", "principal", "namespace"} each (kube/exemptions.py).
+    rule_exceptions: tuple[Mapping[str, Any], ...] = ()
     https_format: HttpsFormat = HttpsFormat.JSON
     protected_namespaces: tuple[str, ...] = DEFAULT_PROTECTED_NAMESPACES
     # Empty: the private ranges and AWS's ranges of the cluster's region (kube/networks.py).

@@ -57,6 +57,8 @@ SETTINGS: tuple[Setting, ...] = (
             "--rule-severity", "Severity overrides by rule id."),
     Setting("custom_rules", "CUSTOM_RULES", readers.objects, "custom_rules", "--custom-rules",
             "The user's own audit-log rules, as rules.json's."),
+    Setting("rule_exceptions", "RULE_EXCEPTIONS", readers.objects, "rule_exceptions",
+            "--rule-exceptions", "Whose job a rule's action is: rule x principal x namespace."),
     Setting("https_format", "HTTPS_FORMAT", readers.enum(HttpsFormat), "https_format",
             "--https-format", "Body for https subscribers: the JSON document or chat."),
     Setting("protected_namespaces", "PROTECTED_NAMESPACES", readers.namespaces,
