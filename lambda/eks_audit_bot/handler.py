@@ -18,6 +18,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from eks_audit_bot import flow
 from eks_audit_bot.accounting import (
     account_for,
+    account_for_controls,
     account_for_delivery,
     account_for_ledger,
     count_metric,
@@ -41,10 +42,14 @@ if TYPE_CHECKING:
     from mypy_boto3_sns.client import SNSClient
 
     from eks_audit_bot.core.outgoing import Outgoing
+    from eks_audit_bot.output.controls import Controls, Record
     from eks_audit_bot.output.dedup import Ledger
     from eks_audit_bot.output.route import Router
     from eks_audit_bot.output.sns import Report
 
+
+# The module's EventBridge schedule: flush burst windows, announce mutes that began or ended.
+SCHEDULED_EVENT = "Scheduled Event"
 
 type LedgerFactory = Callable[[Callable[[], int]], Ledger]
 
@@ -58,6 +63,15 @@ class Runtime(NamedTuple):
     catalog: RuleCatalog
     publisher: flow.Sink
     new_ledger: LedgerFactory | None = None  # with DEDUP_TABLE_NAME: a ledger per invocation
+    controls: Controls | None = None  # mutes, grouping, Security Hub (output/controls.py)
+
+    def sink(self) -> tuple[flow.Sink, Record | None]:
+        """This invocation's sink, through the operators' controls when there are any, and
+        the record of what they did."""
+        if self.controls is None:
+            return self.publisher, None
+        sink = self.controls.sink(self.publisher)
+        return sink, sink.record
 
     def ledger(self, context: LambdaContext) -> Ledger | None:
         if self.new_ledger is None:
@@ -117,7 +131,12 @@ def runtime() -> Runtime:
     """Built once per cold start: settings, the rule catalog, the SNS sink, the ledger."""
     settings = Settings.from_env()
     sink = SnsSink(settings)
-    return Runtime(settings, RuleCatalog.load(settings), sink, _ledger_factory(settings))
+    controls = None
+    if settings.dedup_table_name or settings.security_hub_findings:
+        from eks_audit_bot.output import wiring  # noqa: PLC0415 - only with controls
+
+        controls = wiring.build(settings)
+    return Runtime(settings, RuleCatalog.load(settings), sink, _ledger_factory(settings), controls)
 
 
 def _ledger_factory(settings: Settings) -> LedgerFactory | None:
@@ -136,6 +155,8 @@ def _ledger_factory(settings: Settings) -> LedgerFactory | None:
 def lambda_handler(event: Mapping[str, Any], context: LambdaContext) -> Mapping[str, object]:
     """Routes by shape: a subscription payload, an EventBridge event, or a Kinesis batch."""
     env = runtime()
+    if env.controls is not None and event.get("detail-type") == SCHEDULED_EVENT:
+        return _account_controls(*env.controls.tick(env.publisher))
     if is_kinesis_batch(event):
         return handle_kinesis(event, env, context)
     return handle(event, env, env.ledger(context))
@@ -204,8 +225,9 @@ def deliver(
         count_metric("BatchesSkipped", 1, reason=batch.skip_reason)
         metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=0)
         return {"received": 0, "alerts": 0, "skipped": 0}
+    sink, record = env.sink()
     return _finish(
-        flow.run(batch.records, location, env.settings, env.catalog, env.publisher, ledger=ledger)
+        flow.run(batch.records, location, env.settings, env.catalog, sink, ledger=ledger), record
     )
 
 
@@ -215,12 +237,25 @@ def handle_event(
     """Process one EventBridge event (an AWS API call or an alarm state change)."""
     logger.append_keys(event_id=str(event.get("id", ""))[:100])
     logger.append_keys(detail_type=str(event.get("detail-type", ""))[:100])
-    return _finish(flow.run_event(event, env.settings, env.catalog, env.publisher, ledger=ledger))
+    sink, record = env.sink()
+    return _finish(flow.run_event(event, env.settings, env.catalog, sink, ledger=ledger), record)
 
 
-def _finish(outcome: flow.Outcome | flow.EventOutcome) -> dict[str, Any]:
+def _account_controls(report: Report, record: Record) -> dict[str, Any]:
+    """Account for the scheduled tick: announcements, summaries, and what failed (retried by
+    the next tick, so the tick itself does not fail)."""
+    account_for_delivery(report)
+    account_for_controls(record)
+    return {"alerts": report.published, "notices": len(record.notices)}
+
+
+def _finish(
+    outcome: flow.Outcome | flow.EventOutcome, record: Record | None = None
+) -> dict[str, Any]:
     """Account for an outcome; raise when something was not delivered (so it is retried)."""
     result, report = outcome.result, outcome.report
+    if record is not None:
+        account_for_controls(record)
     account_for(result)
     account_for_delivery(report)
     account_for_ledger(outcome)

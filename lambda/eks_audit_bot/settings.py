@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -72,6 +73,13 @@ class Settings:
     dedup_table_name: str = ""
     dedup_ttl_seconds: int = DEFAULT_DEDUP_TTL_SECONDS
     account_names: Mapping[str, str] = field(default_factory=dict)
+    # Operators' controls (output/controls.py): bursts grouped per window (0: off), findings
+    # in Security Hub (through a role of that name in other accounts), mutes as code.
+    group_window_minutes: int = 0
+    security_hub_findings: bool = False
+    security_hub_role_name: str = ""
+    mutes: tuple[Mapping[str, Any], ...] = ()
+    mutes_set_by: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -107,6 +115,11 @@ class Settings:
             dedup_table_name=env.get("DEDUP_TABLE_NAME", "").strip(),
             dedup_ttl_seconds=_int(env, "DEDUP_TTL_SECONDS", DEFAULT_DEDUP_TTL_SECONDS),
             account_names=_account_names(env, "ACCOUNT_NAMES"),
+            group_window_minutes=_int(env, "GROUP_WINDOW_MINUTES", 0, least=0),
+            security_hub_findings=_bool(env, "SECURITY_HUB_FINDINGS"),
+            security_hub_role_name=env.get("SECURITY_HUB_ROLE_NAME", "").strip(),
+            mutes=tuple(_mutes(env)),
+            mutes_set_by=env.get("MUTES_SET_BY", "").strip() or "Terraform",
         )
 
     @property
@@ -186,12 +199,13 @@ def _bool(env: Mapping[str, str], name: str) -> bool:
     raise ConfigError(f"{name}={raw!r}: expected true or false")
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def _int(env: Mapping[str, str], name: str, default: int, least: int = 1) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ConfigError(f"{name}={raw!r}: expected a positive whole number")
+    if not raw.isdigit() or int(raw) < least:
+        kind = "positive" if least else "non-negative"
+        raise ConfigError(f"{name}={raw!r}: expected a {kind} whole number")
     return int(raw)
 
 
@@ -261,3 +275,24 @@ def _account_names(env: Mapping[str, str], name: str) -> dict[str, str]:
         if not (len(account) == 12 and account.isdigit()) or not isinstance(label, str):
             raise ConfigError(f"{name}: {account!r} must be a 12-digit account id with a name")
     return dict(values)
+
+
+def _mutes(env: Mapping[str, str]) -> list[dict[str, Any]]:
+    """`MUTES`: rule, actor, cluster, namespace, reason, expires (RFC 3339), include_critical;
+    `until` (epoch seconds) is added."""
+    result = []
+    for spec in _json_objects(env, "MUTES"):
+        try:
+            until = datetime.fromisoformat(str(spec["expires"]))
+            rule = str(spec["rule"])
+        except (KeyError, ValueError):
+            raise ConfigError(
+                'MUTES: every mute needs "rule" and "expires" (RFC 3339, e.g. '
+                '"2026-12-31T18:00:00Z")'
+            ) from None
+        if until.tzinfo is None:
+            raise ConfigError(f"MUTES: expires {spec['expires']!r} needs a time zone (Z)")
+        until_epoch = int(until.timestamp())
+        result.append({**spec, "rule": rule, "until": until_epoch,
+                       "include_critical": bool(spec.get("include_critical"))})  # fmt: skip
+    return result

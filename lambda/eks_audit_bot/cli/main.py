@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
-from eks_audit_bot.cli import publishing, replay, summary, testpattern
+from eks_audit_bot.cli import mutecmd, publishing, replay, summary, testpattern
 from eks_audit_bot.cli.inputs import read_inputs
 from eks_audit_bot.cli.parser import build_parser
 from eks_audit_bot.cli.progress import Progress
@@ -34,11 +34,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "test-pattern":
             return test_pattern(args, sys.stdout)
+        if args.command in mutecmd.COMMANDS:
+            return mutecmd.run(args, sys.stdout)
         return replay_command(args, sys.stdout)
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_FAILED
-    except (FilterPatternError, UsageError, ConfigError, publishing.NotConfigured, OSError) as err:
+    except (
+        FilterPatternError,
+        UsageError,
+        ConfigError,
+        publishing.NotConfigured,
+        mutecmd.MuteError,
+        OSError,
+    ) as err:
         message, code = _explain(err, args)
         sys.stderr.write(f"error: {message}\n")
         return code

@@ -1,0 +1,263 @@
+"""Mutes: a rule silenced for a while, optionally for one actor, cluster or namespace.
+
+A mute is an item in the state table (`DEDUP_TABLE_NAME`): `id` `eks-audit-bot#mute#<id>`,
+its scope, who set it and why, `until` (epoch seconds) and the TTL `expiration`, a day after
+`until`: DynamoDB deletes expired items lazily (minutes to days later), so the item outlives
+the mute long enough for the scheduled tick to announce its end. One index item
+(`eks-audit-bot#mutes`, a string set `ids`) lists the mutes still to be read, so the function
+reads two items instead of scanning the table. Mutes as code (`MUTES`, from Terraform) are
+written into the table the same way with ids derived from their content, so one path reads,
+announces and ends them all.
+
+A mute matches an outgoing message by its SNS attributes (`rule`, `cluster`, `namespace`,
+`severity`) and its document's actor: whatever the alert's kind, the message says all this.
+A `critical` message is muted only by a mute made with `include_critical`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields, replace
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, Any
+
+from eks_audit_bot.core.outgoing import Outgoing
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+PREFIX = "eks-audit-bot#mute#"
+INDEX_KEY = "eks-audit-bot#mutes"
+END_GRACE_SECONDS = 86400  # how long an ended mute's item outlives it (see the docstring)
+_ACTOR_FIELDS = ("display_name", "username", "iam_arn", "canonical_arn", "session_name")
+
+
+class MuteNotFound(LookupError):
+    """No such mute, or it has already ended."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mute:
+    mute_id: str
+    rule: str
+    until: int
+    reason: str
+    set_by: str
+    actor: str = ""  # a glob; empty: anyone
+    cluster: str = ""
+    namespace: str = ""
+    include_critical: bool = False
+    created: int = 0
+    origin: str = "cli"  # or "terraform"
+    ended: int = 0  # when `unmute` (or removal from MUTES) ended it early
+    ended_by: str = ""
+    announced_start: int = 0
+    announced_end: int = 0
+
+    def active(self, now: float) -> bool:
+        return not self.ended and now < self.until
+
+    @property
+    def end_time(self) -> int:
+        return min(self.ended, self.until) if self.ended else self.until
+
+    def matches(self, message: Outgoing) -> bool:
+        values = message.attributes
+        if values.get("rule") != self.rule:
+            return False
+        if values.get("severity") == "critical" and not self.include_critical:
+            return False
+        if self.cluster and values.get("cluster", "") != self.cluster:
+            return False
+        if self.namespace and values.get("namespace", "") != self.namespace:
+            return False
+        return not self.actor or any(fnmatchcase(name, self.actor) for name in actors(message))
+
+    def scope(self) -> dict[str, str]:
+        return {
+            "rule": self.rule,
+            "actor": self.actor or "anyone",
+            "cluster": self.cluster or "every cluster",
+            "namespace": self.namespace or "every namespace",
+        }
+
+
+def actors(message: Outgoing) -> list[str]:
+    """The names an actor glob may match: the `actor` attribute and the document's identities."""
+    names = [message.attributes.get("actor", "")]
+    document = document_of(message)
+    actor = document.get("actor")
+    if isinstance(actor, dict):
+        names += [str(actor.get(key) or "") for key in _ACTOR_FIELDS]
+    return [name for name in names if name]
+
+
+def document_of(message: Outgoing) -> dict[str, Any]:
+    """The message's JSON document (its `default` body)."""
+    try:
+        document = json.loads(json.loads(message.message)["default"])
+    except (ValueError, KeyError, TypeError):
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def code_mute(spec: Mapping[str, Any], set_by: str) -> Mute:
+    """A mute from the `MUTES` setting; its id follows from its content, so every cold start
+    finds the same one (and an edited mute is a new one)."""
+    scope = {key: str(spec.get(key) or "") for key in ("rule", "actor", "cluster", "namespace")}
+    text = json.dumps({**scope, "until": spec["until"], "crit": spec["include_critical"]})
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return Mute(
+        mute_id=f"tf-{digest}",
+        rule=scope["rule"],
+        until=int(spec["until"]),
+        reason=str(spec.get("reason") or ""),
+        set_by=set_by,
+        actor=scope["actor"],
+        cluster=scope["cluster"],
+        namespace=scope["namespace"],
+        include_critical=bool(spec["include_critical"]),
+        origin="terraform",
+    )
+
+
+def to_item(mute: Mute) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": {"S": PREFIX + mute.mute_id},
+        "expiration": {"N": str(mute.until + END_GRACE_SECONDS)},
+    }
+    for name, value in asdict(mute).items():
+        if isinstance(value, bool):
+            item[name] = {"BOOL": value}
+        elif isinstance(value, int):
+            item[name] = {"N": str(value)}
+        elif value:
+            item[name] = {"S": value}
+    return item
+
+
+def from_item(item: Mapping[str, Any]) -> Mute:
+    values: dict[str, Any] = {}
+    for spec in fields(Mute):
+        cell = item.get(spec.name) or {}
+        if "N" in cell:
+            values[spec.name] = int(cell["N"])
+        elif "BOOL" in cell:
+            values[spec.name] = bool(cell["BOOL"])
+        elif "S" in cell:
+            values[spec.name] = cell["S"]
+    values.setdefault("mute_id", str(item["id"]["S"]).removeprefix(PREFIX))
+    for name in ("rule", "reason", "set_by"):
+        values.setdefault(name, "")
+    values.setdefault("until", 0)
+    return Mute(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class MuteTable:
+    """The mutes' items in the state table."""
+
+    client: DynamoDBClient
+    table: str
+
+    def add(self, mute: Mute) -> None:
+        self.client.put_item(
+            TableName=self.table,
+            Item=to_item(mute),
+            ConditionExpression="attribute_not_exists(id)",
+        )
+        self._index("ADD", mute.mute_id)
+
+    def end(self, mute_id: str, by: str, now: int) -> Mute:
+        """End a mute early (`unmute`); the function announces it."""
+        try:
+            answer = self.client.update_item(
+                TableName=self.table,
+                Key={"id": {"S": PREFIX + mute_id}},
+                UpdateExpression="SET ended = :now, ended_by = :by",
+                ConditionExpression="attribute_exists(id) AND attribute_not_exists(ended)"
+                " AND #until > :now",
+                ExpressionAttributeNames={"#until": "until"},
+                ExpressionAttributeValues={":now": {"N": str(now)}, ":by": {"S": by}},
+                ReturnValues="ALL_NEW",
+            )
+        except self.client.exceptions.ConditionalCheckFailedException:
+            raise MuteNotFound(f"no active mute {mute_id!r}") from None
+        return from_item(answer["Attributes"])
+
+    def load(self) -> list[Mute]:
+        """Every mute not yet retired (active, or ended and not yet announced as ended)."""
+        index = self.client.get_item(
+            TableName=self.table, Key={"id": {"S": INDEX_KEY}}, ConsistentRead=True
+        )
+        ids = sorted(index.get("Item", {}).get("ids", {}).get("SS", []))
+        mutes = []
+        for start in range(0, len(ids), 100):
+            keys = [{"id": {"S": PREFIX + mute_id}} for mute_id in ids[start : start + 100]]
+            answer = self.client.batch_get_item(
+                RequestItems={self.table: {"Keys": keys, "ConsistentRead": True}}
+            )
+            mutes += [from_item(item) for item in answer["Responses"].get(self.table, [])]
+        return sorted(mutes, key=lambda mute: (mute.created, mute.mute_id))
+
+    def claim(self, mute: Mute, which: str, now: int) -> bool:
+        """Mark the mute's start or end as announced; False when another invocation did."""
+        attribute = f"announced_{which}"
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key={"id": {"S": PREFIX + mute.mute_id}},
+                UpdateExpression=f"SET {attribute} = :now",
+                ConditionExpression=f"attribute_exists(id) AND attribute_not_exists({attribute})",
+                ExpressionAttributeValues={":now": {"N": str(now)}},
+            )
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def unclaim(self, mute: Mute, which: str) -> None:
+        """The announcement was not published: let the next invocation try again."""
+        self.client.update_item(
+            TableName=self.table,
+            Key={"id": {"S": PREFIX + mute.mute_id}},
+            UpdateExpression=f"REMOVE announced_{which}",
+        )
+
+    def retire(self, mute_id: str) -> None:
+        self._index("DELETE", mute_id)
+
+    def _index(self, action: str, mute_id: str) -> None:
+        self.client.update_item(
+            TableName=self.table,
+            Key={"id": {"S": INDEX_KEY}},
+            UpdateExpression=f"{action} ids :id",
+            ExpressionAttributeValues={":id": {"SS": [mute_id]}},
+        )
+
+
+def reconcile(table: MuteTable, mutes: list[Mute], code: Sequence[Mute], now: int) -> list[Mute]:
+    """Write the mutes as code the table lacks; end the ones no longer in `MUTES`."""
+    known = {mute.mute_id for mute in mutes}
+    wanted = {mute.mute_id for mute in code}
+    result = list(mutes)
+    for mute in code:
+        if mute.mute_id not in known and mute.until > now:
+            added = replace(mute, created=now)
+            try:
+                table.add(added)
+            except table.client.exceptions.ConditionalCheckFailedException:
+                continue  # another invocation wrote it, or it ended and was retired
+            result.append(added)
+    for index, mute in enumerate(result):
+        if mute.origin == "terraform" and mute.mute_id not in wanted and mute.active(now):
+            try:
+                result[index] = table.end(mute.mute_id, "Terraform (removed from mutes)", now)
+            except MuteNotFound:
+                continue
+    return result
+
+
+def first_match(mutes: Iterable[Mute], message: Outgoing, now: float) -> Mute | None:
+    return next((mute for mute in mutes if mute.active(now) and mute.matches(message)), None)
