@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from eks_audit_bot.cli.usage import UsageError
 from eks_audit_bot.output.mutes import Mute, MuteNotFound, MuteTable
 from eks_audit_bot.output.safety import line
 
@@ -45,7 +46,7 @@ def duration(text: str) -> int:
     return seconds
 
 
-def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers[P: argparse.ArgumentParser](commands: argparse._SubParsersAction[P]) -> None:
     mute = commands.add_parser(
         "mute",
         help="silence a rule for a while (announced when it starts and ends)",
@@ -126,10 +127,10 @@ def rule_ids() -> set[str]:
 def check_rule(rule: str, *, custom: bool) -> None:
     if custom:
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", rule):
-            raise MuteError(f"--rule {rule!r}: a rule id is lower-case letters, digits and -")
+            raise UsageError(f"--rule {rule!r}: a rule id is lower-case letters, digits and -")
         return
     if rule not in rule_ids():
-        raise MuteError(
+        raise UsageError(
             f"--rule {rule!r} is not a rule of the catalogs (see `docs/operator-controls.md`); "
             "add --custom for one of your custom_rules"
         )

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 PREFIX = "eks-audit-bot#mute#"
 INDEX_KEY = "eks-audit-bot#mutes"
 END_GRACE_SECONDS = 86400  # how long an ended mute's item outlives it (see the docstring)
+# Written only once they happen: the conditional writes test for their absence.
+_UNSET_WHEN_ZERO = frozenset({"ended", "announced_start", "announced_end"})
 _ACTOR_FIELDS = ("display_name", "username", "iam_arn", "canonical_arn", "session_name")
 
 
@@ -131,7 +133,7 @@ def to_item(mute: Mute) -> dict[str, Any]:
     for name, value in asdict(mute).items():
         if isinstance(value, bool):
             item[name] = {"BOOL": value}
-        elif isinstance(value, int):
+        elif isinstance(value, int) and (value or name not in _UNSET_WHEN_ZERO):
             item[name] = {"N": str(value)}
         elif value:
             item[name] = {"S": value}
