@@ -4,8 +4,8 @@ the handler, the CLI, a movable clock, and reading what subscribers received."""
 from __future__ import annotations
 
 import io
+import time
 import json
-from collections.abc import Iterator
 from contextlib import redirect_stdout
 from typing import Any
 
@@ -44,7 +44,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    import time  # noqa: PLC0415
+    import time
 
     moved = Clock(time.time())
     monkeypatch.setattr(controls, "clock", moved)
@@ -104,7 +104,7 @@ def binds_cluster_admin(who: str, name: str) -> dict[str, Any]:
 
 def emails(inbox: Inbox) -> dict[str, str]:
     """Subject -> the email text of everything published to the topic (moto's record)."""
-    from moto.sns.models import sns_backends  # noqa: PLC0415
+    from moto.sns.models import sns_backends
 
     topic = sns_backends[ACCOUNT][REGION].topics[inbox.topic_arn]
     return {
