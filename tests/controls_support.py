@@ -4,8 +4,8 @@ the handler, the CLI, a movable clock, and reading what subscribers received."""
 from __future__ import annotations
 
 import io
-import time
 import json
+import time
 from contextlib import redirect_stdout
 from typing import Any
 
@@ -43,12 +43,11 @@ class Clock:
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    import time
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
     moved = Clock(time.time())
     monkeypatch.setattr(controls, "clock", moved)
-    yield moved
+    return moved
 
 
 def send(events: list[dict[str, Any]], cluster: str = "prod") -> Any:
