@@ -8,8 +8,17 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from controls_support import Clock, binds_cluster_admin, clock, emails, emf, exec_into, received
-from controls_support import send, tick
+from controls_support import (
+    Clock,
+    binds_cluster_admin,
+    clock,
+    emails,
+    emf,
+    exec_into,
+    received,
+    send,
+    tick,
+)
 from fleet import dedup_table
 from support import REGION, Inbox
 
