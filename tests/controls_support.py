@@ -7,8 +7,10 @@ import io
 import json
 import time
 from contextlib import redirect_stdout
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from eks_audit_bot import handler
@@ -75,8 +77,17 @@ def bodies(notification: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+SCHEMA = json.loads(
+    (Path(__file__).parents[1] / "lambda/eks_audit_bot/output/schema/alert.schema.json").read_text()
+)
+
+
 def received(inbox: Inbox) -> list[dict[str, Any]]:
-    return [bodies(notification) for notification in inbox.received()]
+    """What the SQS subscriber got, each document checked against the published schema."""
+    seen = [bodies(notification) for notification in inbox.received()]
+    for message in seen:
+        jsonschema.validate(message["document"], SCHEMA)
+    return seen
 
 
 def exec_into(who: str, pod: str, when: str = "2026-12-07T16:00:01.512345Z") -> dict[str, Any]:

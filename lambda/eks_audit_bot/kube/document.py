@@ -11,6 +11,7 @@ from typing import Any
 from eks_audit_bot.aws.alert import AUDIT_LOG, AwsAlert
 from eks_audit_bot.core.alert import RuleHit
 from eks_audit_bot.kube.alert import Alert
+from eks_audit_bot.kube.gitops import gitops_of
 from eks_audit_bot.kube.text import (
     STREAMING_PHRASES,
     alert_link,
@@ -22,7 +23,7 @@ from eks_audit_bot.kube.text import (
 from eks_audit_bot.output.safety import chat_code, chat_text, line, tree
 
 # Bump the major part on any change that could break a consumer; see schema/alert.schema.json.
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 CHAT_DESCRIPTION_LIMIT = 3500
 _TRUNCATED = "\n… (truncated)"
 _SEVERITY_EMOJI = {
@@ -66,6 +67,8 @@ def alert_document(alert: Alert) -> dict[str, Any]:
     }
     if event.truncated:
         document["truncated"] = True  # CloudWatch Logs cut the line: bodies were not seen
+    if (gitops := gitops_of(event)) is not None:
+        document["gitops"] = gitops.document()
     return dict(tree(document))
 
 
@@ -136,6 +139,8 @@ def chat_markdown(alert: Alert) -> str:
         lines.append(f"_Why it matters:_ {chat_text(alert.rule.explanation)}")
     if alert.changes:
         lines += ["*What changed*", *(f"• {chat_code(change)}" for change in alert.changes)]
+    if (gitops := gitops_of(event)) is not None:
+        lines.append(f"*GitOps:* {chat_text(gitops.sentence())}")
     identity = [
         chat_code(actor.display_name),
         actor.role_name and f"role {chat_code(actor.role_name)}",
