@@ -27,10 +27,10 @@ from eks_audit_bot.accounting import (
 )
 from eks_audit_bot.aws.eventbridge import is_eventbridge_event
 from eks_audit_bot.core.alert import Location
+from eks_audit_bot.core.invalid import PayloadError
 from eks_audit_bot.core.jsonvalue import mapping
-from eks_audit_bot.kube.cloudwatch import LogBatch, PayloadError, decode_payload
+from eks_audit_bot.kube.cloudwatch import LogBatch, decode_payload
 from eks_audit_bot.kube.kinesis import decode_record, is_kinesis_batch, source_region
-from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class Runtime(NamedTuple):
     a dataclass costs about a millisecond to create.)"""
 
     settings: Settings
-    catalog: RuleCatalog
+    catalogs: flow.Catalogs
     publisher: flow.Sink
     new_ledger: LedgerFactory | None = None  # with DEDUP_TABLE_NAME: a ledger per invocation
     controls: Controls | None = None  # mutes, grouping, Security Hub (output/controls.py)
@@ -136,7 +136,7 @@ def runtime() -> Runtime:
         from eks_audit_bot.output import wiring  # noqa: PLC0415 - only with controls
 
         controls = wiring.build(settings)
-    return Runtime(settings, RuleCatalog.load(settings), sink, _ledger_factory(settings), controls)
+    return Runtime(settings, flow.Catalogs(settings), sink, _ledger_factory(settings), controls)
 
 
 def _ledger_factory(settings: Settings) -> LedgerFactory | None:
@@ -227,7 +227,8 @@ def deliver(
         return {"received": 0, "alerts": 0, "skipped": 0}
     sink, record = env.sink()
     return _finish(
-        flow.run(batch.records, location, env.settings, env.catalog, sink, ledger=ledger), record
+        flow.run(batch.records, location, env.settings, env.catalogs.kube, sink, ledger=ledger),
+        record,
     )
 
 
@@ -238,7 +239,9 @@ def handle_event(
     logger.append_keys(event_id=str(event.get("id", ""))[:100])
     logger.append_keys(detail_type=str(event.get("detail-type", ""))[:100])
     sink, record = env.sink()
-    return _finish(flow.run_event(event, env.settings, env.catalog, sink, ledger=ledger), record)
+    return _finish(
+        flow.run_event(event, env.settings, env.catalogs.aws, sink, ledger=ledger), record
+    )
 
 
 def _account_controls(report: Report, record: Record) -> dict[str, Any]:
