@@ -19,7 +19,8 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from eks_audit_bot.cli.usage import UsageError
-from eks_audit_bot.output.mutes import Mute, MuteNotFound, MuteTable
+from eks_audit_bot.output.mutes import Mute
+from eks_audit_bot.output.mutetable import MuteNotFound, MuteTable
 from eks_audit_bot.output.safety import line
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from eks_audit_bot.core.outgoing import Outgoing
-from eks_audit_bot.output import grouping, mutes, notices
+from eks_audit_bot.output import grouping, mutes, mutetable, notices
 from eks_audit_bot.output.sns import Report
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class Controls:
 
     def __init__(
         self,
-        mute_table: mutes.MuteTable | None,
+        mute_table: mutetable.MuteTable | None,
         grouper: grouping.Grouper | None,
         importer: Importer | None,
         code_mutes: Sequence[mutes.Mute] = (),
@@ -81,7 +81,7 @@ class Controls:
         if not fresh and self.loaded is not None and now - self.loaded[0] < MUTES_CACHE_SECONDS:
             return self.loaded[1]
         try:
-            found = mutes.reconcile(
+            found = mutetable.reconcile(
                 self.mute_table, self.mute_table.load(), self.code_mutes, int(now)
             )
             self._announce(found, inner, record, int(now))

@@ -31,30 +31,12 @@ def mute_notice(mute: Mute, which: str, *, chat: bool) -> Outgoing:
     """`which` is `start` or `end`."""
     started = which == "start"
     scope = mute.scope()
-    until = iso(mute.end_time if not started else mute.until)
-    summary = (
-        f"Alerts of rule {scope['rule']} muted until {until} by {mute.set_by}"
-        if started
-        else f"Mute of rule {scope['rule']} ended at {until}"
-        + (f" by {mute.ended_by}" if mute.ended else " (expired)")
-    )
-    document = {
-        "schema_version": NOTICE_SCHEMA_VERSION,
-        "kind": "notice",
-        "notice": "mute-started" if started else "mute-ended",
-        "severity": "high",
-        "summary": summary,
-        "mute": {
-            "id": mute.mute_id,
-            **scope,
-            "include_critical": mute.include_critical,
-            "set_by": mute.set_by,
-            "reason": mute.reason,
-            "until": iso(mute.until),
-            "origin": mute.origin,
-            "ended_by": mute.ended_by,
-        },
-    }
+    ended = iso(mute.end_time)
+    if started:
+        summary = f"Alerts of rule {scope['rule']} muted until {iso(mute.until)} by {mute.set_by}"
+    else:
+        how = f"by {mute.ended_by}" if mute.ended else "(expired)"
+        summary = f"Mute of rule {scope['rule']} ended at {ended} {how}"
     rows = [
         ("Who set it", mute.set_by),
         ("Scope", ", ".join(f"{key} {value}" for key, value in scope.items())),
@@ -65,16 +47,16 @@ def mute_notice(mute: Mute, which: str, *, chat: bool) -> Outgoing:
     ]
     if not started:
         rows.insert(
-            4, ("Ended", f"{until} by {mute.ended_by}" if mute.ended else f"{until} (expired)")
+            4, ("Ended", f"{ended} by {mute.ended_by}" if mute.ended else f"{ended} (expired)")
         )
     tail = (
         "While it lasts, matching alerts are not sent: they are logged and counted "
         "(metric AlertsMuted by rule). End it early: eks-audit-bot unmute --table TABLE "
-        f"{mute.mute_id}"
+        + mute.mute_id
         if started
         else "Matching alerts are sent again."
     )
-    title = "Mute set" if started else "Mute ended"
+    notice = "mute-started" if started else "mute-ended"
     values = {
         "severity": "high",
         "source": CONTROL_SOURCE,
@@ -82,9 +64,31 @@ def mute_notice(mute: Mute, which: str, *, chat: bool) -> Outgoing:
         "actor": mute.set_by if started else (mute.ended_by or mute.set_by),
         "cluster": mute.cluster,
         "namespace": mute.namespace,
-        "notice": "mute-started" if started else "mute-ended",
+        "notice": notice,
     }
+    title = "Mute set" if started else "Mute ended"
+    document = _mute_document(mute, notice, summary)
     return _outgoing(f"{title}: {summary}", document, rows, tail, values, chat=chat)
+
+
+def _mute_document(mute: Mute, notice: str, summary: str) -> dict[str, Any]:
+    return {
+        "schema_version": NOTICE_SCHEMA_VERSION,
+        "kind": "notice",
+        "notice": notice,
+        "severity": "high",
+        "summary": summary,
+        "mute": {
+            "id": mute.mute_id,
+            **mute.scope(),
+            "include_critical": mute.include_critical,
+            "set_by": mute.set_by,
+            "reason": mute.reason,
+            "until": iso(mute.until),
+            "origin": mute.origin,
+            "ended_by": mute.ended_by,
+        },
+    }
 
 
 def burst_notice(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import boto3
 from botocore.config import Config
 
-from eks_audit_bot.output import grouping, mutes
+from eks_audit_bot.output import grouping, mutes, mutetable
 from eks_audit_bot.output.controls import Controls
 from eks_audit_bot.output.securityhub import Importer, Target
 from eks_audit_bot.settings import ConfigError, HttpsFormat, Settings
@@ -31,7 +31,7 @@ def build(settings: Settings) -> Controls | None:
     mute_table = grouper = None
     if table:
         client = boto3.client("dynamodb", region_name=settings.region or None, config=_CONFIG)
-        mute_table = mutes.MuteTable(client, table)
+        mute_table = mutetable.MuteTable(client, table)
         if settings.group_window_minutes:
             grouper = grouping.Grouper(client, table, settings.group_window_minutes * 60)
     importer = None
