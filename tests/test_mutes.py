@@ -103,6 +103,7 @@ def test_unmute_ends_it_and_is_announced_once(table: str, inbox: Inbox, clock: C
     (ended,) = received(inbox)
     assert ended["document"]["notice"] == "mute-ended"
     assert ended["document"]["mute"]["ended_by"].startswith("arn:aws:")
+    assert ended["document"]["mute"]["muted"] == 0
     send([exec_into("alice", "api-1")])
     assert [m["document"]["kind"] for m in received(inbox)] == ["alert"]
     assert run_cli("mutes", "--table", table, "--region", REGION)[1] == "no active mutes\n"
@@ -112,11 +113,13 @@ def test_unmute_ends_it_and_is_announced_once(table: str, inbox: Inbox, clock: C
 def test_an_expired_mute_is_announced_by_the_tick(table: str, inbox: Inbox, clock: Clock) -> None:
     mute(table)
     tick()
+    send([exec_into("alice", "api-1"), exec_into("bob", "api-2", "2026-12-07T16:00:02.5Z")])
     clock.now += 2 * 3600 + 1
     tick()
     tick()
-    notices = [m["document"]["notice"] for m in received(inbox)]
-    assert notices == ["mute-started", "mute-ended"]
+    seen = received(inbox)
+    assert [m["document"]["notice"] for m in seen] == ["mute-started", "mute-ended"]
+    assert seen[1]["document"]["mute"]["muted"] == 2
     assert "(expired)" in next(m for m in emails(inbox).values() if "ended" in m)
 
 

@@ -12,6 +12,7 @@ works for every alert kind alike. Mutes are read once a minute at most per warm 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -159,9 +160,20 @@ class ControlledSink:
                 self.record.muted.append((message, mute))
             elif not self._held(message, int(now)):
                 outgoing.append(message)
+        self._count_muted()
         report = self.inner.publish(outgoing) if outgoing else Report()
         self._import(outgoing, report)
         return report
+
+    def _count_muted(self) -> None:
+        table = self.controls.mute_table
+        if table is None:
+            return
+        for mute_id, count in sorted(Counter(m.mute_id for _, m in self.record.muted).items()):
+            try:
+                table.count(mute_id, count)
+            except grouping.STORE_ERRORS as err:
+                self.record.error("mutes", err)
 
     def _held(self, message: Outgoing, now: int) -> bool:
         grouper = self.controls.grouper

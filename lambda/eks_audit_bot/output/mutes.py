@@ -29,7 +29,7 @@ PREFIX = "eks-audit-bot#mute#"
 INDEX_KEY = "eks-audit-bot#mutes"
 END_GRACE_SECONDS = 86400  # how long an ended mute's item outlives it (see the docstring)
 # Written only once they happen: the conditional writes test for their absence.
-_UNSET_WHEN_ZERO = frozenset({"ended", "announced_start", "announced_end"})
+_UNSET_WHEN_ZERO = frozenset({"ended", "announced_start", "announced_end", "muted"})
 _ACTOR_FIELDS = ("display_name", "username", "iam_arn", "canonical_arn", "session_name")
 
 
@@ -50,6 +50,7 @@ class Mute:
     ended_by: str = ""
     announced_start: int = 0
     announced_end: int = 0
+    muted: int = 0  # alerts it kept back so far (announced when it ends)
 
     def active(self, now: float) -> bool:
         return not self.ended and now < self.until

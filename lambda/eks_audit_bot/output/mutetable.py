@@ -87,6 +87,16 @@ class MuteTable:
             UpdateExpression=f"REMOVE announced_{which}",
         )
 
+    def count(self, mute_id: str, muted: int) -> None:
+        """Add to the number of alerts the mute kept back."""
+        self.client.update_item(
+            TableName=self.table,
+            Key={"id": {"S": PREFIX + mute_id}},
+            UpdateExpression="ADD muted :n",
+            ConditionExpression="attribute_exists(id)",
+            ExpressionAttributeValues={":n": {"N": str(muted)}},
+        )
+
     def retire(self, mute_id: str) -> None:
         self._index("DELETE", mute_id)
 

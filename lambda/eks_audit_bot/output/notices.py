@@ -66,9 +66,11 @@ def mute_notice(mute: Mute, which: str, *, chat: bool) -> Outgoing:
         "namespace": mute.namespace,
         "notice": notice,
     }
-    title = "Mute set" if started else "Mute ended"
+    title = (
+        f"Mute set: {mute.rule} until {iso(mute.until)}" if started else f"Mute ended: {mute.rule}"
+    )
     document = _mute_document(mute, notice, summary)
-    return _outgoing(f"{title}: {summary}", document, rows, tail, values, chat=chat)
+    return _outgoing(title, document, rows, tail, values, chat=chat, lead=summary)
 
 
 def _mute_document(mute: Mute, notice: str, summary: str) -> dict[str, Any]:
@@ -87,6 +89,7 @@ def _mute_document(mute: Mute, notice: str, summary: str) -> dict[str, Any]:
             "until": iso(mute.until),
             "origin": mute.origin,
             "ended_by": mute.ended_by,
+            "muted": mute.muted,
         },
     }
 
@@ -143,12 +146,14 @@ def _outgoing(
     values: Mapping[str, str],
     *,
     chat: bool,
+    lead: str = "",
 ) -> Outgoing:
+    """`headline` is the Subject (and the email's first line unless `lead` is given)."""
     severity = str(document["severity"])
     subject = ascii_line(f"[{severity.upper()}] {headline}")[:SUBJECT_LIMIT]
     width = max((len(label) for label, _ in rows), default=0)
     text = "\n".join(
-        [line(headline), "", *(f"{label:<{width}}  {line(value)}" for label, value in rows)]
+        [line(lead or headline), "", *(f"{label:<{width}}  {line(value)}" for label, value in rows)]
     )
     bodies = {
         "default": json.dumps(tree(document), ensure_ascii=False, sort_keys=True),
