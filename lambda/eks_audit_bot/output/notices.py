@@ -46,9 +46,8 @@ def mute_notice(mute: Mute, which: str, *, chat: bool) -> Outgoing:
         ("Mute id", mute.mute_id),
     ]
     if not started:
-        rows.insert(
-            4, ("Ended", f"{ended} by {mute.ended_by}" if mute.ended else f"{ended} (expired)")
-        )
+        how = f"{ended} by {mute.ended_by}" if mute.ended else f"{ended} (expired)"
+        rows[4:4] = [("Ended", how), ("Muted", f"{mute.muted} alert(s) kept back while it lasted")]
     tail = (
         "While it lasts, matching alerts are not sent: they are logged and counted "
         "(metric AlertsMuted by rule). End it early: eks-audit-bot unmute --table TABLE "
@@ -125,7 +124,8 @@ def burst_notice(
         rows.append(("", f"... and {total - len(members)} more: see the audit log"))
     tail = "The first alert of this burst was sent on its own when it began."
     values = {**attrs, "severity": severity, "digest": "burst"}
-    return _outgoing(summary, document, rows, tail, values, chat=chat)
+    title = f"{actor} made {total} more change(s) on {cluster} (grouped)"
+    return _outgoing(title, document, rows, tail, values, chat=chat, lead=summary)
 
 
 def _member_line(member: Mapping[str, Any]) -> str:
