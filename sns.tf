@@ -19,11 +19,12 @@ locals {
   sns_via_service = "sns.${local.sns_topic_region}.${data.aws_partition.current.dns_suffix}"
 
   # The SNS message attributes every alert carries (the contract in DESIGN.md and the README;
-  # digests add `digest`), and the values of those that are enumerations.
-  message_attributes = ["severity", "source", "cluster", "account", "namespace", "verb", "resource", "actor", "rule", "outcome", "digest"]
+  # digests add `digest`; notices about the bot's own controls `notice`, with source `control`:
+  # docs/operator-controls.md), and the values of those that are enumerations.
+  message_attributes = ["severity", "source", "cluster", "account", "namespace", "verb", "resource", "actor", "rule", "outcome", "digest", "notice"]
   message_attribute_values = {
     severity = ["critical", "high", "medium", "low"]
-    source   = ["audit-log", "cloudtrail", "health"]
+    source   = ["audit-log", "cloudtrail", "health", "control"]
     outcome  = ["allowed", "denied", "failed"]
   }
 
