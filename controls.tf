@@ -4,10 +4,10 @@
 locals {
   state_table = var.create_dedup_table || var.dedup_table_name != null
   controls_environment = { for name, value in {
-    GROUP_WINDOW_MINUTES   = var.group_window_minutes == 0 ? null : tostring(var.group_window_minutes)
-    SECURITY_HUB_FINDINGS  = var.security_hub_findings ? "true" : null
-    SECURITY_HUB_ROLE_NAME = var.security_hub_findings ? var.security_hub_role_name : null
-    MUTES = length(var.mutes) == 0 ? null : jsonencode([for mute in var.mutes : {
+    GROUP_WINDOW_MINUTES   = tostring(var.group_window_minutes)
+    SECURITY_HUB_FINDINGS  = tostring(var.security_hub_findings)
+    SECURITY_HUB_ROLE_NAME = var.security_hub_role_name == null ? "" : var.security_hub_role_name
+    MUTES = jsonencode([for mute in var.mutes : {
       rule   = mute.rule, actor = mute.actor, cluster = mute.cluster, namespace = mute.namespace,
       reason = mute.reason, expires = mute.expires, include_critical = mute.include_critical
     }])
@@ -21,8 +21,8 @@ locals {
 resource "aws_cloudwatch_event_rule" "tick" {
   count = local.state_table ? 1 : 0
 
-  name                = "${var.eks_bot_name}-tick"
-  description         = "Flushes burst windows and announces mutes for the ${var.eks_bot_name} function"
+  name                = "${local.name}-tick"
+  description         = "Flushes burst windows and announces mutes for the ${local.name} function"
   schedule_expression = "rate(1 minute)"
   tags                = merge(var.tags, var.event_rule_tags)
 }

@@ -12,9 +12,9 @@ locals {
   cloudtrail_event = "AWS API Call via CloudTrail"
 
   rule_names = {
-    eks_api = "${var.eks_bot_name}-eks-api"
-    tamper  = "${var.eks_bot_name}-tamper"
-    alarms  = "${var.eks_bot_name}-alarms"
+    eks_api = "${local.name}-eks-api"
+    tamper  = "${local.name}-tamper"
+    alarms  = "${local.name}-alarms"
   }
   rules_created = concat(
     var.create_cloudtrail_rules ? ["eks_api", "tamper"] : [],
@@ -41,14 +41,20 @@ locals {
   function_calls = {
     eventSource       = ["lambda.amazonaws.com"]
     eventName         = [for name in local.cloudtrail_events["lambda.amazonaws.com"] : { prefix = name }]
-    requestParameters = { functionName = [var.eks_bot_name, { suffix = ":function:${var.eks_bot_name}" }] }
+    requestParameters = { functionName = [local.name, { suffix = ":function:${local.name}" }] }
   }
-  # The alarms by prefix, so that the pattern does not grow with the clusters; the function
-  # checks the names again.
-  alarm_prefix = [{ prefix = "${var.eks_bot_name}-" }]
+  # The module's own alarms: not by the prefix `<name>-`, which would also match the alarms of
+  # another instance whose name starts with this one's (eks-audit-bot-prod, -prod-eu) so that
+  # both functions alert; by exact name, except the silence alarms (one per cluster, so that the
+  # pattern does not grow with the clusters): `<name>-silence-` matches another instance only if
+  # its first cluster's name starts with this one's followed by `-silence-`.
+  alarm_matchers = concat(
+    var.create_alarms && length(local.clusters) > 0 ? [{ prefix = "${local.name}-silence-" }] : [],
+    [for name in local.alarm_names : name if !startswith(name, "${local.name}-silence-")],
+  )
   alarm_calls = length(local.alarm_names) == 0 ? [] : [
-    { eventSource = ["monitoring.amazonaws.com"], eventName = ["DeleteAlarms", "DisableAlarmActions"], requestParameters = { alarmNames = local.alarm_prefix } },
-    { eventSource = ["monitoring.amazonaws.com"], eventName = ["PutMetricAlarm"], requestParameters = { alarmName = local.alarm_prefix } },
+    { eventSource = ["monitoring.amazonaws.com"], eventName = ["DeleteAlarms", "DisableAlarmActions"], requestParameters = { alarmNames = local.alarm_matchers } },
+    { eventSource = ["monitoring.amazonaws.com"], eventName = ["PutMetricAlarm"], requestParameters = { alarmName = local.alarm_matchers } },
   ]
 
   event_patterns = {
@@ -89,7 +95,7 @@ resource "aws_cloudwatch_event_rule" "this" {
   for_each = local.event_rules
 
   name          = each.value.name
-  description   = "Sends ${replace(each.key, "_", " ")} events to the ${var.eks_bot_name} function"
+  description   = "Sends ${replace(each.key, "_", " ")} events to the ${local.name} function"
   event_pattern = each.value.pattern
   tags          = merge(var.tags, var.event_rule_tags)
 

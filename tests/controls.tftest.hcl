@@ -26,6 +26,7 @@ mock_provider "aws" {
 }
 
 variables {
+  eks_bot_name             = "eks-audit-bot"
   sns_topic_arn            = "arn:aws:sns:eu-west-1:123456789012:eks-alerts"
   aws_cloudwatch_log_group = "/aws/eks/prod/cluster"
 }
@@ -39,8 +40,13 @@ run "no_controls_without_a_table_or_security_hub" {
   }
 
   assert {
-    condition     = length(setintersection(keys(aws_lambda_function.this.environment[0].variables), ["GROUP_WINDOW_MINUTES", "SECURITY_HUB_FINDINGS", "MUTES", "MUTES_SET_BY"])) == 0
-    error_message = "The function gets no control settings it was not asked for."
+    condition = (
+      aws_lambda_function.this.environment[0].variables.GROUP_WINDOW_MINUTES == "0" &&
+      aws_lambda_function.this.environment[0].variables.SECURITY_HUB_FINDINGS == "false" &&
+      aws_lambda_function.this.environment[0].variables.MUTES == "[]" &&
+      !contains(keys(aws_lambda_function.this.environment[0].variables), "MUTES_SET_BY")
+    )
+    error_message = "Every control is off unless asked for."
   }
 }
 
