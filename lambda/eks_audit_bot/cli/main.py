@@ -60,7 +60,7 @@ def _explain(err: Exception, args: argparse.Namespace) -> tuple[str, int]:
         return f"bad filter pattern: {err}", EXIT_USAGE
     if isinstance(err, ConfigError):
         return flag_error(str(err), args), EXIT_USAGE
-    if isinstance(err, UsageError):
+    if isinstance(err, UsageError | mutecmd.MuteUsageError):
         return str(err), EXIT_USAGE
     if isinstance(err, OSError):
         return f"cannot read {err.filename or 'input'}: {err.strerror or err}", EXIT_FAILED

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from eks_audit_bot.cli.usage import UsageError
 from eks_audit_bot.output.mutes import Mute
 from eks_audit_bot.output.mutetable import MuteNotFound, MuteTable
 from eks_audit_bot.output.safety import line
@@ -33,6 +32,10 @@ _DURATION = re.compile(r"(\d+)([smhdw])")
 
 
 class MuteError(ValueError):
+    """A mute command failed (the table, credentials); the message says how."""
+
+
+class MuteUsageError(MuteError):
     """A mute command's input is wrong; the message says how."""
 
 
@@ -128,10 +131,10 @@ def rule_ids() -> set[str]:
 def check_rule(rule: str, *, custom: bool) -> None:
     if custom:
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", rule):
-            raise UsageError(f"--rule {rule!r}: a rule id is lower-case letters, digits and -")
+            raise MuteUsageError(f"--rule {rule!r}: a rule id is lower-case letters, digits and -")
         return
     if rule not in rule_ids():
-        raise UsageError(
+        raise MuteUsageError(
             f"--rule {rule!r} is not a rule of the catalogs (see `docs/operator-controls.md`); "
             "add --custom for one of your custom_rules"
         )
