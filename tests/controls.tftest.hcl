@@ -66,6 +66,11 @@ run "table_grouping_and_security_hub" {
   }
 
   assert {
+    condition     = contains(jsondecode(aws_cloudwatch_event_rule.this["tamper"].event_pattern).detail["$or"][2].requestParameters.name, "eks-audit-bot-tick")
+    error_message = "The tamper rule guards the tick: disabling it would stop mute ends and burst summaries."
+  }
+
+  assert {
     condition     = aws_cloudwatch_event_target.tick[0].arn == aws_lambda_function.this.arn && aws_lambda_permission.tick[0].principal == "events.amazonaws.com" && aws_lambda_permission.tick[0].source_arn == aws_cloudwatch_event_rule.tick[0].arn
     error_message = "The schedule invokes this function, and only that rule may."
   }
