@@ -94,3 +94,19 @@ def test_when_the_table_fails_alerts_go_out_at_once(
     assert [m["document"]["request"]["name"] for m in received(inbox)] == ["api-1", "api-2"]
     errors = emf(capsys.readouterr().out, "ControlErrors")
     assert {record["reason"] for record in errors} >= {"group"}
+
+
+def test_without_the_tick_the_next_alert_flushes_a_closed_window(
+    table: str, inbox: Inbox, clock: Clock
+) -> None:
+    send([exec_into("alice", "api-1", at(1))])
+    send([exec_into("alice", "api-2", at(2)), exec_into("alice", "api-3", at(3))])
+    assert len(received(inbox)) == 1
+    clock.now += WINDOW_MINUTES * 60 + 1  # the window closed; no tick came
+    send([exec_into("alice", "api-4", at(700))])
+    seen = received(inbox)
+    assert sorted(m["document"]["kind"] for m in seen) == ["alert", "notice"]
+    (summary,) = [m for m in seen if m["document"]["kind"] == "notice"]
+    assert summary["document"]["burst"]["count"] == 2
+    tick()
+    assert received(inbox) == []

@@ -118,14 +118,12 @@ class Controls:
         if self.grouper is not None:
             try:
                 for window in self.grouper.due(int(clock())):
-                    self._flush(window, inner, record, report)
+                    self.flush(window, inner, record, report)
             except grouping.STORE_ERRORS as err:
                 record.error("flush", err)
         return report, record
 
-    def _flush(
-        self, window: dict[str, object], inner: Sink, record: Record, report: Report
-    ) -> None:
+    def flush(self, window: dict[str, object], inner: Sink, record: Record, report: Report) -> None:
         assert self.grouper is not None
         members = window.get("members") or []
         total = int(str(window.get("count") or 0))
@@ -149,6 +147,7 @@ class ControlledSink:
     controls: Controls
     inner: Sink
     record: Record
+    closed: set[str] = field(default_factory=set)  # windows found closed, to flush
 
     def publish(self, messages: list[Outgoing]) -> Report:
         active = self.controls.active_mutes(self.inner, self.record)
@@ -163,6 +162,7 @@ class ControlledSink:
         self._count_muted()
         report = self.inner.publish(outgoing) if outgoing else Report()
         self._import(outgoing, report)
+        self._flush_closed(int(now))
         return report
 
     def _count_muted(self) -> None:
@@ -180,13 +180,28 @@ class ControlledSink:
         if grouper is None or not grouping.groupable(message):
             return False
         try:
-            held = grouper.hold(message, now)
+            verdict = grouper.hold(message, now)
         except grouping.STORE_ERRORS as err:
             self.record.error("group", err)  # published at once: nothing is dropped
             return False
-        if held:
+        if verdict == "closed":  # flushed here too, so a stopped tick cannot keep it back
+            self.closed.add(grouping.window_key(message.attributes))
+        if verdict == "held":
             self.record.held.append(message)
-        return held
+        return verdict == "held"
+
+    def _flush_closed(self, now: int) -> None:
+        grouper = self.controls.grouper
+        if grouper is None:
+            return
+        for key in sorted(self.closed):
+            try:
+                window = grouper.claim(key, now)
+                if window is not None:
+                    self.controls.flush(window, self.inner, self.record, Report())
+            except grouping.STORE_ERRORS as err:
+                self.record.error("flush", err)
+        self.closed.clear()
 
     def _import(self, published: Sequence[Outgoing], report: Report) -> None:
         importer = self.controls.importer

@@ -87,9 +87,10 @@ class Grouper:
     table: str
     window_seconds: int
 
-    def hold(self, message: Outgoing, now: int) -> bool:
-        """True when `message` was folded into an open window (not to publish now); raises
-        `ClientError`/`BotoCoreError` when the table failed (publish it now)."""
+    def hold(self, message: Outgoing, now: int) -> str:
+        """`held` when `message` was folded into an open window (not to publish now), `first`
+        when it opened one, `closed` when its window closed and awaits its flush (both: publish
+        it now); raises `ClientError`/`BotoCoreError` when the table failed (publish it now)."""
         key = window_key(message.attributes)
         item = {
             "id": key,
@@ -106,8 +107,8 @@ class Grouper:
                 ConditionExpression="attribute_not_exists(id)",
             )
         except self.client.exceptions.ConditionalCheckFailedException:
-            return self._fold(key, member_of(message), now)
-        return False
+            return "held" if self._fold(key, member_of(message), now) else "closed"
+        return "first"
 
     def _fold(self, key: str, member: dict[str, Any], now: int) -> bool:
         open_now = "closes > :now AND attribute_not_exists(flushing)"
@@ -153,11 +154,13 @@ class Grouper:
         )
         for page in pages:
             for found in page.get("Items", []):
-                claimed = self._claim(str(found["id"]["S"]), now)
+                claimed = self.claim(str(found["id"]["S"]), now)
                 if claimed is not None:
                     yield claimed
 
-    def _claim(self, key: str, now: int) -> dict[str, Any] | None:
+    def claim(self, key: str, now: int) -> dict[str, Any] | None:
+        """The closed window `key`, claimed for flushing; None when it is not closed or another
+        invocation is flushing it."""
         try:
             answer = self.client.update_item(
                 TableName=self.table,
