@@ -62,7 +62,9 @@ def test_a_burst_is_one_alert_then_one_summary(
     assert summary["attributes"]["actor"] == "alice@example.com"
     assert summary["attributes"]["source"] == "audit-log"
     assert summary["attributes"]["digest"] == "burst"
-    assert "alice@example.com made 39 more change(s) on prod from" in emails(inbox)[summary["subject"]]
+    assert (
+        "alice@example.com made 39 more change(s) on prod from" in emails(inbox)[summary["subject"]]
+    )
     send([exec_into("alice", "api-next", at(900))])  # a new burst begins: out at once
     assert [m["document"]["kind"] for m in received(inbox)] == ["alert"]
 
