@@ -69,7 +69,13 @@ class Mute:
             return False
         if self.namespace and values.get("namespace", "") != self.namespace:
             return False
-        return not self.actor or any(fnmatchcase(name, self.actor) for name in actors(message))
+        document = document_of(message)
+        # A digest may fold several rules: muted only when every one of them is this rule.
+        if any(rule != self.rule for rule in document.get("rule_ids") or ()):
+            return False
+        return not self.actor or any(
+            fnmatchcase(name, self.actor) for name in actors(message, document)
+        )
 
     def scope(self) -> dict[str, str]:
         return {
@@ -80,10 +86,9 @@ class Mute:
         }
 
 
-def actors(message: Outgoing) -> list[str]:
+def actors(message: Outgoing, document: Mapping[str, Any]) -> list[str]:
     """The names an actor glob may match: the `actor` attribute and the document's identities."""
     names = [message.attributes.get("actor", "")]
-    document = document_of(message)
     actor = document.get("actor")
     if isinstance(actor, dict):
         names += [str(actor.get(key) or "") for key in _ACTOR_FIELDS]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError
 
 from eks_audit_bot.output.mutes import INDEX_KEY, PREFIX, Mute, from_item, to_item
 
@@ -15,6 +17,15 @@ if TYPE_CHECKING:
 
 class MuteNotFound(LookupError):
     """No such mute, or it has already ended."""
+
+
+class UnreadMutes(BotoCoreError):
+    """DynamoDB kept leaving mutes unread (throttling): treated like an unreachable table."""
+
+    fmt = "{detail}"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail=detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +68,24 @@ class MuteTable:
         ids = sorted(index.get("Item", {}).get("ids", {}).get("SS", []))
         mutes = []
         for start in range(0, len(ids), 100):
-            keys = [{"id": {"S": PREFIX + mute_id}} for mute_id in ids[start : start + 100]]
-            answer = self.client.batch_get_item(
-                RequestItems={self.table: {"Keys": keys, "ConsistentRead": True}}
-            )
-            mutes += [from_item(item) for item in answer["Responses"].get(self.table, [])]
+            mutes += self._fetch(ids[start : start + 100])
+        for gone in set(ids) - {mute.mute_id for mute in mutes}:
+            self.retire(gone)  # its item expired (TTL): nothing left to announce
         return sorted(mutes, key=lambda mute: (mute.created, mute.mute_id))
+
+    def _fetch(self, ids: Sequence[str]) -> list[Mute]:
+        """The mutes `ids` name; raises when DynamoDB leaves some unread after retries (so a
+        mute is never taken for gone)."""
+        request: Any = {self.table: {"Keys": [{"id": {"S": PREFIX + i}} for i in ids],
+                                     "ConsistentRead": True}}  # fmt: skip
+        found = []
+        for _ in range(3):
+            answer = self.client.batch_get_item(RequestItems=request)
+            found += [from_item(item) for item in answer["Responses"].get(self.table, [])]
+            request = answer.get("UnprocessedKeys") or {}
+            if not request:
+                return found
+        raise UnreadMutes(f"{len(request[self.table]['Keys'])} mute(s) left unread")
 
     def claim(self, mute: Mute, which: str, now: int) -> bool:
         """Mark the mute's start or end as announced; False when another invocation did."""
