@@ -4,15 +4,15 @@
 locals {
   state_table = var.create_dedup_table || var.dedup_table_name != null
   controls_environment = { for name, value in {
-    GROUP_WINDOW_MINUTES   = tostring(var.group_window_minutes)
-    SECURITY_HUB_FINDINGS  = tostring(var.security_hub_findings)
-    SECURITY_HUB_ROLE_NAME = var.security_hub_role_name == null ? "" : var.security_hub_role_name
-    MUTES = jsonencode([for mute in var.mutes : {
+    GROUP_WINDOW_MINUTES   = var.group_window_minutes == 0 ? null : tostring(var.group_window_minutes)
+    SECURITY_HUB_FINDINGS  = var.security_hub_findings ? "true" : null
+    SECURITY_HUB_ROLE_NAME = var.security_hub_findings ? var.security_hub_role_name : null
+    # Each with who applied it (the caller of this plan): announced as the one who set it.
+    MUTES = length(var.mutes) == 0 ? null : jsonencode([for mute in var.mutes : {
       rule   = mute.rule, actor = mute.actor, cluster = mute.cluster, namespace = mute.namespace,
-      reason = mute.reason, expires = mute.expires, include_critical = mute.include_critical
+      reason = mute.reason, expires = mute.expires, include_critical = mute.include_critical,
+      set_by = data.aws_caller_identity.current.arn
     }])
-    # Who applied the mutes: announced as the person who set them.
-    MUTES_SET_BY = length(var.mutes) == 0 ? null : data.aws_caller_identity.current.arn
   } : name => value if value != null }
 }
 

@@ -4,6 +4,8 @@ when it takes effect and once when it ends (unmute or expiry)."""
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 
@@ -139,9 +141,9 @@ def test_mute_rejects_unknown_rules_and_bad_durations(
 def test_mutes_as_code_are_announced_and_end_when_removed(
     table: str, inbox: Inbox, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    spec = '[{"rule": "exec-into-pod", "expires": "2099-01-01T00:00:00Z", "reason": "migration"}]'
-    monkeypatch.setenv("MUTES", spec)
-    monkeypatch.setenv("MUTES_SET_BY", "arn:aws:iam::123456789012:role/terraform")
+    spec = {"rule": "exec-into-pod", "expires": "2099-01-01T00:00:00Z", "reason": "migration",
+            "set_by": "arn:aws:iam::123456789012:role/terraform"}  # fmt: skip
+    monkeypatch.setenv("MUTES", json.dumps([spec]))
     send([exec_into("alice", "api-1")])
     (started,) = received(inbox)
     assert started["document"]["mute"]["origin"] == "terraform"

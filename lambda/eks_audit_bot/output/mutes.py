@@ -104,7 +104,7 @@ def document_of(message: Outgoing) -> dict[str, Any]:
     return document if isinstance(document, dict) else {}
 
 
-def code_mute(spec: Mapping[str, Any], set_by: str) -> Mute:
+def code_mute(spec: Mapping[str, Any]) -> Mute:
     """A mute from the `MUTES` setting; its id follows from its content, so every cold start
     finds the same one (and an edited mute is a new one)."""
     scope = {key: str(spec.get(key) or "") for key in ("rule", "actor", "cluster", "namespace")}
@@ -115,7 +115,7 @@ def code_mute(spec: Mapping[str, Any], set_by: str) -> Mute:
         rule=scope["rule"],
         until=int(spec["until"]),
         reason=str(spec.get("reason") or ""),
-        set_by=set_by,
+        set_by=str(spec.get("set_by") or "Terraform"),
         actor=scope["actor"],
         cluster=scope["cluster"],
         namespace=scope["namespace"],

@@ -44,7 +44,7 @@ def build(settings: Settings) -> Controls | None:
         mute_table,
         grouper,
         importer,
-        [mutes.code_mute(spec, settings.mutes_set_by) for spec in settings.mutes],
+        [mutes.code_mute(spec) for spec in settings.mutes],
         chat=settings.https_format is HttpsFormat.CHATBOT,
     )
 

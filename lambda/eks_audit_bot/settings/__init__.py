@@ -70,7 +70,6 @@ class Settings:
     security_hub_findings: bool = False
     security_hub_role_name: str = ""
     mutes: tuple[Mapping[str, Any], ...] = ()
-    mutes_set_by: str = "Terraform"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

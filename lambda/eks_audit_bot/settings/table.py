@@ -93,7 +93,5 @@ SETTINGS: tuple[Setting, ...] = (
             "A role in member accounts to import their findings there."),
     Setting("mutes", "MUTES", readers.mutes, "mutes", "",
             "Mutes as code (rule, scope, reason, expires), announced like the CLI's."),
-    Setting("mutes_set_by", "MUTES_SET_BY", readers.text, "", "",
-            "Who applied the mutes as code (Terraform sets the caller's ARN)."),
 )
 # fmt: on
