@@ -40,7 +40,7 @@ def test_pagerduty_example_applies_and_destroys(aws: dict[str, Any], tmp_path: P
     out = work.outputs()
 
     pages = out["pagerduty_topic_arn"]
-    assert pages == f"arn:aws:sns:{REGION}:{ACCOUNT}:eks-audit-bot-pagerduty"
+    assert pages == f"arn:aws:sns:{REGION}:{ACCOUNT}:eks-audit-bot-prod-pagerduty"
     sns = aws["sns"]
     assert sns.get_topic_attributes(TopicArn=pages)["Attributes"]["KmsMasterKeyId"] == (
         "alias/aws/sns"
@@ -52,7 +52,7 @@ def test_pagerduty_example_applies_and_destroys(aws: dict[str, Any], tmp_path: P
     policy = json.loads(attributes["Attributes"]["DeliveryPolicy"])
     assert policy["healthyRetryPolicy"]["numRetries"] == 30
 
-    function = aws["lambda"].get_function(FunctionName="eks-audit-bot")["Configuration"]
+    function = aws["lambda"].get_function(FunctionName="eks-audit-bot-prod")["Configuration"]
     env = function["Environment"]["Variables"]
     assert env["PAGERDUTY_TOPIC_ARN"] == pages
     assert env["PAGERDUTY_MIN_SEVERITY"] == "high"

@@ -21,7 +21,7 @@ from eks_audit_bot.core.rule_schema import check_known
 from eks_audit_bot.core.tally import Skip
 from eks_audit_bot.kube import pipeline
 from eks_audit_bot.kube import rules as kube_rules
-from eks_audit_bot.kube.alert import Alert, Digest, Item
+from eks_audit_bot.kube.alert import Alert
 from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
 
@@ -31,10 +31,11 @@ if TYPE_CHECKING:
     from eks_audit_bot.aws.calls import EventResult
     from eks_audit_bot.aws.rules import AwsCatalog
     from eks_audit_bot.core.outgoing import Outgoing
+    from eks_audit_bot.core.view import AlertView
     from eks_audit_bot.output.dedup import Claim, Ledger, StoreError
     from eks_audit_bot.output.sns import Report
 
-    type Sent = list[tuple[Item | AwsAlert, list[Outgoing]]]
+    type Sent = list[tuple[AlertView, list[Outgoing]]]
 
 
 class Catalogs:
@@ -121,12 +122,10 @@ def run_event(
     alarm state change becomes at most one alert (and a page), handed to `sink`. `where` names
     the event in skips (replay: its file and line)."""
     # An EventBridge event's stages load with the first one (see the module docstring).
-    from eks_audit_bot.aws import alarms, eventbridge  # noqa: PLC0415
     from eks_audit_bot.aws import calls as cloudtrail  # noqa: PLC0415
-    from eks_audit_bot.aws import pagerduty as aws_pagerduty  # noqa: PLC0415
-    from eks_audit_bot.aws.alarm import AlarmChange  # noqa: PLC0415
+    from eks_audit_bot.aws import eventbridge  # noqa: PLC0415
     from eks_audit_bot.core.invalid import InvalidEvent  # noqa: PLC0415
-    from eks_audit_bot.output import message  # noqa: PLC0415
+    from eks_audit_bot.output import message, pagerduty  # noqa: PLC0415
 
     result = cloudtrail.EventResult(received=1)
     try:
@@ -135,19 +134,16 @@ def run_event(
         where = where or (f"event {err.audit_id}" if err.audit_id else "event")
         result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
     else:
-        if isinstance(decoded, AlarmChange):
-            alarms.alert_for_alarm(decoded, settings, catalog, result)
-        else:
-            cloudtrail.alert_for_call(decoded, settings, catalog, result)
+        decoded.judge(settings, catalog, result)
 
     def render(alerts: Sequence[AwsAlert]) -> Sent:
-        return [(alert, [message.build(alert, settings), *aws_pagerduty.pages([alert], settings)])
+        return [(alert, [message.build(alert, settings), *pagerduty.pages([alert], settings)])
                 for alert in alerts]  # fmt: skip
 
     return EventOutcome(result, *_deliver(result.alerts, render, sink, ledger))
 
 
-def _deliver[A: (Alert, AwsAlert)](
+def _deliver[A: AlertView](
     alerts: Sequence[A],
     render: Callable[[Sequence[A]], Sent],
     sink: Sink,
@@ -174,16 +170,15 @@ def _deliver[A: (Alert, AwsAlert)](
 
 
 def _split(
-    sent: Sent, report: Report, claimed: Sequence[Alert | AwsAlert]
-) -> tuple[list[Alert | AwsAlert], list[Alert | AwsAlert]]:
+    sent: Sent, report: Report, claimed: Sequence[AlertView]
+) -> tuple[list[AlertView], list[AlertView]]:
     """The claimed alerts all of whose messages SNS took (alert and page), and the others:
     a page that failed is sent again with its alert (PagerDuty folds it into the incident)."""
     undelivered = {id(failure.message) for failure in report.failures}
     mine = {id(alert) for alert in claimed}
-    published: list[Alert | AwsAlert] = []
-    failed: list[Alert | AwsAlert] = []
+    published: list[AlertView] = []
+    failed: list[AlertView] = []
     for item, outs in sent:
-        members = item.alerts if isinstance(item, Digest) else (item,)
         side = failed if any(id(out) in undelivered for out in outs) else published
-        side.extend(alert for alert in members if id(alert) in mine)
+        side.extend(alert for alert in item.alerts if id(alert) in mine)
     return published, failed

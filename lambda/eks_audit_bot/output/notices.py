@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from eks_audit_bot.core.outgoing import Outgoing
+from eks_audit_bot.output.form import SCHEMA_VERSION
 from eks_audit_bot.output.mutes import Mute
 from eks_audit_bot.output.safety import ascii_line, chat_code, chat_text, line, tree
 
-NOTICE_SCHEMA_VERSION = "2.1"
 CONTROL_SOURCE = "control"
 _SEVERITY_ORDER = ("low", "medium", "high", "critical")
 SUBJECT_LIMIT = 100
@@ -74,7 +74,7 @@ def mute_notice(mute: Mute, which: str, *, chat: bool) -> Outgoing:
 
 def _mute_document(mute: Mute, notice: str, summary: str) -> dict[str, Any]:
     return {
-        "schema_version": NOTICE_SCHEMA_VERSION,
+        "schema_version": SCHEMA_VERSION,
         "kind": "notice",
         "notice": notice,
         "severity": "high",
@@ -104,7 +104,7 @@ def burst_notice(
     span = f"{iso(int(first['opened']))} to {iso(int(first['closes']))}"
     summary = f"{actor} made {total} more change(s) on {cluster} from {span} (grouped)"
     document = {
-        "schema_version": NOTICE_SCHEMA_VERSION,
+        "schema_version": SCHEMA_VERSION,
         "kind": "notice",
         "notice": "burst-summary",
         "severity": severity,
