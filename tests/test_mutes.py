@@ -68,6 +68,7 @@ def test_a_mute_is_announced_once_and_silences_its_rule_only(
     email = emails(inbox)[notices[0]["subject"]]
     assert "break-glass INC-4711" in email
     assert "actor *alice*" in email
+    assert f"eks-audit-bot unmute --table {table} {mute_id}" in email
 
 
 def test_critical_alerts_need_include_critical(table: str, inbox: Inbox, clock: Clock) -> None:

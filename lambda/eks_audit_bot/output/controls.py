@@ -101,7 +101,7 @@ class Controls:
             for which in due:
                 if not table.claim(mute, which, now):
                     continue
-                notice = notices.mute_notice(mute, which, chat=self.chat)
+                notice = notices.mute_notice(mute, which, chat=self.chat, table=table.table)
                 if inner.publish([notice]).failures:
                     table.unclaim(mute, which)
                     record.errors.append(("announce", "PublishFailed"))

@@ -27,8 +27,8 @@ def iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def mute_notice(mute: Mute, which: str, *, chat: bool) -> Outgoing:
-    """`which` is `start` or `end`."""
+def mute_notice(mute: Mute, which: str, *, chat: bool, table: str = "TABLE") -> Outgoing:
+    """`which` is `start` or `end`; `table` is the state table (for the unmute command)."""
     started = which == "start"
     scope = mute.scope()
     ended = iso(mute.end_time)
@@ -50,7 +50,7 @@ def mute_notice(mute: Mute, which: str, *, chat: bool) -> Outgoing:
         rows[4:4] = [("Ended", how), ("Muted", f"{mute.muted} alert(s) kept back while it lasted")]
     tail = (
         "While it lasts, matching alerts are not sent: they are logged and counted "
-        "(metric AlertsMuted by rule). End it early: eks-audit-bot unmute --table TABLE "
+        f"(metric AlertsMuted by rule). End it early: eks-audit-bot unmute --table {table} "
         + mute.mute_id
         if started
         else "Matching alerts are sent again."
