@@ -4,7 +4,10 @@
 #
 # - eks_api: EKS control-plane changes on the watched clusters (or every cluster);
 # - tamper:  changes to the watched log groups, the function, the other rules and the alarms;
-# - alarms:  state changes of the module's alarms (alarms.tf).
+# - alarms:  state changes of the module's alarms (alarms.tf);
+# - credentials: with a state table, the STS calls that issue credentials under a generic
+#   session name (`aws eks get-token --role-arn` gives `EKSGetTokenAuth`): the function keeps
+#   who obtained each credential, to name the person behind the session in audit-log alerts.
 # A disabled rule delivers nothing, not even the event that disabled it, so eks_api also
 # watches the tamper rule and tamper watches the other two.
 
@@ -12,14 +15,28 @@ locals {
   cloudtrail_event = "AWS API Call via CloudTrail"
 
   rule_names = {
-    eks_api = "${local.name}-eks-api"
-    tamper  = "${local.name}-tamper"
-    alarms  = "${local.name}-alarms"
+    eks_api     = "${local.name}-eks-api"
+    tamper      = "${local.name}-tamper"
+    alarms      = "${local.name}-alarms"
+    credentials = "${local.name}-credentials"
   }
   rules_created = concat(
     var.create_cloudtrail_rules ? ["eks_api", "tamper"] : [],
     var.create_alarms ? ["alarms"] : [],
+    var.create_cloudtrail_rules && local.dedup_table_name != null ? ["credentials"] : [],
   )
+
+  # Session names that name no person: the function's own list, and names of digits only.
+  # AssumeRoleWithSAML names its session in the assertion, not the request: all of those.
+  generic_sessions = jsondecode(file("${path.module}/lambda/eks_audit_bot/core/generic_sessions.json"))
+  generic_session_names = concat(
+    local.generic_sessions.names,
+    [for prefix in concat(local.generic_sessions.prefixes, [for digit in range(10) : tostring(digit)]) : { prefix = prefix }],
+  )
+  credential_calls = [
+    { eventSource = ["sts.amazonaws.com"], eventName = ["AssumeRole", "AssumeRoleWithWebIdentity"], requestParameters = { roleSessionName = local.generic_session_names } },
+    { eventSource = ["sts.amazonaws.com"], eventName = ["AssumeRoleWithSAML"] },
+  ]
 
   # The API calls that matter, by service: one list for these rules and the organization's
   # forwarding rules (modules/member, modules/central).
@@ -73,6 +90,10 @@ locals {
       "detail-type" = ["CloudWatch Alarm State Change"]
       detail        = { alarmName = local.alarm_names }
     }
+    credentials = {
+      "detail-type" = [local.cloudtrail_event]
+      detail        = { "$or" = local.credential_calls }
+    }
   }
   # The rules each rule guards: PutRule, DisableRule and DeleteRule name a rule `name`;
   # PutTargets and RemoveTargets name it `rule`.
@@ -80,7 +101,7 @@ locals {
     eks_api = [for key in ["tamper"] : local.rule_names[key] if contains(local.rules_created, key)]
     # The tick too (controls.tf): disabling it would stop mute ends and burst summaries.
     tamper = concat(
-      [for key in ["eks_api", "alarms"] : local.rule_names[key] if contains(local.rules_created, key)],
+      [for key in ["eks_api", "alarms", "credentials"] : local.rule_names[key] if contains(local.rules_created, key)],
       local.state_table ? ["${local.name}-tick"] : [],
     )
   }

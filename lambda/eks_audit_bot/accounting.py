@@ -115,3 +115,11 @@ def account_for_controls(record: controls.Record) -> None:
             "state table or Security Hub unavailable", extra={"operation": operation, "code": code}
         )
         count_metric("ControlErrors", 1, reason=operation)
+
+
+def account_for_people(failures: Counter[str]) -> None:
+    """Lookups of the person behind a generic session that failed (the alert named the person
+    unknown and went out): logged and counted by reason, never with the access key."""
+    for reason, count in sorted(failures.items()):
+        logger.warning("person lookup failed", extra={"reason": reason, "count": count})
+        count_metric("PersonLookupFailures", count, reason=reason)

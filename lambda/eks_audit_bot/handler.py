@@ -21,6 +21,7 @@ from eks_audit_bot.accounting import (
     account_for_controls,
     account_for_delivery,
     account_for_ledger,
+    account_for_people,
     count_metric,
     logger,
     metrics,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from eks_audit_bot.core.outgoing import Outgoing
     from eks_audit_bot.output.controls import Controls, Record
     from eks_audit_bot.output.dedup import Ledger
+    from eks_audit_bot.output.links import Links
     from eks_audit_bot.output.route import Router
     from eks_audit_bot.output.sns import Report
 
@@ -63,6 +65,7 @@ class Runtime(NamedTuple):
     catalogs: flow.Catalogs
     publisher: flow.Sink
     new_ledger: LedgerFactory | None = None  # with DEDUP_TABLE_NAME: a ledger per invocation
+    links: Links | None = None  # the person behind generic sessions (state table, lookups)
     controls: Controls | None = None  # mutes, grouping, Security Hub (output/controls.py)
 
     def sink(self) -> tuple[flow.Sink, Record | None]:
@@ -131,12 +134,14 @@ def runtime() -> Runtime:
     """Built once per cold start: settings, the rule catalog, the SNS sink, the ledger."""
     settings = Settings.from_env()
     sink = SnsSink(settings)
+    catalogs = flow.Catalogs(settings)
     controls = None
     if settings.dedup_table_name or settings.security_hub_findings:
         from eks_audit_bot.output import wiring  # noqa: PLC0415 - only with controls
 
         controls = wiring.build(settings)
-    return Runtime(settings, flow.Catalogs(settings), sink, _ledger_factory(settings), controls)
+    links = flow.links_for(settings)
+    return Runtime(settings, catalogs, sink, _ledger_factory(settings), links, controls)
 
 
 def _ledger_factory(settings: Settings) -> LedgerFactory | None:
@@ -225,11 +230,13 @@ def deliver(
         count_metric("BatchesSkipped", 1, reason=batch.skip_reason)
         metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=0)
         return {"received": 0, "alerts": 0, "skipped": 0}
+    people = env.links.resolver() if env.links is not None else None
     sink, record = env.sink()
-    return _finish(
-        flow.run(batch.records, location, env.settings, env.catalogs.kube, sink, ledger=ledger),
-        record,
-    )
+    args = (batch.records, location, env.settings, env.catalogs.kube, sink)
+    outcome = flow.run(*args, ledger=ledger, people=people)
+    if people is not None:
+        account_for_people(people.failures)
+    return _finish(outcome, record)
 
 
 def handle_event(
@@ -238,9 +245,13 @@ def handle_event(
     """Process one EventBridge event (an AWS API call or an alarm state change)."""
     logger.append_keys(event_id=str(event.get("id", ""))[:100])
     logger.append_keys(detail_type=str(event.get("detail-type", ""))[:100])
+    table = env.links.table if env.links is not None else None
     sink, record = env.sink()
     return _finish(
-        flow.run_event(event, env.settings, env.catalogs.aws, sink, ledger=ledger), record
+        flow.run_event(
+            event, env.settings, env.catalogs.aws, sink, ledger=ledger, credentials=table
+        ),
+        record,
     )
 
 

@@ -1,6 +1,7 @@
 # A member account and region of an organization deployment: its EKS audit logs go to the
-# central account's CloudWatch Logs destination, its EKS API calls and tampering with the
-# pipeline (CloudTrail events) to the central EventBridge bus. Nothing runs here.
+# central account's CloudWatch Logs destination, its EKS API calls, tampering with the
+# pipeline and the STS calls that issue role credentials (CloudTrail events) to the central
+# EventBridge bus. Nothing runs here.
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
@@ -15,7 +16,8 @@ locals {
   clusters    = { for name in var.log_group_names : regex("^/aws/eks/([^/]+)/cluster$", name)[0] => name }
 
   # What the central function alerts on among this account's API calls: the EKS changes and
-  # tampering with the pipeline, from the list the root module's own rules use. Lambda's event
+  # tampering with the pipeline, and the STS calls that name the person behind a generic
+  # session, from the list the root module's own rules use. Lambda's event
   # names carry an API version (`UpdateFunctionCode20150331v2`), hence prefixes.
   cloudtrail_events = jsondecode(file("${path.module}/../../cloudtrail_events.json"))
   forward_pattern = jsonencode({

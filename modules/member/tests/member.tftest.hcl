@@ -61,7 +61,7 @@ run "each_cluster_subscribes_to_the_central_destination" {
         eventSource = ["eks.amazonaws.com"]
         eventName   = [for name in jsondecode(file("${path.module}/../../cloudtrail_events.json"))["eks.amazonaws.com"] : { prefix = name }]
       }) &&
-      length(jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).detail["$or"]) == 5 &&
+      length(jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).detail["$or"]) == length(jsondecode(file("${path.module}/../../cloudtrail_events.json"))) &&
       length(aws_cloudwatch_event_rule.forward[0].event_pattern) <= 2048 &&
       aws_cloudwatch_event_target.central[0].arn == var.event_bus_arn &&
       aws_cloudwatch_event_target.central[0].role_arn == aws_iam_role.forward[0].arn
