@@ -20,7 +20,13 @@ locals {
   # and refusals. The function's out-of-character rules decide (a service account exec'ing,
   # minting tokens, requesting certificates, or being refused again and again).
   any_user_terms = concat(
-    [for name in local.watch.any_user_subresources : "$.objectRef.subresource = \"${name}\""],
+    # One regular expression for the subresources (the pattern's second, beside the private
+    # addresses): five terms of `$.objectRef.subresource = "..."` would cost 110 characters more.
+    length(local.watch.any_user_subresources) < 2 ? [for name in local.watch.any_user_subresources : "$.objectRef.subresource = \"${name}\""] : [
+      format("$.objectRef.subresource = %%%s%%", join("|", [for name in local.watch.any_user_subresources : format("%s%s%s",
+        startswith(name, "*") ? "" : "^", trim(replace(name, ".", "\\."), "*"), endswith(name, "*") ? "" : "$",
+      )]))
+    ],
     [for name in local.watch.any_user_resources : "$.objectRef.resource = \"${name}\""],
     [for code in local.watch.any_user_response_codes : "$.responseStatus.code = ${code}"],
   )
@@ -93,9 +99,8 @@ locals {
   # first). CloudWatch compares text, so only CIDRs of /8, /16, /24 or /32 become a prefix to
   # leave out; requests from other trusted ranges reach the function. Loopback is always
   # trusted, as in the function. Without trusted_source_cidrs: every request whose first source
-  # IP is not in RFC 1918, loopback or IPv6 unique local space (one regular expression; kept
-  # short for the 1024-character limit, so 100.64.0.0/10 and link-local sources pass too and
-  # the function, which trusts them, stays quiet). AWS's own ranges (NAT gateways) are too many
+  # IP is not in RFC 1918, 100.64.0.0/10, loopback or IPv6 unique local space (one regular
+  # expression; link-local sources pass too, and the function, which trusts them, stays quiet). AWS's own ranges (NAT gateways) are too many
   # for a pattern: those requests reach the function, which knows the region's ranges. Every
   # system: user is matched (the function judges only service accounts and nodes by address).
   trusted_prefixes = distinct(concat(["127.*"], [
@@ -104,7 +109,7 @@ locals {
       tonumber(split("/", cidr)[1]) == 32 ? "" : ".*",
     ) if tonumber(split("/", cidr)[1]) % 8 == 0
   ]))
-  private_address = "%^10\\.|^192\\.168\\.|^172\\.1[6-9]\\.|^172\\.2\\d\\.|^172\\.3[01]\\.|^127\\.|^f[cd]%"
+  private_address = "%^10\\.|^192\\.168\\.|^172\\.1[6-9]\\.|^172\\.2\\d\\.|^172\\.3[01]\\.|^100\\.6[4-9]\\.|^100\\.[7-9]\\d\\.|^100\\.1[01]\\d\\.|^100\\.12[0-7]\\.|^127\\.|^f[cd]%"
   first_address_outside = length(var.trusted_source_cidrs) == 0 ? "$.sourceIPs[0] != ${local.private_address}" : format(
     "(%s)", join(" && ", [for prefix in local.trusted_prefixes : "$.sourceIPs[0] != \"${prefix}\""]),
   )
