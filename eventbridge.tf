@@ -99,7 +99,11 @@ locals {
   # PutTargets and RemoveTargets name it `rule`.
   guarded_rules = {
     eks_api = [for key in ["tamper"] : local.rule_names[key] if contains(local.rules_created, key)]
-    tamper  = [for key in ["eks_api", "alarms", "credentials"] : local.rule_names[key] if contains(local.rules_created, key)]
+    # The tick too (controls.tf): disabling it would stop mute ends and burst summaries.
+    tamper = concat(
+      [for key in ["eks_api", "alarms", "credentials"] : local.rule_names[key] if contains(local.rules_created, key)],
+      local.state_table ? ["${local.name}-tick"] : [],
+    )
   }
   rule_calls_by_rule = { for key, names in local.guarded_rules : key => length(names) == 0 ? [] : [
     { eventSource = ["events.amazonaws.com"], eventName = ["PutRule", "DisableRule", "DeleteRule"], requestParameters = { name = names } },

@@ -115,7 +115,7 @@ locals {
     DEDUP_TABLE_NAME        = local.dedup_table_name
     DEDUP_TTL_SECONDS       = local.dedup_table_name == null ? null : tostring(var.dedup_ttl_in_seconds)
     ACCOUNT_NAMES           = length(var.account_names) == 0 ? null : jsonencode(var.account_names)
-  } : name => value if value != null }, local.pagerduty_environment)
+  } : name => value if value != null }, local.pagerduty_environment, local.controls_environment)
 
   # Lambda refuses an environment over 4 KB (keys and values together); counted in UTF-8 bytes
   # (from the base64 length, Terraform has no byte count) so it fails at plan, not at apply.

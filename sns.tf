@@ -19,14 +19,15 @@ locals {
   sns_via_service = "sns.${local.sns_topic_region}.${data.aws_partition.current.dns_suffix}"
 
   # The SNS message attributes every alert carries (the contract in DESIGN.md and the README;
-  # digests add `digest`), and the values of those that are enumerations.
+  # digests add `digest`; notices about the bot's own controls `notice`, with source `control`:
+  # docs/operator-controls.md), and the values of those that are enumerations.
   # RFC 5321 in the common form SNS delivers to: dot-separated atoms, a domain of dot-separated
   # labels (no empty label: no consecutive, leading or trailing dot) and a top-level domain.
   email_address_pattern = "^[A-Za-z0-9!#$%&'*+/=?^_{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$"
-  message_attributes    = ["severity", "source", "cluster", "account", "namespace", "verb", "resource", "actor", "rule", "outcome", "digest"]
+  message_attributes    = ["severity", "source", "cluster", "account", "namespace", "verb", "resource", "actor", "rule", "outcome", "digest", "notice"]
   message_attribute_values = {
     severity = ["critical", "high", "medium", "low"]
-    source   = ["audit-log", "cloudtrail", "health"]
+    source   = ["audit-log", "cloudtrail", "health", "control"]
     outcome  = ["allowed", "denied", "failed"]
   }
 

@@ -946,3 +946,80 @@ variable "dedup_table_tags" {
   default     = {}
   nullable    = false
 }
+
+# ---- Operator controls ----
+
+variable "mutes" {
+  type = list(object({
+    rule             = string
+    actor            = optional(string)
+    cluster          = optional(string)
+    namespace        = optional(string)
+    reason           = string
+    expires          = string
+    include_critical = optional(bool, false)
+  }))
+  description = "Mutes as code: alerts of `rule` (for an `actor` glob, a `cluster`, a `namespace`) are not sent until `expires` (RFC 3339); each is announced when it takes effect and when it ends. Critical alerts only with include_critical. Needs the state table (create_dedup_table or dedup_table_name)."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for mute in var.mutes : can(timeadd(mute.expires, "0s"))])
+    error_message = "mutes: expires must be an RFC 3339 time with a zone, e.g. \"2026-12-31T18:00:00Z\"; not: ${join(", ", [for mute in var.mutes : mute.expires if !can(timeadd(mute.expires, "0s"))])}."
+  }
+
+  validation {
+    condition     = alltrue([for mute in var.mutes : try(timecmp(mute.expires, plantimestamp()) > 0, true)])
+    error_message = "mutes: expires must be in the future (an expired mute has ended: remove it); past: ${join(", ", [for mute in var.mutes : mute.expires if try(timecmp(mute.expires, plantimestamp()) <= 0, false)])}."
+  }
+
+  validation {
+    condition     = alltrue([for mute in var.mutes : contains(local.rule_ids, mute.rule)])
+    error_message = "mutes: rule must name a rule of the catalogs (lambda/eks_audit_bot/kube/rules.json, aws/rules.json) or of custom_rules; unknown: ${join(", ", [for mute in var.mutes : mute.rule if !contains(local.rule_ids, mute.rule)])}."
+  }
+
+  validation {
+    condition     = alltrue([for mute in var.mutes : trimspace(mute.reason) != ""])
+    error_message = "mutes: every mute needs a reason (it is announced with the mute)."
+  }
+
+  validation {
+    condition     = length(var.mutes) == 0 || var.create_dedup_table || var.dedup_table_name != null
+    error_message = "mutes need the state table: set create_dedup_table = true or dedup_table_name (mutes and their announcements live there)."
+  }
+}
+
+variable "group_window_minutes" {
+  type        = number
+  description = "Bursts across invocations: an actor's first alert on a cluster goes out at once, the rest within this many minutes fold into one summary when the window closes (critical alerts never wait). 0 turns grouping off. Needs the state table."
+  default     = 0
+  nullable    = false
+
+  validation {
+    condition     = var.group_window_minutes == floor(var.group_window_minutes) && var.group_window_minutes >= 0 && var.group_window_minutes <= 1440
+    error_message = "group_window_minutes is a whole number of minutes from 0 (off) to 1440 (a day)."
+  }
+
+  validation {
+    condition     = var.group_window_minutes == 0 || var.create_dedup_table || var.dedup_table_name != null
+    error_message = "group_window_minutes needs the state table: set create_dedup_table = true or dedup_table_name (the windows live there)."
+  }
+}
+
+variable "security_hub_findings" {
+  type        = bool
+  description = "Also import each alert into AWS Security Hub as a finding (BatchImportFindings, this account's default product). Security Hub must be enabled in the account and region."
+  default     = false
+  nullable    = false
+}
+
+variable "security_hub_role_name" {
+  type        = string
+  description = "Organization mode: the name of a role in each member account that the function assumes to import that account's findings there (BatchImportFindings takes findings for the caller's own account only). null: member findings go to this account."
+  default     = null
+
+  validation {
+    condition     = var.security_hub_role_name == null || can(regex("^[\\w+=,.@-]{1,64}$", var.security_hub_role_name))
+    error_message = "security_hub_role_name is an IAM role name (up to 64 of letters, digits and +=,.@_-)."
+  }
+}

@@ -99,6 +99,10 @@ run "environment" {{
     account_name        = "prod"
     account_names       = {{ "111122223333" = "prod" }}
     pagerduty_topic_arn = "arn:aws:sns:eu-west-1:123456789012:pages"
+    group_window_minutes   = 10
+    security_hub_findings  = true
+    security_hub_role_name = "eks-audit-bot-securityhub"
+    mutes = [{{ rule = "exec-into-pod", reason = "migration", expires = "2099-01-01T00:00:00Z" }}]
   }}
   assert {{
     condition     = toset({env}) == toset({expected})

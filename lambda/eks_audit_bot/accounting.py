@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from eks_audit_bot import flow
     from eks_audit_bot.aws import calls as cloudtrail
     from eks_audit_bot.kube import pipeline
+    from eks_audit_bot.output import controls
     from eks_audit_bot.output.sns import Report
 
 logger = Logger(service=SERVICE_NAME)
@@ -85,6 +86,35 @@ def count_metric(name: str, value: int, *, reason: str) -> None:
         name=name, unit=MetricUnit.Count, value=value, namespace=METRICS_NAMESPACE
     ) as metric:
         metric.add_dimension(name="reason", value=reason)
+
+
+def account_for_controls(record: controls.Record) -> None:
+    """Mutes, grouping and Security Hub: a muted alert is logged (rule, mute, auditID) and
+    counted by rule; held alerts, notices, findings and control errors are counted."""
+    for message, mute in record.muted:
+        logger.info(
+            "alert muted",
+            extra={"rule": mute.rule, "mute_id": mute.mute_id, "auditID": message.audit_id},
+        )
+    by_rule = Counter(mute.rule for _, mute in record.muted)
+    for rule, count in sorted(by_rule.items()):
+        with single_metric(
+            name="AlertsMuted", unit=MetricUnit.Count, value=count, namespace=METRICS_NAMESPACE
+        ) as metric:
+            metric.add_dimension(name="rule", value=rule)
+    metrics.add_metric(name="AlertsGrouped", unit=MetricUnit.Count, value=len(record.held))
+    metrics.add_metric(name="NoticesPublished", unit=MetricUnit.Count, value=len(record.notices))
+    if record.findings or record.finding_failures:
+        metrics.add_metric(name="FindingsImported", unit=MetricUnit.Count, value=record.findings)
+    for code in record.finding_failures:
+        logger.error("finding not imported", extra={"code": code})
+        count_metric("FindingsFailed", 1, reason=code)
+    for operation, code in record.errors:
+        # Nothing is lost: a failed mute read alerts, a failed window write publishes at once.
+        logger.error(
+            "state table or Security Hub unavailable", extra={"operation": operation, "code": code}
+        )
+        count_metric("ControlErrors", 1, reason=operation)
 
 
 def account_for_people(failures: Counter[str]) -> None:

@@ -18,6 +18,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from eks_audit_bot import flow
 from eks_audit_bot.accounting import (
     account_for,
+    account_for_controls,
     account_for_delivery,
     account_for_ledger,
     account_for_people,
@@ -42,11 +43,15 @@ if TYPE_CHECKING:
     from mypy_boto3_sns.client import SNSClient
 
     from eks_audit_bot.core.outgoing import Outgoing
+    from eks_audit_bot.output.controls import Controls, Record
     from eks_audit_bot.output.dedup import Ledger
     from eks_audit_bot.output.links import Links
     from eks_audit_bot.output.route import Router
     from eks_audit_bot.output.sns import Report
 
+
+# The module's EventBridge schedule: flush burst windows, announce mutes that began or ended.
+SCHEDULED_EVENT = "Scheduled Event"
 
 type LedgerFactory = Callable[[Callable[[], int]], Ledger]
 
@@ -61,6 +66,15 @@ class Runtime(NamedTuple):
     publisher: flow.Sink
     new_ledger: LedgerFactory | None = None  # with DEDUP_TABLE_NAME: a ledger per invocation
     links: Links | None = None  # the person behind generic sessions (state table, lookups)
+    controls: Controls | None = None  # mutes, grouping, Security Hub (output/controls.py)
+
+    def sink(self) -> tuple[flow.Sink, Record | None]:
+        """This invocation's sink, through the operators' controls when there are any, and
+        the record of what they did."""
+        if self.controls is None:
+            return self.publisher, None
+        sink = self.controls.sink(self.publisher)
+        return sink, sink.record
 
     def ledger(self, context: LambdaContext) -> Ledger | None:
         if self.new_ledger is None:
@@ -121,7 +135,13 @@ def runtime() -> Runtime:
     settings = Settings.from_env()
     sink = SnsSink(settings)
     catalogs = flow.Catalogs(settings)
-    return Runtime(settings, catalogs, sink, _ledger_factory(settings), flow.links_for(settings))
+    controls = None
+    if settings.dedup_table_name or settings.security_hub_findings:
+        from eks_audit_bot.output import wiring  # noqa: PLC0415 - only with controls
+
+        controls = wiring.build(settings)
+    links = flow.links_for(settings)
+    return Runtime(settings, catalogs, sink, _ledger_factory(settings), links, controls)
 
 
 def _ledger_factory(settings: Settings) -> LedgerFactory | None:
@@ -140,6 +160,8 @@ def _ledger_factory(settings: Settings) -> LedgerFactory | None:
 def lambda_handler(event: Mapping[str, Any], context: LambdaContext) -> Mapping[str, object]:
     """Routes by shape: a subscription payload, an EventBridge event, or a Kinesis batch."""
     env = runtime()
+    if env.controls is not None and event.get("detail-type") == SCHEDULED_EVENT:
+        return _account_controls(*env.controls.tick(env.publisher))
     if is_kinesis_batch(event):
         return handle_kinesis(event, env, context)
     return handle(event, env, env.ledger(context))
@@ -209,11 +231,12 @@ def deliver(
         metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=0)
         return {"received": 0, "alerts": 0, "skipped": 0}
     people = env.links.resolver() if env.links is not None else None
-    args = (batch.records, location, env.settings, env.catalogs.kube, env.publisher)
+    sink, record = env.sink()
+    args = (batch.records, location, env.settings, env.catalogs.kube, sink)
     outcome = flow.run(*args, ledger=ledger, people=people)
     if people is not None:
         account_for_people(people.failures)
-    return _finish(outcome)
+    return _finish(outcome, record)
 
 
 def handle_event(
@@ -223,16 +246,30 @@ def handle_event(
     logger.append_keys(event_id=str(event.get("id", ""))[:100])
     logger.append_keys(detail_type=str(event.get("detail-type", ""))[:100])
     table = env.links.table if env.links is not None else None
+    sink, record = env.sink()
     return _finish(
         flow.run_event(
-            event, env.settings, env.catalogs.aws, env.publisher, ledger=ledger, credentials=table
-        )
+            event, env.settings, env.catalogs.aws, sink, ledger=ledger, credentials=table
+        ),
+        record,
     )
 
 
-def _finish(outcome: flow.Outcome | flow.EventOutcome) -> dict[str, Any]:
+def _account_controls(report: Report, record: Record) -> dict[str, Any]:
+    """Account for the scheduled tick: announcements, summaries, and what failed (retried by
+    the next tick, so the tick itself does not fail)."""
+    account_for_delivery(report)
+    account_for_controls(record)
+    return {"alerts": report.published, "notices": len(record.notices)}
+
+
+def _finish(
+    outcome: flow.Outcome | flow.EventOutcome, record: Record | None = None
+) -> dict[str, Any]:
     """Account for an outcome; raise when something was not delivered (so it is retried)."""
     result, report = outcome.result, outcome.report
+    if record is not None:
+        account_for_controls(record)
     account_for(result)
     account_for_delivery(report)
     account_for_ledger(outcome)

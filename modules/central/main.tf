@@ -78,6 +78,10 @@ module "function" {
   dedup_table_tags                 = local.function.dedup_table_tags
   event_rule_tags                  = local.function.event_rule_tags
   alarm_tags                       = local.function.alarm_tags
+  group_window_minutes             = local.function.group_window_minutes
+  security_hub_findings            = local.function.security_hub_findings
+  security_hub_role_name           = local.function.security_hub_role_name
+  mutes                            = local.function.mutes
 
   tags = var.tags
 }

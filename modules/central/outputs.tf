@@ -52,3 +52,8 @@ output "filter_pattern" {
   description = "The subscription filter pattern for the central function's settings (the root module's, with `function.trusted_source_cidrs`): pass it to member modules as `filter_pattern` when those settings differ from the defaults."
   value       = module.function.filter_pattern
 }
+
+output "role_arn" {
+  description = "ARN of the central function's IAM role: members' `security_hub_central_role_arn`."
+  value       = module.function.role_arn
+}

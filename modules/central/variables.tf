@@ -201,6 +201,18 @@ variable "function" {
     dedup_table_tags                 = optional(map(string))
     event_rule_tags                  = optional(map(string))
     alarm_tags                       = optional(map(string))
+    group_window_minutes             = optional(number)
+    security_hub_findings            = optional(bool)
+    security_hub_role_name           = optional(string)
+    mutes = optional(list(object({
+      rule             = string
+      actor            = optional(string)
+      cluster          = optional(string)
+      namespace        = optional(string)
+      reason           = string
+      expires          = string
+      include_critical = optional(bool, false)
+    })))
   })
   description = "Settings of the central function, with the names and meanings of the root module's inputs (README: Inputs); the root module validates them. For PagerDuty, subscribe its integration to a topic of yours and pass `pagerduty_topic_arn`."
   default     = {}

@@ -103,6 +103,24 @@ variable "event_bus_arn" {
   }
 }
 
+variable "security_hub_central_role_arn" {
+  type        = string
+  description = "The central function's role (`modules/central` output `role_arn`): creates the role it assumes to import this account's Security Hub findings (with the central `security_hub_role_name`). IAM is global: set it in one region's instance per account."
+  default     = null
+
+  validation {
+    condition     = var.security_hub_central_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.security_hub_central_role_arn))
+    error_message = "security_hub_central_role_arn must be an IAM role ARN: arn:<partition>:iam::<account>:role/<name>."
+  }
+}
+
+variable "security_hub_role_name" {
+  type        = string
+  description = "Name of that role: the central module's `function.security_hub_role_name`."
+  default     = "eks-audit-bot-securityhub"
+  nullable    = false
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags for the resources that take them."

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from eks_audit_bot import flow
-from eks_audit_bot.cli import publishing, replay, summary, testpattern
+from eks_audit_bot.cli import mutecmd, publishing, replay, summary, testpattern
 from eks_audit_bot.cli.inputs import STDIN, read_inputs
 from eks_audit_bot.cli.parser import parse_arguments
 from eks_audit_bot.cli.progress import Progress
@@ -36,11 +36,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_stdin(args, sys.stdin)
         if args.command == "test-pattern":
             return test_pattern(args, sys.stdout)
+        if args.command in mutecmd.COMMANDS:
+            return mutecmd.run(args, sys.stdout)
         return replay_command(args, sys.stdout)
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_FAILED
-    except (FilterPatternError, UsageError, ConfigError, publishing.NotConfigured, OSError) as err:
+    except (
+        FilterPatternError,
+        UsageError,
+        ConfigError,
+        publishing.NotConfigured,
+        mutecmd.MuteError,
+        OSError,
+    ) as err:
         message, code = _explain(err, args)
         sys.stderr.write(f"error: {message}\n")
         return code
@@ -52,7 +61,7 @@ def _explain(err: Exception, args: argparse.Namespace) -> tuple[str, int]:
         return f"bad filter pattern: {err}", EXIT_USAGE
     if isinstance(err, ConfigError):
         return flag_error(str(err), args), EXIT_USAGE
-    if isinstance(err, UsageError):
+    if isinstance(err, UsageError | mutecmd.MuteUsageError):
         return str(err), EXIT_USAGE
     if isinstance(err, OSError):
         return f"cannot read {err.filename or 'input'}: {err.strerror or err}", EXIT_FAILED

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
+from eks_audit_bot.cli import mutecmd
 from eks_audit_bot.cli.helptext import DESCRIPTION, REPLAY_EPILOG, TEST_PATTERN_EPILOG
 from eks_audit_bot.core.severity import Severity
 from eks_audit_bot.settings import HttpsFormat, Settings
@@ -92,6 +93,7 @@ def build_parser() -> _Parser:
     _pattern_options(replay, allow_none=True)
     _replay_options(replay)
     _settings_options(replay)
+    mutecmd.add_parsers(commands)
     _inputs(replay)
     parser.commands = {"test-pattern": test, "replay": replay}
     return parser

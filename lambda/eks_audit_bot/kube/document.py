@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from eks_audit_bot.core.view import AUDIT_LOG
+from eks_audit_bot.kube.gitops import gitops_of
 from eks_audit_bot.kube.text import (
     STREAMING_PHRASES,
     alert_link,
@@ -58,6 +59,8 @@ def alert_document(alert: Alert) -> dict[str, Any]:
     }
     if event.truncated:
         document["truncated"] = True  # CloudWatch Logs cut the line: bodies were not seen
+    if (gitops := gitops_of(event)) is not None:
+        document["gitops"] = gitops.document()
     return dict(tree(document))
 
 
@@ -89,6 +92,8 @@ def chat_markdown(alert: Alert) -> str:
         lines.append(f"_Why it matters:_ {chat_text(alert.rule.explanation)}")
     if alert.changes:
         lines += ["*What changed*", *(f"• {chat_code(change)}" for change in alert.changes)]
+    if (gitops := gitops_of(event)) is not None:
+        lines.append(f"*GitOps:* {chat_text(gitops.sentence())}")
     identity = [
         chat_code(actor.display_name),
         actor.role_name and f"role {chat_code(actor.role_name)}",

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from eks_audit_bot.core.alert import Location
 from eks_audit_bot.kube.audit import AuditEvent
+from eks_audit_bot.kube.gitops import gitops_of
 
 if TYPE_CHECKING:
     from eks_audit_bot.kube.alert import Alert
@@ -141,6 +142,8 @@ def render_text(alert: Alert) -> str:
         lines.append(f"What to do: {rule.runbook}")
     if alert.changes:
         lines += ["", "What changed:", *(f"  - {change}" for change in alert.changes)]
+    if (gitops := gitops_of(event)) is not None:
+        lines += ["", f"GitOps: {gitops.sentence()}"]
     lines += ["", *section("Who", _who(alert)), "", *section("What", _what(event))]
     lines += ["", *section("Where", _where(alert.location))]
     lines += ["", *section("When and from where", _from_where(alert))]

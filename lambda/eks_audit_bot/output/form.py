@@ -12,7 +12,7 @@ from eks_audit_bot.output.safety import ascii_line, line
 
 SUBJECT_LIMIT = 100
 # Bump the major part on any change that could break a consumer; see schema/alert.schema.json.
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 CONSOLE_HOSTS = {
     "aws": "console.aws.amazon.com",
     "aws-us-gov": "console.amazonaws-us-gov.com",

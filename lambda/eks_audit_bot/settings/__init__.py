@@ -69,6 +69,12 @@ class Settings:
     # The person behind a generic role session: look the issuing STS call up with CloudTrail
     # LookupEvents when the state table has no link (kube/people.py, output/links.py).
     credential_lookup: bool = True
+    # Operators' controls (output/controls.py): bursts grouped per window (0: off), findings
+    # in Security Hub (through a role of that name in other accounts), mutes as code.
+    group_window_minutes: int = 0
+    security_hub_findings: bool = False
+    security_hub_role_name: str = ""
+    mutes: tuple[Mapping[str, Any], ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -53,6 +54,39 @@ def positive(env: Env, name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigError(f"{name}={raw!r}: expected a positive whole number")
     return int(raw)
+
+
+def non_negative(env: Env, name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f"{name}={raw!r}: expected a whole number (0 for off)")
+    return int(raw)
+
+
+def mutes(env: Env, name: str, default: tuple[Mapping[str, Any], ...]) -> tuple[Any, ...]:
+    """Mutes as code: rule, actor, cluster, namespace, reason, expires (RFC 3339 with a zone),
+    include_critical; `until` (epoch seconds) is added."""
+    if not env.get(name, "").strip():
+        return default
+    found = []
+    for spec in objects(env, name, ()):
+        try:
+            until = datetime.fromisoformat(str(spec["expires"]))
+            rule = str(spec["rule"])
+        except (KeyError, ValueError):
+            raise ConfigError(
+                f'{name}: every mute needs "rule" and "expires" (RFC 3339, e.g. '
+                '"2026-12-31T18:00:00Z")'
+            ) from None
+        if until.tzinfo is None:
+            raise ConfigError(f"{name}: expires {spec['expires']!r} needs a time zone (Z)")
+        critical = bool(spec.get("include_critical"))
+        found.append(
+            {**spec, "rule": rule, "until": int(until.timestamp()), "include_critical": critical}
+        )
+    return tuple(found)
 
 
 def _json(env: Env, name: str, kind: type, example: str) -> Any:

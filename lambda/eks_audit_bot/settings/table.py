@@ -88,5 +88,15 @@ SETTINGS: tuple[Setting, ...] = (
             "Account id -> name, for alerts from other accounts."),
     Setting("credential_lookup", "CREDENTIAL_LOOKUP", readers.boolean, "credential_lookup", "",
             "Find the person behind a generic role session with CloudTrail LookupEvents."),
+    Setting("group_window_minutes", "GROUP_WINDOW_MINUTES", readers.non_negative,
+            "group_window_minutes", "",
+            "Fold an actor's burst on a cluster into one summary per window (0: off)."),
+    Setting("security_hub_findings", "SECURITY_HUB_FINDINGS", readers.boolean,
+            "security_hub_findings", "", "Import each alert into Security Hub as a finding."),
+    Setting("security_hub_role_name", "SECURITY_HUB_ROLE_NAME", readers.text,
+            "security_hub_role_name", "",
+            "A role in member accounts to import their findings there."),
+    Setting("mutes", "MUTES", readers.mutes, "mutes", "",
+            "Mutes as code (rule, scope, reason, expires), announced like the CLI's."),
 )
 # fmt: on
