@@ -92,24 +92,11 @@ def run_event(
     alarm state change becomes at most one alert (and a page), handed to `sink`. `where` names
     the event in skips (replay: its file and line)."""
     # An EventBridge event's stages load with the first one (see the module docstring).
-    from eks_audit_bot.aws import alarms, eventbridge  # noqa: PLC0415
-    from eks_audit_bot.aws import calls as cloudtrail  # noqa: PLC0415
+    from eks_audit_bot.aws import intake  # noqa: PLC0415
     from eks_audit_bot.aws import pagerduty as aws_pagerduty  # noqa: PLC0415
-    from eks_audit_bot.aws.alarm import AlarmChange  # noqa: PLC0415
-    from eks_audit_bot.kube.audit import InvalidEvent  # noqa: PLC0415
     from eks_audit_bot.output import message  # noqa: PLC0415
 
-    result = cloudtrail.EventResult(received=1)
-    try:
-        decoded = eventbridge.decode_event(event)
-    except InvalidEvent as err:
-        where = where or (f"event {err.audit_id}" if err.audit_id else "event")
-        result.skips.append(pipeline.Skip(where, err.reason, err.detail, err.audit_id))
-    else:
-        if isinstance(decoded, AlarmChange):
-            alarms.alert_for_alarm(decoded, settings, catalog, result)
-        else:
-            cloudtrail.alert_for_call(decoded, settings, catalog, result)
+    result = intake.judge(event, settings, catalog, where)
 
     def render(alerts: Sequence[AwsAlert]) -> Sent:
         return [(alert, [message.build(alert, settings), *aws_pagerduty.pages([alert], settings)])

@@ -68,6 +68,13 @@ class Settings:
     bot_name: str = "eks-audit-bot"
     watched_clusters: frozenset[str] = frozenset()
     cloudtrail_all_clusters: bool = False
+    # KMS keys the module's topics, logs and stream use: disabling one silences the pipeline.
+    watched_kms_keys: tuple[str, ...] = ()
+    # Whose EventBridge events are believed (the envelope's `account`): empty accepts any
+    # account (a replay), else these (the function's own and the listed members); with an
+    # organization the bus policy already admits only its accounts.
+    event_account_ids: frozenset[str] = frozenset()
+    organization_id: str = ""
     # Fleet: the DynamoDB table that remembers what was published, and account id -> name.
     dedup_table_name: str = ""
     dedup_ttl_seconds: int = DEFAULT_DEDUP_TTL_SECONDS
@@ -104,6 +111,9 @@ class Settings:
             or "eks-audit-bot",
             watched_clusters=frozenset(_json_strings(env, "WATCHED_CLUSTERS")),
             cloudtrail_all_clusters=_bool(env, "CLOUDTRAIL_ALL_CLUSTERS"),
+            watched_kms_keys=tuple(_json_strings(env, "WATCHED_KMS_KEYS")),
+            event_account_ids=frozenset(_json_strings(env, "EVENT_ACCOUNT_IDS")),
+            organization_id=env.get("ORGANIZATION_ID", "").strip(),
             dedup_table_name=env.get("DEDUP_TABLE_NAME", "").strip(),
             dedup_ttl_seconds=_int(env, "DEDUP_TTL_SECONDS", DEFAULT_DEDUP_TTL_SECONDS),
             account_names=_account_names(env, "ACCOUNT_NAMES"),

@@ -1,0 +1,47 @@
+"""One EventBridge event judged: decoded, its envelope verified, then an API call or an alarm
+state change to at most one alert.
+
+An event that cannot be read is a counted skip. One whose envelope does not hold
+(`envelope.check`: a source that is not the call's AWS service, an account not allowed, a
+recipient that is not the sender) is a counted skip too, and raises one alert about the
+attempt instead of the one it asked for.
+
+Pure: no AWS calls and no logging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from eks_audit_bot.aws import alarms, envelope, eventbridge
+from eks_audit_bot.aws import calls as cloudtrail
+from eks_audit_bot.aws.alarm import AlarmChange
+from eks_audit_bot.core.invalid import InvalidEvent, SkipReason
+from eks_audit_bot.kube.pipeline import Skip
+from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.settings import Settings
+
+
+def judge(
+    event: Mapping[str, Any], settings: Settings, catalog: RuleCatalog, where: str = ""
+) -> cloudtrail.EventResult:
+    """What became of one EventBridge event: its alert, its skip, or why it needed neither."""
+    result = cloudtrail.EventResult(received=1)
+    try:
+        decoded = eventbridge.decode_event(event)
+    except InvalidEvent as err:
+        where = where or (f"event {err.audit_id}" if err.audit_id else "event")
+        result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
+        return result
+    is_alarm = isinstance(decoded, AlarmChange)
+    forgery = envelope.check(event, settings, is_call=not is_alarm)
+    if forgery is not None:
+        detail = envelope.describe(forgery)
+        result.skips.append(Skip(where or "event", SkipReason.FORGED_EVENT, detail))
+        envelope.alert_for_forgery(forgery, settings, catalog, result)
+    elif isinstance(decoded, AlarmChange):
+        alarms.alert_for_alarm(decoded, settings, catalog, result)
+    else:
+        cloudtrail.alert_for_call(decoded, settings, catalog, result)
+    return result
