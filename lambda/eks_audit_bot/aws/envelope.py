@@ -110,7 +110,6 @@ def as_call(forgery: Forgery, settings: Settings) -> ApiCall:
         event_source="events.amazonaws.com",
         event_time=forgery.time,
         identity=CallerIdentity(type="Unknown", account_id=forgery.account),
-        region=forgery.region or settings.region,
         account_id=settings.account_id,
         request={
             "source": forgery.source,
@@ -149,7 +148,8 @@ def alert_for_forgery(
             log_group="",
             account_id=forgery.account,
             account_name=settings.account_name_of(forgery.account),
-            region=call.region,
+            # No region: a console link to an event id that is not CloudTrail's would mislead.
+            region="",
             partition=settings.partition,
         ),
         resource="event",
@@ -172,6 +172,7 @@ def _changes(forgery: Forgery) -> tuple[str, ...]:
         "sending account": forgery.account or "(none)",
         "claimed call": " ".join(filter(None, (forgery.event_source, forgery.event_name))),
         "claimed account": forgery.recipient,
+        "claimed region": forgery.region,
     }
     return tuple(f"{label}: {value}" for label, value in lines.items() if value)
 
