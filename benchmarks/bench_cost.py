@@ -28,10 +28,10 @@ from collections.abc import Callable
 from typing import Any
 
 import eventgen
+from eks_audit_bot import flow
 from eks_audit_bot.cli.main import default_pattern
 from eks_audit_bot.filter_pattern import compile_pattern
 from eks_audit_bot.handler import Runtime, handle
-from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.output.sns import Publisher
 from eks_audit_bot.settings import Settings
 
@@ -94,7 +94,7 @@ def main() -> None:
     matches = compile_pattern(default_pattern()).matches
     passed = [line for line in lines if matches(line)]
     settings = Settings(TOPIC, region="us-east-1")
-    env = Runtime(settings, RuleCatalog.load(settings), Publisher(AcceptingSns(), TOPIC))
+    env = Runtime(settings, flow.Catalogs(settings), Publisher(AcceptingSns(), TOPIC))
     share = len(passed) / len(lines)
     print(f"{len(lines):,} events; the default pattern passes {len(passed):,} ({share:.2%})")
     print(

@@ -35,9 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import eventgen
-from eks_audit_bot import handler
+from eks_audit_bot import flow, handler
 from eks_audit_bot.kube import cloudwatch
-from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.output.sns import Publisher
 from eks_audit_bot.settings import Settings
 
@@ -110,7 +109,7 @@ class AcceptingSns:
 
 def handler_runner() -> Callable[[dict[str, Any]], int]:
     settings = Settings(TOPIC, account_id=eventgen.ACCOUNT, region="eu-west-1")
-    env = handler.Runtime(settings, RuleCatalog.load(settings), Publisher(AcceptingSns(), TOPIC))
+    env = handler.Runtime(settings, flow.Catalogs(settings), Publisher(AcceptingSns(), TOPIC))
     handler.runtime = lambda: env
 
     class Context:

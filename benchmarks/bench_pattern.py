@@ -30,13 +30,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import eventgen
+from eks_audit_bot import flow
 from eks_audit_bot.cli import replay, testpattern
 from eks_audit_bot.cli.inputs import read_inputs
 from eks_audit_bot.cli.main import default_pattern
 from eks_audit_bot.cli.progress import Progress
 from eks_audit_bot.cli.records import Item
 from eks_audit_bot.filter_pattern import compile_pattern
-from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
 
 MODES = ("baseline", "evaluator", "test-pattern", "replay")
@@ -69,7 +69,7 @@ def test_pattern(path: Path) -> int:
 
 def replay_log(path: Path) -> int:
     settings = Settings(sns_topic_arn="replay", account_id=eventgen.ACCOUNT, region="eu-west-1")
-    job = replay.Replay(settings, RuleCatalog.load(settings), compile_pattern(default_pattern()))
+    job = replay.Replay(settings, flow.Catalogs(settings), compile_pattern(default_pattern()))
     with open(os.devnull, "w", encoding="utf-8") as devnull:
         return replay.run(job, _records(path), replay.PrintSink(devnull)).messages
 

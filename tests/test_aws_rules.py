@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from eks_audit_bot import flow
 from eks_audit_bot.aws import alarms
 from eks_audit_bot.aws import calls as cloudtrail
 from eks_audit_bot.aws.alarm import AlarmChange, alarm_change_from_event
@@ -297,12 +298,12 @@ def parse(raw: dict[str, Any]) -> ApiCall | AlarmChange:
     return api_call_from_dict(raw)
 
 
-def catalog(**settings: Any) -> RuleCatalog:
-    return RuleCatalog.load(Settings(TOPIC, **settings))
+def catalog(**settings: Any) -> flow.Catalogs:
+    return flow.Catalogs(Settings(TOPIC, **settings))
 
 
-def hit_id(raw: dict[str, Any], rules: RuleCatalog | None = None) -> str | None:
-    hit = (rules or catalog()).match_aws(parse(raw))
+def hit_id(raw: dict[str, Any], rules: flow.Catalogs | None = None) -> str | None:
+    hit = (rules or catalog()).aws.match(parse(raw))
     return hit.rule_id if hit else None
 
 
@@ -347,7 +348,7 @@ def test_disabled_rules_and_severities_accept_aws_rule_ids() -> None:
         rule_severities={"eks-nodegroup-changed": Severity.HIGH},
     )
     assert hit_id(CASES["eks-cluster-admin-granted"][0], rules) == "eks-access-policy-changed"
-    hit = rules.match_aws(parse(CASES["eks-nodegroup-changed"][0]))
+    hit = rules.aws.match(parse(CASES["eks-nodegroup-changed"][0]))
     assert hit is not None
     assert hit.severity is Severity.HIGH
     with pytest.raises(ConfigError, match="DISABLED_RULES: unknown rule id 'eks-nope'"):
@@ -359,8 +360,8 @@ def test_the_aws_rules_are_built_once_on_first_use_with_the_settings_applied() -
         disabled_rules=frozenset({"eks-cluster-admin-granted"}),
         rule_severities={"eks-nodegroup-changed": Severity.HIGH},
     )
-    built = rules.aws_rules
-    assert rules.aws_rules is built
+    built = rules.aws.rules
+    assert rules.aws.rules is built
     assert [(rule.id, rule.severity) for rule in built] == [
         (rule.id, Severity.HIGH if rule.id == "eks-nodegroup-changed" else rule.severity)
         for rule in builtin_aws_rules()
@@ -518,7 +519,7 @@ def test_a_silence_alarm_takes_its_cluster_from_the_metric_not_the_name() -> Non
     event["detail"]["alarmName"] = "eks-audit-bot-silence-staging"  # a misleading name
     change = alarm_change_from_event(event)
     result = cloudtrail.EventResult()
-    alert = alarms.alert_for_alarm(change, Settings(TOPIC), catalog(), result)
+    alert = alarms.alert_for_alarm(change, Settings(TOPIC), catalog().aws, result)
     assert alert is not None
     assert alert.location.cluster == "prod-eu"
 

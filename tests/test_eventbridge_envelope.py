@@ -33,8 +33,7 @@ def logs() -> Iterator[io.StringIO]:
 
 
 def forged(**envelope: Any) -> dict[str, Any]:
-    event = copy.deepcopy(GRANT) | {"id": "7b3a0099-forged"} | envelope
-    return event
+    return copy.deepcopy(GRANT) | {"id": "7b3a0099-forged"} | envelope
 
 
 FORGERIES = {

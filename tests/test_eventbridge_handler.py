@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from eks_audit_bot import handler
-from eks_audit_bot.kube.cloudwatch import PayloadError
+from eks_audit_bot.core.invalid import PayloadError
 from eks_audit_bot.output.sns import PublishError
 from lambda_context import FakeContext
 from support import Inbox, load_eventbridge_case
@@ -106,7 +106,8 @@ class Sink:
     def publish(self, messages):
         return Report(published=len(messages))
 settings = Settings("arn:aws:sns:eu-west-1:111122223333:t")
-outcome = flow.run_event(json.loads(sys.stdin.read()), settings, RuleCatalog.load(settings), Sink())
+catalog = flow.Catalogs(settings).aws
+outcome = flow.run_event(json.loads(sys.stdin.read()), settings, catalog, Sink())
 print(json.dumps([alert.rule.rule_id for alert in outcome.result.alerts]))
 """
 

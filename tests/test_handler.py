@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from eks_audit_bot import handler
-from eks_audit_bot.kube.cloudwatch import PayloadError
+from eks_audit_bot.core.invalid import PayloadError
 from eks_audit_bot.settings import ConfigError
 from lambda_context import FakeContext
 from support import Inbox, load_case, subscription_event

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from eks_audit_bot import handler
-from eks_audit_bot.kube.cloudwatch import PayloadError
+from eks_audit_bot.core.invalid import PayloadError
 from eks_audit_bot.kube.kinesis import decode_record, is_kinesis_batch, source_region
 from eks_audit_bot.settings import ConfigError, Settings
 from fleet import MEMBER_A, MEMBER_B, payload, records_event, secret_deletions

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eks_audit_bot import handler
+from eks_audit_bot import flow, handler
 from eks_audit_bot.core.outgoing import Outgoing
 from eks_audit_bot.kube.audit import TRUNCATION_MARKER
 from eks_audit_bot.kube.cloudwatch import encode_payload
@@ -144,7 +144,9 @@ def test_unreadable_events_never_cost_the_rest_of_the_batch(
     }
     sink = Recorder()
     with handler_logs() as logs, contextlib.redirect_stdout(io.StringIO()):
-        summary = handler.handle(encode_payload(document), handler.Runtime(SETTINGS, CATALOG, sink))
+        summary = handler.handle(
+            encode_payload(document), handler.Runtime(SETTINGS, flow.Catalogs(SETTINGS), sink)
+        )
     assert summary["received"] == len(messages)
     assert "critical" in [message.attributes["severity"] for message in sink.sent]
     for line in logs.getvalue().splitlines():
@@ -253,7 +255,7 @@ def test_an_entry_the_reply_does_not_account_for_is_a_failure_and_is_retried(
     assert report.published == 0
     assert [failure.code for failure in report.failures] == ["Unaccounted"]
     env = handler.Runtime(
-        SETTINGS, CATALOG, Publisher(never, inbox.topic_arn, sleep=lambda _: None)
+        SETTINGS, flow.Catalogs(SETTINGS), Publisher(never, inbox.topic_arn, sleep=lambda _: None)
     )
     case = {**load_case("iam-user-kubernetes-admin-create-clusterrolebinding")}
     with pytest.raises(PublishError, match=r"1 alert\(s\) not published \(Unaccounted\)"):

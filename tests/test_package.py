@@ -214,11 +214,11 @@ import json, sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
 import eks_audit_bot.handler
 from eks_audit_bot.kube import pipeline
-from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot import flow
 from eks_audit_bot.core.alert import Location
 from eks_audit_bot.settings import Settings
 settings = Settings("arn:aws:sns:eu-west-1:111122223333:t")
-catalog = RuleCatalog.load(settings)
+catalog = flow.Catalogs(settings).kube
 lines = [json.dumps(event) for event in json.loads(sys.stdin.read())]
 records = [(str(index), line) for index, line in enumerate(lines)]
 result = pipeline.process(records, Location("prod", "/aws/eks/prod/cluster"), settings, catalog)

@@ -9,9 +9,9 @@ import zlib
 
 import pytest
 
+from eks_audit_bot.core.invalid import PayloadError
 from eks_audit_bot.kube.cloudwatch import (
     MAX_INFLATED_BYTES,
-    PayloadError,
     decode_payload,
     encode_payload,
     inflate,

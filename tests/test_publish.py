@@ -16,9 +16,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from eks_audit_bot import handler
+from eks_audit_bot import flow, handler
 from eks_audit_bot.core.outgoing import Outgoing
-from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.output.sns import BATCH_SIZE, Publisher, PublishError, chunks
 from eks_audit_bot.settings import Settings
 from support import REGION, Inbox, load_case, subscription_event
@@ -184,7 +183,7 @@ def test_handler_raises_after_publishing_what_it_could(inbox: Inbox) -> None:
     flaky.sender_fault_when = lambda subject: "stripe-key" in subject
     env = handler.Runtime(
         settings,
-        RuleCatalog.load(settings),
+        flow.Catalogs(settings),
         Publisher(flaky, inbox.topic_arn, sleep=lambda _: None),
     )
     with pytest.raises(PublishError, match="1 alert"):
@@ -199,7 +198,7 @@ def test_handler_raises_when_sns_is_unreachable(monkeypatch: pytest.MonkeyPatch)
     settings = Settings.from_env()
     env = handler.Runtime(
         settings,
-        RuleCatalog.load(settings),
+        flow.Catalogs(settings),
         Publisher(unreachable_sns(), settings.sns_topic_arn, max_attempts=2, sleep=lambda _: None),
     )
     with pytest.raises(PublishError, match="EndpointConnectionError"):

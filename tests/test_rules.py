@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from eks_audit_bot import flow
 from eks_audit_bot.core.alert import Location
 from eks_audit_bot.core.severity import Severity
 from eks_audit_bot.kube import pipeline
@@ -277,7 +278,7 @@ def test_bad_rule_settings_fail_with_a_clear_message(
     settings: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(ConfigError, match=re.escape(message)):
-        catalog(**settings)
+        flow.Catalogs(Settings(TOPIC, **settings))
 
 
 def test_lambda_readme_rule_table_matches_the_catalog() -> None:

@@ -23,9 +23,9 @@ from test_handler_cases import delivered
 
 ROOT = Path(__file__).parents[1]
 MODULES = [ROOT, *(ROOT / "modules" / name for name in ("central", "member", "destination"))]
-RAISED_BY_THE_FUNCTION = json.loads(
-    (ROOT / "lambda/eks_audit_bot/aws/watched.json").read_text()
-)["raised_by_the_function"]
+RAISED_BY_THE_FUNCTION = json.loads((ROOT / "lambda/eks_audit_bot/aws/watched.json").read_text())[
+    "raised_by_the_function"
+]
 
 
 def created_resource_types(module: Path) -> set[str]:
@@ -54,7 +54,8 @@ def test_every_subscribed_operation_has_a_rule_and_a_phrase() -> None:
     rules = [rule for rule in builtin_aws_rules() if rule.source == "cloudtrail"]
     for watch in watches():
         for operation, phrase in watch.operations.items():
-            assert phrase.phrase and phrase.resource, (watch.kind, operation)
+            assert phrase.phrase, (watch.kind, operation)
+            assert phrase.resource, (watch.kind, operation)
             judged = [
                 rule.id
                 for rule in rules

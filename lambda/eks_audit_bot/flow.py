@@ -15,8 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from eks_audit_bot.aws import ids as aws_ids
 from eks_audit_bot.core.alert import Location
+from eks_audit_bot.core.rule_schema import check_known
 from eks_audit_bot.kube import pipeline
+from eks_audit_bot.kube import rules as kube_rules
 from eks_audit_bot.kube.alert import Alert, Digest, Item
 from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
@@ -25,11 +28,36 @@ if TYPE_CHECKING:
     # Only deployments with a dedup table import it (Powertools idempotency, a DynamoDB client).
     from eks_audit_bot.aws.alert import AwsAlert
     from eks_audit_bot.aws.calls import EventResult
+    from eks_audit_bot.aws.rules import AwsCatalog
     from eks_audit_bot.core.outgoing import Outgoing
     from eks_audit_bot.output.dedup import Claim, Ledger, StoreError
     from eks_audit_bot.output.sns import Report
 
     type Sent = list[tuple[Item | AwsAlert, list[Outgoing]]]
+
+
+class Catalogs:
+    """Every feed's rule catalog, tuned by the settings: the audit-log one at once, the AWS
+    one with the first EventBridge event (audit-log batches never need it). `DISABLED_RULES`
+    and `RULE_SEVERITIES` may name a rule of any feed: an id no feed has fails the load."""
+
+    __slots__ = ("_aws", "kube", "settings")
+
+    def __init__(self, settings: Settings) -> None:
+        known = kube_rules.rule_ids(settings) | aws_ids.rule_ids()
+        check_known("DISABLED_RULES", settings.disabled_rules, known)
+        check_known("RULE_SEVERITIES", settings.rule_severities, known)
+        self.settings = settings
+        self.kube = RuleCatalog.load(settings)
+        self._aws: AwsCatalog | None = None
+
+    @property
+    def aws(self) -> AwsCatalog:
+        if self._aws is None:
+            from eks_audit_bot.aws.rules import AwsCatalog  # noqa: PLC0415 - see the doc
+
+            self._aws = AwsCatalog.load(self.settings)
+        return self._aws
 
 
 class Sink(Protocol):
@@ -82,7 +110,7 @@ class EventOutcome(NamedTuple):
 def run_event(
     event: Mapping[str, Any],
     settings: Settings,
-    catalog: RuleCatalog,
+    catalog: AwsCatalog,
     sink: Sink,
     where: str = "",
     *,

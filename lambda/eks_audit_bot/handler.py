@@ -26,10 +26,10 @@ from eks_audit_bot.accounting import (
 )
 from eks_audit_bot.aws.eventbridge import is_eventbridge_event
 from eks_audit_bot.core.alert import Location
+from eks_audit_bot.core.invalid import PayloadError
 from eks_audit_bot.core.jsonvalue import mapping
-from eks_audit_bot.kube.cloudwatch import LogBatch, PayloadError, decode_payload
+from eks_audit_bot.kube.cloudwatch import LogBatch, decode_payload
 from eks_audit_bot.kube.kinesis import decode_record, is_kinesis_batch, source_region
-from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class Runtime(NamedTuple):
     a dataclass costs about a millisecond to create.)"""
 
     settings: Settings
-    catalog: RuleCatalog
+    catalogs: flow.Catalogs
     publisher: flow.Sink
     new_ledger: LedgerFactory | None = None  # with DEDUP_TABLE_NAME: a ledger per invocation
 
@@ -117,7 +117,7 @@ def runtime() -> Runtime:
     """Built once per cold start: settings, the rule catalog, the SNS sink, the ledger."""
     settings = Settings.from_env()
     sink = SnsSink(settings)
-    return Runtime(settings, RuleCatalog.load(settings), sink, _ledger_factory(settings))
+    return Runtime(settings, flow.Catalogs(settings), sink, _ledger_factory(settings))
 
 
 def _ledger_factory(settings: Settings) -> LedgerFactory | None:
@@ -205,7 +205,9 @@ def deliver(
         metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=0)
         return {"received": 0, "alerts": 0, "skipped": 0}
     return _finish(
-        flow.run(batch.records, location, env.settings, env.catalog, env.publisher, ledger=ledger)
+        flow.run(
+            batch.records, location, env.settings, env.catalogs.kube, env.publisher, ledger=ledger
+        )
     )
 
 
@@ -215,7 +217,9 @@ def handle_event(
     """Process one EventBridge event (an AWS API call or an alarm state change)."""
     logger.append_keys(event_id=str(event.get("id", ""))[:100])
     logger.append_keys(detail_type=str(event.get("detail-type", ""))[:100])
-    return _finish(flow.run_event(event, env.settings, env.catalog, env.publisher, ledger=ledger))
+    return _finish(
+        flow.run_event(event, env.settings, env.catalogs.aws, env.publisher, ledger=ledger)
+    )
 
 
 def _finish(outcome: flow.Outcome | flow.EventOutcome) -> dict[str, Any]:

@@ -11,7 +11,10 @@ from enum import StrEnum
 from typing import Any
 
 from eks_audit_bot.core.alert import Location, cluster_name
+from eks_audit_bot.core.rule_schema import ConfigError
 from eks_audit_bot.core.severity import Severity
+
+__all__ = ["ConfigError", "HttpsFormat", "Settings"]
 
 
 class HttpsFormat(StrEnum):
@@ -31,10 +34,6 @@ METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "EksAuditBot"
 
 # How long an alert's action is remembered as published (Powertools' idempotency record TTL).
 DEFAULT_DEDUP_TTL_SECONDS = 86400
-
-
-class ConfigError(ValueError):
-    """A setting in the environment is malformed; the message names the variable."""
 
 
 @dataclass(frozen=True, slots=True)

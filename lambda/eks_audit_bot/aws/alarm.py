@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from eks_audit_bot.core.invalid import InvalidEvent, SkipReason
 from eks_audit_bot.core.jsonvalue import mapping, mappings, strings, text
-from eks_audit_bot.kube.audit import InvalidEvent, SkipReason
 
 ALARM = "ALARM"
 OK = "OK"

@@ -13,9 +13,9 @@ from __future__ import annotations
 from eks_audit_bot.aws.alarm import ALARM, INSUFFICIENT_DATA, OK, AlarmChange
 from eks_audit_bot.aws.alert import AwsAlert
 from eks_audit_bot.aws.calls import EventResult
+from eks_audit_bot.aws.rules import AwsCatalog
 from eks_audit_bot.core.actor import Actor, ActorKind
 from eks_audit_bot.core.alert import Location, cluster_name
-from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
 
 CLOUDWATCH = Actor(
@@ -24,7 +24,7 @@ CLOUDWATCH = Actor(
 
 
 def alert_for_alarm(
-    change: AlarmChange, settings: Settings, catalog: RuleCatalog, result: EventResult
+    change: AlarmChange, settings: Settings, catalog: AwsCatalog, result: EventResult
 ) -> AwsAlert | None:
     """The alert for an alarm state change, or None with the reason counted."""
     if not change.alarm_name.startswith(settings.bot_name + "-"):
@@ -34,7 +34,7 @@ def alert_for_alarm(
         reason = "insufficient_data" if change.state == INSUFFICIENT_DATA else "not_a_recovery"
         result.drop(reason, change.alarm_name)
         return None
-    rule = catalog.match_aws(change)
+    rule = catalog.match(change)
     if rule is None:
         result.drop("no_rule", change.alarm_name)
         return None

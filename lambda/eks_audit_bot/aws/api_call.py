@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eks_audit_bot.core.alert import Outcome
+from eks_audit_bot.core.invalid import InvalidEvent, SkipReason
 from eks_audit_bot.core.jsonvalue import mapping, text
-from eks_audit_bot.kube.audit import InvalidEvent, SkipReason
 
 # Lambda names its API versions in CloudTrail: `UpdateFunctionCode20150331v2`.
 _VERSION_SUFFIX = re.compile(r"(?<=[a-z])20\d{6}(v\d+)?$")

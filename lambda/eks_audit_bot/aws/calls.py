@@ -22,12 +22,11 @@ from eks_audit_bot.aws.alert import AwsAlert
 from eks_audit_bot.aws.api_call import ApiCall
 from eks_audit_bot.aws.caller import actor_of_caller
 from eks_audit_bot.aws.phrases import cluster_of, summarize, target_of
+from eks_audit_bot.aws.rules import AwsCatalog
 from eks_audit_bot.aws.watched import concerns_us
-from eks_audit_bot.core.actor import Actor
+from eks_audit_bot.core.actor import AUTOMATION_KINDS, Actor, matches_principal
 from eks_audit_bot.core.alert import Location, Outcome, cluster_name
-from eks_audit_bot.kube import classify
-from eks_audit_bot.kube.pipeline import Tally
-from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.core.tally import Tally
 from eks_audit_bot.settings import Settings
 
 _CLI = "aws-cli/"
@@ -50,7 +49,7 @@ class EventResult(Tally[AwsAlert]):
 
 
 def alert_for_call(
-    call: ApiCall, settings: Settings, catalog: RuleCatalog, result: EventResult
+    call: ApiCall, settings: Settings, catalog: AwsCatalog, result: EventResult
 ) -> AwsAlert | None:
     """The alert for an API call, or None with the reason counted in `result.dropped`."""
     actor = actor_of_caller(call.identity)
@@ -63,7 +62,7 @@ def alert_for_call(
     if not settings.alert_on_automation and is_automation(actor, settings):
         result.drop("automation", actor.label)
         return None
-    rule = catalog.match_aws(call)
+    rule = catalog.match(call)
     if rule is None:
         result.drop("read_only" if call.read_only else "no_rule", actor.label)
         return None
@@ -87,9 +86,9 @@ def alert_for_call(
 
 
 def is_automation(actor: Actor, settings: Settings) -> bool:
-    if actor.kind in classify.AUTOMATION_KINDS:
+    if actor.kind in AUTOMATION_KINDS:
         return True
-    return classify.matches_principal(actor, settings.automation_principals)
+    return matches_principal(actor, settings.automation_principals)
 
 
 def location_of(call: ApiCall, settings: Settings) -> Location:

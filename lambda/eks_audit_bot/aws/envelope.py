@@ -28,11 +28,11 @@ from typing import Any
 from eks_audit_bot.aws.alert import AwsAlert
 from eks_audit_bot.aws.api_call import ApiCall, CallerIdentity
 from eks_audit_bot.aws.calls import EventResult
+from eks_audit_bot.aws.rules import AwsCatalog
 from eks_audit_bot.aws.watched import eventbridge_source
 from eks_audit_bot.core.actor import Actor, ActorKind
 from eks_audit_bot.core.alert import Location
 from eks_audit_bot.core.jsonvalue import mapping, text
-from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
 
 ALARM_SOURCE = "aws.cloudwatch"
@@ -124,7 +124,7 @@ def as_call(forgery: Forgery, settings: Settings) -> ApiCall:
 
 
 def alert_for_forgery(
-    forgery: Forgery, settings: Settings, catalog: RuleCatalog, result: EventResult
+    forgery: Forgery, settings: Settings, catalog: AwsCatalog, result: EventResult
 ) -> AwsAlert | None:
     """One alert about the attempt (rule `forged-event`), naming the sending account."""
     call = as_call(forgery, settings)
@@ -134,7 +134,7 @@ def alert_for_forgery(
         display_name=f"a sender in account {sender}",
         kind=ActorKind.HUMAN,
     )
-    rule = catalog.match_aws(call)
+    rule = catalog.match(call)
     if rule is None:
         result.drop("no_rule", actor.label)
         return None

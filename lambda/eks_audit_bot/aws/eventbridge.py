@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from eks_audit_bot.core.invalid import InvalidEvent, PayloadError, SkipReason
 from eks_audit_bot.core.jsonvalue import text
-from eks_audit_bot.kube.audit import InvalidEvent, SkipReason
-from eks_audit_bot.kube.cloudwatch import PayloadError
 
 if TYPE_CHECKING:
     from eks_audit_bot.aws.alarm import AlarmChange

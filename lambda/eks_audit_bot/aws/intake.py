@@ -17,14 +17,14 @@ from typing import Any
 from eks_audit_bot.aws import alarms, envelope, eventbridge
 from eks_audit_bot.aws import calls as cloudtrail
 from eks_audit_bot.aws.alarm import AlarmChange
+from eks_audit_bot.aws.rules import AwsCatalog
 from eks_audit_bot.core.invalid import InvalidEvent, SkipReason
-from eks_audit_bot.kube.pipeline import Skip
-from eks_audit_bot.kube.rules import RuleCatalog
+from eks_audit_bot.core.tally import Skip
 from eks_audit_bot.settings import Settings
 
 
 def judge(
-    event: Mapping[str, Any], settings: Settings, catalog: RuleCatalog, where: str = ""
+    event: Mapping[str, Any], settings: Settings, catalog: AwsCatalog, where: str = ""
 ) -> cloudtrail.EventResult:
     """What became of one EventBridge event: its alert, its skip, or why it needed neither."""
     result = cloudtrail.EventResult(received=1)

@@ -17,13 +17,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from importlib import resources
+from typing import Any
 
 from eks_audit_bot.aws.alarm import AlarmChange
 from eks_audit_bot.aws.api_call import ApiCall
 from eks_audit_bot.aws.predicates import API_PREDICATES
 from eks_audit_bot.core.alert import RuleHit
+from eks_audit_bot.core.rule_schema import (
+    RULE_ID,
+    RuleError,
+    severity_field,
+    strings_field,
+    text_field,
+    tuned,
+)
 from eks_audit_bot.core.severity import Severity
-from eks_audit_bot.kube.rule_model import _ID, RuleError, _severity, _strings, _text
+from eks_audit_bot.settings import Settings
 
 MATCH_KEYS = {
     "cloudtrail": ("event_sources", "event_names", "predicates"),
@@ -91,13 +100,34 @@ def best_rule(rules: Iterable[AwsRule], event: ApiCall | AlarmChange) -> RuleHit
     return best.hit() if best else None
 
 
+@dataclass(frozen=True, slots=True)
+class AwsCatalog:
+    """The AWS API call and alarm rules, tuned by the settings (built with the first
+    EventBridge event: audit-log batches never need them)."""
+
+    rules: tuple[AwsRule, ...]
+
+    @classmethod
+    def load(cls, settings: Settings) -> AwsCatalog:
+        return cls(tuned(builtin_aws_rules(), settings.rule_severities, settings.disabled_rules))
+
+    def match(self, event: ApiCall | AlarmChange) -> RuleHit | None:
+        """The rule for an AWS API call or an alarm state change, or None."""
+        return best_rule(self.rules, event)
+
+
+def _document() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(
+        resources.files("eks_audit_bot.aws").joinpath("rules.json").read_text("utf-8")
+    )
+    return document
+
+
 def builtin_aws_rules() -> tuple[AwsRule, ...]:
     """The rules shipped in `aws_rules.json`, in catalog order."""
-    raw = resources.files("eks_audit_bot.aws").joinpath("rules.json").read_text("utf-8")
-    document = json.loads(raw)
     return tuple(
         parse_aws_rule(rule, f"aws_rules.json rules[{index}]")
-        for index, rule in enumerate(document["rules"])
+        for index, rule in enumerate(_document()["rules"])
     )
 
 
@@ -106,7 +136,7 @@ def parse_aws_rule(raw: object, where: str) -> AwsRule:
     if not isinstance(raw, Mapping):
         raise RuleError(f"{where}: expected a JSON object")
     rule_id = raw.get("id")
-    if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
+    if not isinstance(rule_id, str) or not RULE_ID.fullmatch(rule_id):
         raise RuleError(f"{where}: field 'id': {rule_id!r} is not a rule id")
     where = f"{where} (id {rule_id!r})"
     unknown = sorted(set(raw) - _RULE_KEYS)
@@ -118,11 +148,11 @@ def parse_aws_rule(raw: object, where: str) -> AwsRule:
     return AwsRule(
         id=rule_id,
         source=str(source),
-        title=_text(raw, "title", where, required=True),
-        severity=_severity(raw.get("severity"), where),
+        title=text_field(raw, "title", where, required=True),
+        severity=severity_field(raw.get("severity"), where),
         match=_match(raw.get("match"), str(source), where),
-        explanation=_text(raw, "explanation", where),
-        runbook=_text(raw, "runbook", where),
+        explanation=text_field(raw, "explanation", where),
+        runbook=text_field(raw, "runbook", where),
     )
 
 
@@ -130,7 +160,7 @@ def _match(raw: object, source: str, where: str) -> AwsMatch:
     allowed = MATCH_KEYS[source]
     if not isinstance(raw, Mapping) or set(raw) - set(allowed):
         raise RuleError(f"{where}: field 'match': an object with only {', '.join(allowed)}")
-    values = {key: _strings(raw[key], f"{where}: field 'match.{key}'") for key in raw}
+    values = {key: strings_field(raw[key], f"{where}: field 'match.{key}'") for key in raw}
     for name in values.get("predicates", ()):
         if name not in API_PREDICATES:
             raise RuleError(f"{where}: field 'match.predicates': unknown predicate {name!r}")

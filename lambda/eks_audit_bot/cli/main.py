@@ -16,13 +16,13 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
+from eks_audit_bot import flow
 from eks_audit_bot.cli import publishing, replay, summary, testpattern
 from eks_audit_bot.cli.inputs import read_inputs
 from eks_audit_bot.cli.parser import build_parser
 from eks_audit_bot.cli.progress import Progress
 from eks_audit_bot.cli.usage import UsageError, check_rule_ids, flag_error
 from eks_audit_bot.filter_pattern import CompiledPattern, FilterPatternError, compile_pattern
-from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import ConfigError, Settings
 
 DEFAULT_PATTERN_FILE = "default_filter_pattern.txt"
@@ -71,9 +71,7 @@ def replay_command(args: argparse.Namespace, out: TextIO) -> int:
     pattern = None if args.no_pattern else load_pattern(args)[0]
     settings = settings_from(args)
     check_rule_ids(args, settings)
-    job = replay.Replay(
-        settings, RuleCatalog.load(settings), pattern, args.cluster, args.chunk_size
-    )
+    job = replay.Replay(settings, flow.Catalogs(settings), pattern, args.cluster, args.chunk_size)
     sink: replay.PrintSink | replay.PublishSink = replay.PrintSink(out, args.json)
     if args.sns_topic_arn:
         sink = replay.PublishSink(publishing.publisher(args.sns_topic_arn))

@@ -12,14 +12,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from eks_audit_bot.core.invalid import PayloadError
 from eks_audit_bot.core.jsonvalue import text
 from eks_audit_bot.filter_pattern import NOT_JSON
-from eks_audit_bot.kube.cloudwatch import (
-    AUDIT_STREAM_PREFIX,
-    CONTROL_MESSAGE,
-    PayloadError,
-    decode_payload,
-)
+from eks_audit_bot.kube.cloudwatch import AUDIT_STREAM_PREFIX, CONTROL_MESSAGE, decode_payload
 
 
 @dataclass(frozen=True, slots=True)

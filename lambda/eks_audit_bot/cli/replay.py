@@ -29,7 +29,6 @@ from eks_audit_bot.cli.terminal import safe_json, safe_lines
 from eks_audit_bot.core.alert import Location
 from eks_audit_bot.core.outgoing import Outgoing
 from eks_audit_bot.filter_pattern import CompiledPattern
-from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.output.sns import CONFIGURATION_ERRORS, Failure, Publisher, Report
 from eks_audit_bot.settings import Settings
 
@@ -41,7 +40,7 @@ SEPARATOR = "\n" + "-" * 72 + "\n\n"
 @dataclass(frozen=True, slots=True)
 class Replay:
     settings: Settings
-    catalog: RuleCatalog
+    catalogs: flow.Catalogs
     pattern: CompiledPattern | None
     cluster: str | None = None
     chunk_size: int = CHUNK_SIZE
@@ -88,7 +87,7 @@ def run(replay: Replay, items: Iterable[Item], sink: flow.Sink) -> ReplayTally:
     for chunk in chunks(delivered(audit_items, replay.pattern, tally), replay.chunk_size):
         location = _location(chunk[0].origin, replay)
         records = [(record.where, _decoded(record)) for record in chunk]
-        outcome = flow.run(records, location, replay.settings, replay.catalog, sink)
+        outcome = flow.run(records, location, replay.settings, replay.catalogs.kube, sink)
         _count(outcome, tally)
     return tally
 
@@ -106,7 +105,7 @@ def _replayed_aws_events(
         tally.read += 1
         tally.aws_events += 1
         event = as_event(parsed)
-        _count(flow.run_event(event, replay.settings, replay.catalog, sink, item.where), tally)
+        _count(flow.run_event(event, replay.settings, replay.catalogs.aws, sink, item.where), tally)
 
 
 def _count(outcome: flow.Outcome | flow.EventOutcome, tally: ReplayTally) -> None:

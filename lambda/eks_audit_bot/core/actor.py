@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from fnmatch import fnmatchcase
 
 
 class ActorKind(StrEnum):
@@ -47,3 +48,24 @@ class Actor:
         if self.impersonated_user:
             return f"{self.display_name} (as {self.impersonated_user})"
         return self.display_name
+
+
+AUTOMATION_KINDS = frozenset(
+    {
+        ActorKind.SERVICE_ACCOUNT,
+        ActorKind.NODE,
+        ActorKind.CONTROL_PLANE,
+        ActorKind.EKS,
+        ActorKind.AWS_SERVICE,
+    }
+)
+
+
+def matches_principal(actor: Actor, globs: tuple[str, ...]) -> bool:
+    """A glob matches the username, IAM ARN, canonical ARN or role name (case-sensitive)."""
+    names = [
+        name
+        for name in (actor.username, actor.iam_arn, actor.canonical_arn, actor.role_name)
+        if name
+    ]
+    return any(fnmatchcase(name, glob) for glob in globs for name in names)

@@ -83,3 +83,7 @@ def _invalid(raw: dict[str, Any]) -> InvalidEvent:
     return InvalidEvent(
         SkipReason.MISSING_FIELDS, "missing or not text: " + ", ".join(missing), audit_id
     )
+
+
+class PayloadError(ValueError):
+    """The invocation payload is not a CloudWatch Logs subscription payload."""

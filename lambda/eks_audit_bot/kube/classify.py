@@ -13,18 +13,9 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from eks_audit_bot.core.actor import Actor, ActorKind
+from eks_audit_bot.core.actor import AUTOMATION_KINDS, Actor, ActorKind, matches_principal
 from eks_audit_bot.settings import Settings
 
-AUTOMATION_KINDS = frozenset(
-    {
-        ActorKind.SERVICE_ACCOUNT,
-        ActorKind.NODE,
-        ActorKind.CONTROL_PLANE,
-        ActorKind.EKS,
-        ActorKind.AWS_SERVICE,
-    }
-)
 # Product token (before the first `/`) of a client-go style user agent -> how to show it.
 _KNOWN_CLIENTS = {
     "kubectl": "kubectl",
@@ -53,16 +44,6 @@ def is_automation(actor: Actor, user_agent: str, settings: Settings) -> bool:
         return False
     agents = settings.automation_user_agents
     return not agents or matches_user_agent(user_agent, agents)
-
-
-def matches_principal(actor: Actor, globs: tuple[str, ...]) -> bool:
-    """A glob matches the username, IAM ARN, canonical ARN or role name (case-sensitive)."""
-    names = [
-        name
-        for name in (actor.username, actor.iam_arn, actor.canonical_arn, actor.role_name)
-        if name
-    ]
-    return any(fnmatchcase(name, glob) for glob in globs for name in names)
 
 
 def matches_user_agent(user_agent: str, globs: tuple[str, ...]) -> bool:

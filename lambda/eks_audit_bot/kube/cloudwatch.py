@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from eks_audit_bot.core.invalid import PayloadError
 from eks_audit_bot.core.jsonvalue import strings
 
 AUDIT_STREAM_PREFIX = "kube-apiserver-audit"
@@ -29,10 +30,6 @@ _GZIP = 16 + zlib.MAX_WBITS
 # One log event as the pipeline takes it, `(where, message)`: its id (or `#index`) and its
 # text, None when it had none (the pipeline skips it). A plain tuple: a batch holds thousands.
 type LogRecord = tuple[str, str | None]
-
-
-class PayloadError(ValueError):
-    """The invocation payload is not a CloudWatch Logs subscription payload."""
 
 
 class LogBatch(NamedTuple):

@@ -8,8 +8,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from eks_audit_bot.core.actor import Actor
-from eks_audit_bot.kube.classify import matches_principal
+from eks_audit_bot.core.actor import Actor, matches_principal
 from eks_audit_bot.settings import DEFAULT_PROTECTED_NAMESPACES, Network, Settings
 
 # The API server's own host: requests from it never cross a network.

@@ -97,6 +97,7 @@ def is_eks_service_linked_role(arn: str) -> bool:
         and service.endswith(".amazonaws.com")
     )
 
+
 def _sts_session(arn: str) -> str:
     """The session of `arn:aws:sts::1:assumed-role/Role/session`, else empty."""
     resource = arn.split(":", 5)[-1] if arn.count(":") >= 5 else ""

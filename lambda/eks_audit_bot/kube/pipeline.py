@@ -10,12 +10,12 @@ count or a skip.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from eks_audit_bot.core.alert import Location
+from eks_audit_bot.core.tally import Skip, Tally
 from eks_audit_bot.kube import classify
 from eks_audit_bot.kube.actions import Actions, Chosen, rank_of, stage_reason
 from eks_audit_bot.kube.alert import Alert, outcome_of
@@ -38,42 +38,6 @@ from eks_audit_bot.settings import Settings
 # decoded (the CLI parses lines to test the filter pattern and should not parse them twice).
 # Anything else (a log event without a message) is a skip.
 type RawRecord = tuple[str, object]
-
-
-class Skip(NamedTuple):
-    """A record that could not be read; `where` is a log event id or a line number.
-    `detail` never quotes the record, and `audit_id` is set only when well formed. (Named
-    tuples here and in `_Judge`: defined at every cold start, where a frozen dataclass costs
-    about a millisecond to create.)"""
-
-    where: str
-    reason: str
-    detail: str
-    audit_id: str | None = None
-
-
-@dataclass(slots=True)
-class Tally[A]:
-    """What became of one batch's events: its alerts, its skips, and what needed no alert."""
-
-    alerts: list[A] = field(default_factory=list)
-    skips: list[Skip] = field(default_factory=list)
-    # Events read fine but not alerted on, by (why, who): automation, read_only,
-    # below_min_severity...; lets `replay` name the identities behind a quiet result.
-    dropped_by: Counter[tuple[str, str]] = field(default_factory=Counter)
-    received: int = 0
-
-    @property
-    def dropped(self) -> Counter[str]:
-        """The events that needed no alert, by why."""
-        counts: Counter[str] = Counter()
-        for (reason, _), count in self.dropped_by.items():
-            counts[reason] += count
-        return counts
-
-    def drop(self, reason: str, who: str) -> None:
-        """Count an event that needs no alert, with who made it (a name, never the event)."""
-        self.dropped_by[reason, who] += 1
 
 
 @dataclass(slots=True)

@@ -6,15 +6,20 @@ bad Terraform input fails the function's cold start with a message a person can 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from fnmatch import fnmatchcase
-from typing import Any
 
 from eks_audit_bot.core.actor import Actor
 from eks_audit_bot.core.alert import Outcome, RuleHit, severity_for
+from eks_audit_bot.core.rule_schema import (
+    RULE_ID,
+    RuleError,
+    severity_field,
+    strings_field,
+    text_field,
+)
 from eks_audit_bot.core.severity import Severity
 from eks_audit_bot.kube.audit import REVIEW_RESOURCES, AuditEvent
 from eks_audit_bot.kube.bodies import name_of
@@ -24,9 +29,7 @@ from eks_audit_bot.kube.predicates import (
     AUTOMATION_PREDICATES,
     PREDICATES,
 )
-from eks_audit_bot.settings import ConfigError
 
-_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _RULE_KEYS = frozenset({"id", "title", "severity", "explanation", "runbook", "match"})
 _MATCH_KEYS = (
     "verbs",
@@ -39,10 +42,6 @@ _MATCH_KEYS = (
     "repeats",
 )
 _REPEATS_KEYS = ("events", "resources")
-
-
-class RuleError(ConfigError):
-    """A rule or a rule setting is malformed; the message names the rule and the field."""
 
 
 class Audience(StrEnum):
@@ -162,7 +161,7 @@ def parse_rule(raw: object, where: str) -> Rule:
     if not isinstance(raw, Mapping):
         raise RuleError(f"{where}: expected a JSON object with id, title, severity and match")
     rule_id = raw.get("id")
-    if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
+    if not isinstance(rule_id, str) or not RULE_ID.fullmatch(rule_id):
         raise RuleError(
             f"{where}: field 'id': {rule_id!r} is not a rule id "
             "(lower-case letters, digits and '-', at most 63 characters)"
@@ -173,27 +172,12 @@ def parse_rule(raw: object, where: str) -> Rule:
         raise RuleError(f"{where}: unknown field {unknown[0]!r}; allowed: {_sorted(_RULE_KEYS)}")
     return Rule(
         id=rule_id,
-        title=_text(raw, "title", where, required=True),
-        severity=_severity(raw.get("severity"), where),
+        title=text_field(raw, "title", where, required=True),
+        severity=severity_field(raw.get("severity"), where),
         match=_match(raw.get("match"), where),
-        explanation=_text(raw, "explanation", where),
-        runbook=_text(raw, "runbook", where),
+        explanation=text_field(raw, "explanation", where),
+        runbook=text_field(raw, "runbook", where),
     )
-
-
-def _text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
-    value = raw.get(key, "")
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise RuleError(f"{where}: field {key!r}: expected a non-empty string")
-    return value.strip()
-
-
-def _severity(value: object, where: str) -> Severity:
-    try:
-        return Severity(str(value).lower())
-    except ValueError:
-        allowed = ", ".join(severity.value for severity in Severity)
-        raise RuleError(f"{where}: field 'severity': {value!r} is not one of {allowed}") from None
 
 
 def _match(raw: object, where: str) -> Match:
@@ -205,7 +189,9 @@ def _match(raw: object, where: str) -> Match:
             f"{where}: field 'match.{unknown[0]}' is unknown; allowed: {', '.join(_MATCH_KEYS)}"
         )
     values = {
-        key: _strings(raw[key], f"{where}: field 'match.{key}'") for key in raw if key != "repeats"
+        key: strings_field(raw[key], f"{where}: field 'match.{key}'")
+        for key in raw
+        if key != "repeats"
     }
     for name in values.get("predicates", ()):
         if name not in PREDICATES:
@@ -225,14 +211,6 @@ def _repeats(raw: object, where: str) -> Repeats:
     if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in counts):
         raise RuleError(f"{field}: events and resources must be whole numbers >= 1")
     return Repeats(*counts)
-
-
-def _strings(value: object, field: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        raise RuleError(f"{field}: expected a non-empty list of strings (omit it to match any)")
-    if not all(isinstance(item, str) for item in value):
-        raise RuleError(f"{field}: every item must be a string")
-    return tuple(value)
 
 
 def _sorted(keys: Iterable[str]) -> str:

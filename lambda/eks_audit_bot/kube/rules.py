@@ -9,35 +9,28 @@ the out-of-character rules, anonymous requests only the anonymous ones. Rules wi
 look at a whole batch (`probing`). The catch-all `manual-change` rule stays last: every other
 change by a person alerts as `low`.
 
-The catalog also holds the AWS API call and alarm rules (`aws_rules.json`, see `aws_rules`):
-`DISABLED_RULES` and `RULE_SEVERITIES` apply to both. Only EventBridge events need those, so
-they (and the CloudTrail and alarm models) are built with the first one; the settings are
-still checked at load against every id, read from the file without building its rules.
+`DISABLED_RULES` and `RULE_SEVERITIES` name rules of any feed: `flow.Catalogs` checks them
+against every feed's ids; this catalog applies those of its own rules.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eks_audit_bot.core.actor import Actor, ActorKind
 from eks_audit_bot.core.alert import Outcome, RuleHit
-from eks_audit_bot.core.severity import Severity
+from eks_audit_bot.core.rule_schema import RuleError, tuned
 from eks_audit_bot.kube import classify
 from eks_audit_bot.kube.alert import outcome_of
 from eks_audit_bot.kube.audit import READ_VERBS, REVIEW_RESOURCES, AuditEvent
 from eks_audit_bot.kube.context import RuleContext
 from eks_audit_bot.kube.predicates import shape_predicates
-from eks_audit_bot.kube.rule_model import Audience, Match, Rule, RuleError, parse_rule
+from eks_audit_bot.kube.rule_model import Audience, Match, Rule, parse_rule
 from eks_audit_bot.settings import Settings
-
-if TYPE_CHECKING:
-    from eks_audit_bot.aws.alarm import AlarmChange
-    from eks_audit_bot.aws.api_call import ApiCall
-    from eks_audit_bot.aws.rules import AwsRule
 
 CATCH_ALL_ID = "manual-change"
 # Shapes (audience, verb, object reference) remembered per catalog: a cluster has far fewer.
@@ -56,14 +49,10 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class RuleCatalog:
-    """The audit-log rules, tuned by the settings, and the AWS API call and alarm rules."""
+    """The audit-log rules, tuned by the settings."""
 
     rules: tuple[Rule, ...]
     context: RuleContext = field(default_factory=RuleContext)
-    # RULE_SEVERITIES and DISABLED_RULES, applied to `rules` already and to `aws_rules` when
-    # they are built; checked against every rule id at load.
-    severities: tuple[tuple[str, Severity], ...] = ()
-    disabled: frozenset[str] = frozenset()
     # The per-request rules for each audience, and for a plain read of each verb only those
     # that name it (`Match.names_read`): thousands of events a batch, forty-odd rules.
     candidates: Mapping[tuple[Audience, str], tuple[Rule, ...]] = field(
@@ -75,10 +64,6 @@ class RuleCatalog:
     batch_outcomes: frozenset[Outcome] = field(init=False, repr=False, compare=False)
     # The candidates whose verbs and object globs accept a shape, as each shape comes up.
     by_shape: dict[tuple[str, ...], tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
-    # `aws_rules` once built (a memo: the catalog is built once per cold start).
-    _aws: list[tuple[AwsRule, ...]] = field(
-        default_factory=list, init=False, repr=False, compare=False
-    )
 
     def __post_init__(self) -> None:
         candidates = {}
@@ -96,16 +81,6 @@ class RuleCatalog:
         outcomes = {Outcome.DENIED} if refusals else set(Outcome)
         object.__setattr__(self, "batch_outcomes", frozenset(outcomes if batch else ()))
 
-    @property
-    def aws_rules(self) -> tuple[AwsRule, ...]:
-        """The AWS API call and alarm rules, tuned like `rules`: built on first use (an
-        EventBridge event), since audit-log batches never need them."""
-        if not self._aws:
-            from eks_audit_bot.aws.rules import builtin_aws_rules  # noqa: PLC0415
-
-            self._aws.append(_tuned(builtin_aws_rules(), dict(self.severities), self.disabled))
-        return self._aws[0]
-
     @classmethod
     def load(cls, settings: Settings) -> RuleCatalog:
         """Built-in rules with the user's custom rules, severities and disabled rules applied.
@@ -113,15 +88,9 @@ class RuleCatalog:
         Raises `RuleError` (a `ConfigError`) naming the setting, rule and field at fault.
         """
         rules = _merge(builtin_rules(), _custom_rules(settings.custom_rules))
-        known = {rule.id for rule in rules} | builtin_aws_rule_ids()
-        _check_known("DISABLED_RULES", settings.disabled_rules, known)
-        _check_known("RULE_SEVERITIES", settings.rule_severities, known)
-        severities, disabled = settings.rule_severities, settings.disabled_rules
         return cls(
-            _tuned(rules, severities, disabled),
+            tuned(rules, settings.rule_severities, settings.disabled_rules),
             RuleContext.from_settings(settings),
-            tuple(sorted(severities.items())),
-            frozenset(disabled),
         )
 
     def match(
@@ -166,12 +135,6 @@ class RuleCatalog:
                 self.by_shape[key] = found
         return found
 
-    def match_aws(self, event: ApiCall | AlarmChange) -> RuleHit | None:
-        """The rule for an AWS API call or an alarm state change, or None."""
-        from eks_audit_bot.aws.rules import best_rule  # noqa: PLC0415 - see aws_rules
-
-        return best_rule(self.aws_rules, event)
-
     def decide(self, event: AuditEvent, actor: Actor, settings: Settings) -> RuleHit | str:
         """The rule to alert with, or why there is none (a drop reason): `failed` (nothing
         changed), `automation`, `read_only`, or `no_rule`."""
@@ -210,29 +173,19 @@ def audience_for(actor: Actor, user_agent: str, settings: Settings) -> Audience:
     return Audience.PEOPLE
 
 
+def rule_ids(settings: Settings) -> set[str]:
+    """The ids of the built-in and the user's custom audit-log rules."""
+    return {rule.id for rule in builtin_rules()} | {
+        str(raw.get("id")) for raw in settings.custom_rules
+    }
+
+
 def builtin_rules() -> tuple[Rule, ...]:
     """The rules shipped in `rules.json`, in catalog order."""
     text = resources.files("eks_audit_bot.kube").joinpath("rules.json").read_text(encoding="utf-8")
     document = json.loads(text)
     return tuple(
         parse_rule(raw, f"rules.json rules[{index}]") for index, raw in enumerate(document["rules"])
-    )
-
-
-def builtin_aws_rule_ids() -> set[str]:
-    """The ids in `aws_rules.json`, read without building its rules (see `aws_rules`)."""
-    text = resources.files("eks_audit_bot.aws").joinpath("rules.json").read_text(encoding="utf-8")
-    return {str(raw.get("id")) for raw in json.loads(text)["rules"]}
-
-
-def _tuned[R: (Rule, AwsRule)](
-    rules: Iterable[R], severities: Mapping[str, Severity], disabled: frozenset[str]
-) -> tuple[R, ...]:
-    """The rules that are not disabled, with the severities set for their ids."""
-    return tuple(
-        replace(rule, severity=severities.get(rule.id, rule.severity))
-        for rule in rules
-        if rule.id not in disabled
     )
 
 
@@ -253,12 +206,3 @@ def _merge(builtin: tuple[Rule, ...], custom: tuple[Rule, ...]) -> list[Rule]:
     catch_all = [rule for rule in merged if rule.id == CATCH_ALL_ID]
     rest = [rule for rule in merged if rule.id != CATCH_ALL_ID]
     return rest + [rule for rule in custom if rule.id in overrides] + catch_all
-
-
-def _check_known(setting: str, rule_ids: Iterable[str], known: set[str]) -> None:
-    unknown = sorted(set(rule_ids) - known)
-    if unknown:
-        raise RuleError(
-            f"{setting}: unknown rule id {', '.join(map(repr, unknown))}; "
-            f"known ids: {', '.join(sorted(known))}"
-        )
