@@ -107,11 +107,16 @@ locals {
   watch_pattern = jsonencode({
     source        = local.rule_sources.watch
     "detail-type" = [local.cloudtrail_event]
-    detail = { "$or" = [for source, names in local.watch_operations : {
+    detail = { "$or" = concat([for source, names in local.watch_operations : {
       eventSource = [source]
       # One type per branch: an object list for Lambda's prefixes, a string list otherwise.
       eventName = jsondecode(source == "lambda.amazonaws.com" ? jsonencode([for name in flatten(names) : { prefix = name }]) : jsonencode(flatten(names)))
-    }] }
+      }], [
+      # Every rule of the module's naming (the sub-modules' too: the central bus's and the
+      # stream alarms' rules), whichever of this module's rules exist.
+      { eventSource = ["events.amazonaws.com"], eventName = ["PutRule", "DisableRule", "DeleteRule"], requestParameters = { name = [{ prefix = "${var.eks_bot_name}-" }] } },
+      { eventSource = ["events.amazonaws.com"], eventName = ["PutTargets", "RemoveTargets"], requestParameters = { rule = [{ prefix = "${var.eks_bot_name}-" }] } },
+    ]) }
   })
 
   event_rules = { for key in local.rules_created : key => {

@@ -56,8 +56,14 @@ run "the_watch_rule_covers_every_watched_operation_by_service" {
     error_message = "Every operation of watched.json's `watch` entries is in the watch rule, under its service."
   }
   assert {
-    condition     = alltrue([for call in jsondecode(aws_cloudwatch_event_rule.watch[0].event_pattern).detail["$or"] : !contains(keys(call), "requestParameters")])
-    error_message = "The watch rule matches by operation only: names can be spelt many ways, the function decides."
+    condition     = length([for call in jsondecode(aws_cloudwatch_event_rule.watch[0].event_pattern).detail["$or"] : call if contains(keys(call), "requestParameters")]) == 2
+    error_message = "The watch rule matches by operation only (names can be spelt many ways, the function decides), but for the rules of the module's naming."
+  }
+  assert {
+    condition = contains(jsondecode(aws_cloudwatch_event_rule.watch[0].event_pattern).detail["$or"], {
+      eventSource = ["events.amazonaws.com"], eventName = ["PutRule", "DisableRule", "DeleteRule"], requestParameters = { name = [{ prefix = "eks-audit-bot-" }] }
+    })
+    error_message = "Every rule named eks-audit-bot-* (the sub-modules' too) is guarded by the watch rule."
   }
   assert {
     condition = alltrue([for name in ["StopLogging", "DeleteTrail", "PutEventSelectors", "PurgeQueue", "Unsubscribe", "SetSubscriptionAttributes", "DeleteStream", "DeleteDestination", "DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy", "DeleteTable", "DeleteRolePolicy"] : anytrue([

@@ -28,6 +28,9 @@ module "function" {
   dedup_ttl_in_seconds    = var.dedup_ttl_in_seconds
   account_names           = var.account_names
   create_on_failure_queue = true
+  # Whose EventBridge events the function believes: this account's, the members'.
+  event_account_ids = var.member_account_ids
+  organization_id   = var.organization_id
 
   # null leaves the root module's default.
   timeout                           = local.function.timeout
