@@ -111,11 +111,11 @@ locals {
       eventSource = [source]
       # One type per branch: an object list for Lambda's prefixes, a string list otherwise.
       eventName = jsondecode(source == "lambda.amazonaws.com" ? jsonencode([for name in flatten(names) : { prefix = name }]) : jsonencode(flatten(names)))
-      }], [
-      # Every rule of the module's naming (the sub-modules' too: the central bus's and the
-      # stream alarms' rules), whichever of this module's rules exist.
-      { eventSource = ["events.amazonaws.com"], eventName = ["PutRule", "DisableRule", "DeleteRule"], requestParameters = { name = [{ prefix = "${var.eks_bot_name}-" }] } },
-      { eventSource = ["events.amazonaws.com"], eventName = ["PutTargets", "RemoveTargets"], requestParameters = { rule = [{ prefix = "${var.eks_bot_name}-" }] } },
+      }], length(var.guarded_event_rule_names) == 0 ? [] : [
+      # The sub-modules' rules (modules/central: the bus's rule, the stream alarms' rule),
+      # by exact name: no other rule of the module delivers these calls twice.
+      { eventSource = ["events.amazonaws.com"], eventName = ["PutRule", "DisableRule", "DeleteRule"], requestParameters = { name = var.guarded_event_rule_names } },
+      { eventSource = ["events.amazonaws.com"], eventName = ["PutTargets", "RemoveTargets"], requestParameters = { rule = var.guarded_event_rule_names } },
     ]) }
   })
 

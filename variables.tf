@@ -826,6 +826,13 @@ variable "account_names" {
   }
 }
 
+variable "guarded_event_rule_names" {
+  type        = list(string)
+  description = "EventBridge rules of the sub-modules that the `watch` rule guards (changing, disabling or deleting them alerts); `modules/central` passes its bus rule and its stream alarms' rule."
+  default     = []
+  nullable    = false
+}
+
 variable "event_account_ids" {
   type        = list(string)
   description = "Accounts besides this one whose EventBridge events the function believes (the envelope's `account`); an event from any other account is a forgery and alerts as such. `modules/central` passes its `member_account_ids`."

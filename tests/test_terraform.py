@@ -336,13 +336,14 @@ def _example_event(name: str) -> dict[str, Any]:
 
 
 def _check_event_rules(aws: dict[str, Any], function_arn: str) -> dict[str, str]:
-    """The three rules target the function, and their patterns select what they should."""
+    """The four rules target the function, and their patterns select what they should."""
     events = aws["events"]
     rules = {rule["Name"]: rule["EventPattern"] for rule in events.list_rules()["Rules"]}
     assert sorted(rules) == [
         "eks-audit-bot-alarms",
         "eks-audit-bot-eks-api",
         "eks-audit-bot-tamper",
+        "eks-audit-bot-watch",
     ]
     for name in rules:
         (target,) = events.list_targets_by_rule(Rule=name)["Targets"]

@@ -56,14 +56,8 @@ run "the_watch_rule_covers_every_watched_operation_by_service" {
     error_message = "Every operation of watched.json's `watch` entries is in the watch rule, under its service."
   }
   assert {
-    condition     = length([for call in jsondecode(aws_cloudwatch_event_rule.watch[0].event_pattern).detail["$or"] : call if contains(keys(call), "requestParameters")]) == 2
-    error_message = "The watch rule matches by operation only (names can be spelt many ways, the function decides), but for the rules of the module's naming."
-  }
-  assert {
-    condition = contains(jsondecode(aws_cloudwatch_event_rule.watch[0].event_pattern).detail["$or"], {
-      eventSource = ["events.amazonaws.com"], eventName = ["PutRule", "DisableRule", "DeleteRule"], requestParameters = { name = [{ prefix = "eks-audit-bot-" }] }
-    })
-    error_message = "Every rule named eks-audit-bot-* (the sub-modules' too) is guarded by the watch rule."
+    condition     = alltrue([for call in jsondecode(aws_cloudwatch_event_rule.watch[0].event_pattern).detail["$or"] : !contains(keys(call), "requestParameters")])
+    error_message = "The watch rule matches by operation only: names can be spelt many ways, the function decides."
   }
   assert {
     condition = alltrue([for name in ["StopLogging", "DeleteTrail", "PutEventSelectors", "PurgeQueue", "Unsubscribe", "SetSubscriptionAttributes", "DeleteStream", "DeleteDestination", "DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy", "DeleteTable", "DeleteRolePolicy"] : anytrue([
@@ -138,5 +132,22 @@ run "without_cloudtrail_rules_nothing_is_watched_by_events" {
   assert {
     condition     = length(aws_cloudwatch_event_rule.watch) == 0 && length(aws_lambda_permission.watch) == 0 && length(aws_cloudwatch_event_target.watch) == 0
     error_message = "create_cloudtrail_rules = false creates no watch rule either."
+  }
+}
+
+run "the_sub_modules_rules_are_guarded_by_name_once" {
+  command = plan
+
+  variables {
+    guarded_event_rule_names = ["eks-audit-bot-forwarded"]
+  }
+
+  assert {
+    condition = contains(jsondecode(aws_cloudwatch_event_rule.watch[0].event_pattern).detail["$or"], {
+      eventSource = ["events.amazonaws.com"], eventName = ["PutRule", "DisableRule", "DeleteRule"], requestParameters = { name = ["eks-audit-bot-forwarded"] }
+      }) && contains(jsondecode(aws_cloudwatch_event_rule.watch[0].event_pattern).detail["$or"], {
+      eventSource = ["events.amazonaws.com"], eventName = ["PutTargets", "RemoveTargets"], requestParameters = { rule = ["eks-audit-bot-forwarded"] }
+    })
+    error_message = "Disabling the central bus's rule (or removing its target) reaches the function through the watch rule."
   }
 }

@@ -30,7 +30,9 @@ module "function" {
   create_on_failure_queue = true
   # Whose EventBridge events the function believes: this account's, the members'.
   event_account_ids = var.member_account_ids
-  organization_id   = var.organization_id
+  # This module's own rules (their PutRule, DisableRule, DeleteRule... alert).
+  guarded_event_rule_names = concat(["${var.name}-forwarded"], var.alarms.create ? ["${var.name}-stream-alarms"] : [])
+  organization_id          = var.organization_id
 
   # null leaves the root module's default.
   timeout                           = local.function.timeout
