@@ -98,24 +98,27 @@ locals {
   # Shorter than eks_api's name, so it fits whenever that one does; the cut only keeps the
   # provider's own length check from hiding eks_api's clearer precondition message.
   watch_rule_name = substr("${var.eks_bot_name}-watch", 0, 64)
-  watch_rule_calls = var.create_cloudtrail_rules ? [
-    { eventSource = ["events.amazonaws.com"], eventName = ["PutRule", "DisableRule", "DeleteRule"], requestParameters = { name = [local.watch_rule_name] } },
-    { eventSource = ["events.amazonaws.com"], eventName = ["PutTargets", "RemoveTargets"], requestParameters = { rule = [local.watch_rule_name] } },
-  ] : []
+  # The rules eks_api guards besides tamper: watch, and the sub-modules' rules (modules/central:
+  # the bus's rule, the stream alarms' rule), by exact name: no rule delivers a call twice.
+  guarded_by_eks_api = concat(var.create_cloudtrail_rules ? [local.watch_rule_name] : [], var.guarded_event_rule_names)
+  watch_rule_calls = length(local.guarded_by_eks_api) == 0 ? [] : [
+    { eventSource = ["events.amazonaws.com"], eventName = ["PutRule", "DisableRule", "DeleteRule"], requestParameters = { name = local.guarded_by_eks_api } },
+    { eventSource = ["events.amazonaws.com"], eventName = ["PutTargets", "RemoveTargets"], requestParameters = { rule = local.guarded_by_eks_api } },
+  ]
   # By service; Lambda's event names carry an API version (`DeleteEventSourceMapping20150331`).
   watch_operations = { for watch in values(local.watched) : watch.event_source => keys(watch.operations)... if watch.rule == "watch" }
   watch_pattern = jsonencode({
-    source        = local.rule_sources.watch
+    # By prefix, to fit 2048 characters: nothing but AWS emits `aws.` sources, and the
+    # function checks that the source is the call's service.
+    source        = [{ prefix = "aws." }]
     "detail-type" = [local.cloudtrail_event]
     detail = { "$or" = concat([for source, names in local.watch_operations : {
       eventSource = [source]
       # One type per branch: an object list for Lambda's prefixes, a string list otherwise.
       eventName = jsondecode(source == "lambda.amazonaws.com" ? jsonencode([for name in flatten(names) : { prefix = name }]) : jsonencode(flatten(names)))
-      }], length(var.guarded_event_rule_names) == 0 ? [] : [
-      # The sub-modules' rules (modules/central: the bus's rule, the stream alarms' rule),
-      # by exact name: no other rule of the module delivers these calls twice.
-      { eventSource = ["events.amazonaws.com"], eventName = ["PutRule", "DisableRule", "DeleteRule"], requestParameters = { name = var.guarded_event_rule_names } },
-      { eventSource = ["events.amazonaws.com"], eventName = ["PutTargets", "RemoveTargets"], requestParameters = { rule = var.guarded_event_rule_names } },
+      }], [
+      # The function's own log group (tamper watches the EKS ones).
+      { eventSource = ["logs.amazonaws.com"], eventName = keys(local.watched["log-group"].operations), requestParameters = { logGroupName = [aws_cloudwatch_log_group.this.name] } },
     ]) }
   })
 

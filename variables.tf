@@ -828,7 +828,7 @@ variable "account_names" {
 
 variable "guarded_event_rule_names" {
   type        = list(string)
-  description = "EventBridge rules of the sub-modules that the `watch` rule guards (changing, disabling or deleting them alerts); `modules/central` passes its bus rule and its stream alarms' rule."
+  description = "EventBridge rules of the sub-modules that the `eks_api` rule guards (changing, disabling or deleting them alerts); `modules/central` passes its bus rule and its stream alarms' rule."
   default     = []
   nullable    = false
 }

@@ -65,7 +65,7 @@ run "each_cluster_subscribes_to_the_central_destination" {
       aws_cloudwatch_event_target.central[0].arn == var.event_bus_arn &&
       aws_cloudwatch_event_target.central[0].role_arn == aws_iam_role.forward[0].arn
     )
-    error_message = "The API calls of the shared list (cloudtrail_events.json), every service of it, go to the central bus with the module's role, in a pattern EventBridge takes."
+    error_message = "The API calls of the shared list (aws/watched.json), every service of it, go to the central bus with the module's role, in a pattern EventBridge takes."
   }
 
   assert {
