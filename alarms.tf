@@ -5,17 +5,17 @@
 
 locals {
   alarm_names = var.create_alarms ? concat(
-    [for cluster in keys(local.clusters) : "${var.eks_bot_name}-silence-${cluster}"],
-    ["${var.eks_bot_name}-errors"],
-    var.create_on_failure_queue ? ["${var.eks_bot_name}-on-failure-backlog"] : [],
+    [for cluster in keys(local.clusters) : "${local.name}-silence-${cluster}"],
+    ["${local.name}-errors"],
+    var.create_on_failure_queue ? ["${local.name}-on-failure-backlog"] : [],
   ) : []
 }
 
 resource "aws_cloudwatch_metric_alarm" "silence" {
   for_each = var.create_alarms ? local.clusters : {}
 
-  alarm_name        = "${var.eks_bot_name}-silence-${each.key}"
-  alarm_description = "No events reached ${each.value} for ${var.silence_alarm_period_in_seconds * var.silence_alarm_evaluation_periods} seconds (eks-audit-bot ${var.eks_bot_name})."
+  alarm_name        = "${local.name}-silence-${each.key}"
+  alarm_description = "No events reached ${each.value} for ${var.silence_alarm_period_in_seconds * var.silence_alarm_evaluation_periods} seconds (eks-audit-bot ${local.name})."
   namespace         = "AWS/Logs"
   metric_name       = "IncomingLogEvents"
   dimensions        = { LogGroupName = each.value }
@@ -32,8 +32,8 @@ resource "aws_cloudwatch_metric_alarm" "silence" {
 resource "aws_cloudwatch_metric_alarm" "errors" {
   count = var.create_alarms ? 1 : 0
 
-  alarm_name          = "${var.eks_bot_name}-errors"
-  alarm_description   = "The ${var.eks_bot_name} function failed invocations: alerts are late or lost (eks-audit-bot)."
+  alarm_name          = "${local.name}-errors"
+  alarm_description   = "The ${local.name} function failed invocations: alerts are late or lost (eks-audit-bot)."
   namespace           = "AWS/Lambda"
   metric_name         = "Errors"
   dimensions          = { FunctionName = aws_lambda_function.this.function_name }
@@ -49,8 +49,8 @@ resource "aws_cloudwatch_metric_alarm" "errors" {
 resource "aws_cloudwatch_metric_alarm" "on_failure_backlog" {
   count = var.create_alarms && var.create_on_failure_queue ? 1 : 0
 
-  alarm_name          = "${var.eks_bot_name}-on-failure-backlog"
-  alarm_description   = "Invocations of ${var.eks_bot_name} that failed after every retry wait in ${aws_sqs_queue.on_failure[0].name} (eks-audit-bot)."
+  alarm_name          = "${local.name}-on-failure-backlog"
+  alarm_description   = "Invocations of ${local.name} that failed after every retry wait in ${aws_sqs_queue.on_failure[0].name} (eks-audit-bot)."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = aws_sqs_queue.on_failure[0].name }

@@ -2,7 +2,7 @@
 # persistence layer (partition key `id`, TTL attribute `expiration`). Items expire by TTL, so the
 # table stays small; pay per request because alerts are rare and bursty.
 locals {
-  dedup_table_name = var.create_dedup_table ? coalesce(var.dedup_table_name, "${var.eks_bot_name}-dedup") : var.dedup_table_name
+  dedup_table_name = var.create_dedup_table ? coalesce(var.dedup_table_name, "${local.name}-dedup") : var.dedup_table_name
   dedup_table_arn = (
     var.create_dedup_table ? aws_dynamodb_table.dedup[0].arn :
     var.dedup_table_name == null ? null :

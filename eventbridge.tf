@@ -19,9 +19,9 @@ locals {
   cloudtrail_event = "AWS API Call via CloudTrail"
 
   rule_names = {
-    eks_api = "${var.eks_bot_name}-eks-api"
-    tamper  = "${var.eks_bot_name}-tamper"
-    alarms  = "${var.eks_bot_name}-alarms"
+    eks_api = "${local.name}-eks-api"
+    tamper  = "${local.name}-tamper"
+    alarms  = "${local.name}-alarms"
   }
   rules_created = concat(
     var.create_cloudtrail_rules ? ["eks_api", "tamper"] : [],
@@ -53,14 +53,21 @@ locals {
   function_calls = {
     eventSource       = ["lambda.amazonaws.com"]
     eventName         = [for name in keys(local.watched.function.operations) : { prefix = name }]
-    requestParameters = { functionName = [var.eks_bot_name, { suffix = ":function:${var.eks_bot_name}" }] }
+    requestParameters = { functionName = [local.name, { suffix = ":function:${local.name}" }] }
   }
-  # The alarms by prefix, so that the pattern does not grow with the clusters; the function
-  # checks the names again.
-  alarm_prefix = [{ prefix = "${var.eks_bot_name}-" }]
-  alarm_calls = length(local.alarm_names) == 0 ? [] : [
-    { eventSource = ["monitoring.amazonaws.com"], eventName = ["DeleteAlarms", "DisableAlarmActions"], requestParameters = { alarmNames = local.alarm_prefix } },
-    { eventSource = ["monitoring.amazonaws.com"], eventName = ["PutMetricAlarm"], requestParameters = { alarmName = local.alarm_prefix } },
+  # The module's own alarms: not by the prefix `<name>-`, which would also match the alarms of
+  # another instance whose name starts with this one's (eks-audit-bot-prod, -prod-eu) so that
+  # both functions alert; by exact name, except the silence alarms (one per cluster, so that the
+  # pattern does not grow with the clusters): `<name>-silence-` matches another instance only if
+  # its first cluster's name starts with this one's followed by `-silence-`.
+  alarm_matchers = concat(
+    var.create_alarms && length(local.clusters) > 0 ? [{ prefix = "${local.name}-silence-" }] : [],
+    [for name in local.alarm_names : name if !startswith(name, "${local.name}-silence-")],
+    var.guarded_resources.alarm_names,
+  )
+  alarm_calls = length(local.alarm_matchers) == 0 ? [] : [
+    { eventSource = ["monitoring.amazonaws.com"], eventName = ["DeleteAlarms", "DisableAlarmActions"], requestParameters = { alarmNames = local.alarm_matchers } },
+    { eventSource = ["monitoring.amazonaws.com"], eventName = ["PutMetricAlarm"], requestParameters = { alarmName = local.alarm_matchers } },
   ]
 
   event_patterns = {
@@ -97,10 +104,10 @@ locals {
 
   # Shorter than eks_api's name, so it fits whenever that one does; the cut only keeps the
   # provider's own length check from hiding eks_api's clearer precondition message.
-  watch_rule_name = substr("${var.eks_bot_name}-watch", 0, 64)
+  watch_rule_name = substr("${local.name}-watch", 0, 64)
   # The rules eks_api guards besides tamper: watch, and the sub-modules' rules (modules/central:
   # the bus's rule, the stream alarms' rule), by exact name: no rule delivers a call twice.
-  guarded_by_eks_api = concat(var.create_cloudtrail_rules ? [local.watch_rule_name] : [], var.guarded_event_rule_names)
+  guarded_by_eks_api = concat(var.create_cloudtrail_rules ? [local.watch_rule_name] : [], var.guarded_resources.event_rule_names)
   watch_rule_calls = length(local.guarded_by_eks_api) == 0 ? [] : [
     { eventSource = ["events.amazonaws.com"], eventName = ["PutRule", "DisableRule", "DeleteRule"], requestParameters = { name = local.guarded_by_eks_api } },
     { eventSource = ["events.amazonaws.com"], eventName = ["PutTargets", "RemoveTargets"], requestParameters = { rule = local.guarded_by_eks_api } },
@@ -132,7 +139,7 @@ resource "aws_cloudwatch_event_rule" "this" {
   for_each = local.event_rules
 
   name          = each.value.name
-  description   = "Sends ${replace(each.key, "_", " ")} events to the ${var.eks_bot_name} function"
+  description   = "Sends ${replace(each.key, "_", " ")} events to the ${local.name} function"
   event_pattern = each.value.pattern
   tags          = merge(var.tags, var.event_rule_tags)
 
@@ -174,7 +181,7 @@ resource "aws_cloudwatch_event_rule" "watch" {
   count = var.create_cloudtrail_rules ? 1 : 0
 
   name          = local.watch_rule_name
-  description   = "Sends changes to what the ${var.eks_bot_name} pipeline is made of (roles, stream, topics, queue, table, keys, trails) to the function"
+  description   = "Sends changes to what the ${local.name} pipeline is made of (roles, stream, topics, queue, table, keys, trails) to the function"
   event_pattern = local.watch_pattern
   tags          = merge(var.tags, var.event_rule_tags)
 

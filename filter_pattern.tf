@@ -91,3 +91,22 @@ locals {
 
   filter_pattern = var.filter_pattern != null ? var.filter_pattern : local.generated_filter_pattern
 }
+
+# A raw filter_pattern is checked at plan as far as Terraform's functions reach (variables.tf);
+# the CLI's `eks-audit-bot test-pattern` parses it fully, naming the position. A validation may
+# not use locals derived from its own variable (a cycle), so these are the constants it uses.
+locals {
+  # Every list of var.watch, for messages that name the entry.
+  watch_list_keys = [
+    "user_names", "ignored_user_names", "ignored_user_names_except", "namespaces",
+    "namespaced_resources", "cluster_resources", "api_groups", "subresources", "ignored_verbs",
+    "ignored_verbs_except_resources", "excluded_stages", "any_user_subresources", "any_user_resources",
+  ]
+  # Quoted strings (with their escapes) and %regex% literals hold any character: emptied first.
+  filter_pattern_string = "/\"(\\\\.|[^\"\\\\])*\"/"
+  filter_pattern_regex  = "/%[^%\"]*%/"
+  # Adjacent bracket pairs, removed round after round: balanced brackets leave nothing.
+  filter_pattern_pair = "/\\{\\}|\\(\\)|\\[\\]/"
+  # Operators of JSON and space-delimited patterns; anything else made of these characters is a typo.
+  filter_pattern_operators = ["=", "!=", "<", ">", "<=", ">=", "&&", "||"]
+}

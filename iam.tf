@@ -45,10 +45,10 @@ locals {
 }
 
 resource "aws_iam_role" "this" {
-  name                 = var.eks_bot_name
+  name                 = local.name
   path                 = var.role_path
   permissions_boundary = var.role_permissions_boundary
-  description          = "Execution role of the ${var.eks_bot_name} Lambda function"
+  description          = "Execution role of the ${local.name} Lambda function"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

@@ -13,6 +13,19 @@ locals {
   log_group_names = concat(compact([var.aws_cloudwatch_log_group]), var.aws_cloudwatch_log_groups)
   clusters        = { for name in local.log_group_names : regex("^/aws/eks/([^/]+)/cluster$", name)[0] => name }
 
+  # Every name starts with `name`: eks_bot_name when set (the names of earlier releases), else
+  # one derived from the first watched cluster, so that one instance per cluster (or group of
+  # clusters) needs no naming at all. At most 40 characters: the longest suffix within a
+  # 64-character limit is the EventBridge rule's `-eks-api`, and the name recurs a dozen times in
+  # the tamper rule's pattern (2048 characters). A longer cluster name keeps a prefix and
+  # 8 hex characters of its SHA-256, so two clusters never share a name.
+  name_cluster = length(local.log_group_names) == 0 ? "" : regex("^/aws/eks/([^/]+)/cluster$", local.log_group_names[0])[0]
+  derived_name = local.name_cluster == "" ? "eks-audit-bot" : (
+    length(local.name_cluster) <= 26 ? "eks-audit-bot-${local.name_cluster}" :
+    "eks-audit-bot-${substr(local.name_cluster, 0, 17)}-${substr(sha256(local.name_cluster), 0, 8)}"
+  )
+  name = coalesce(var.eks_bot_name, local.derived_name)
+
   # Names derived from a cluster name must stay unique and within AWS limits (cluster names run
   # to 100 characters): `cluster_name_ids` gives at most 40 characters, the name itself when it
   # fits, else a prefix and 8 hex characters of its SHA-256. Use it for names with tight limits
@@ -91,7 +104,7 @@ locals {
     TRUSTED_SOURCE_CIDRS = jsonencode(var.trusted_source_cidrs)
     # CloudTrail and alarms: which clusters' EKS API calls alert, and the name the module's own
     # function, rules and alarms start with.
-    EKS_BOT_NAME            = var.eks_bot_name
+    EKS_BOT_NAME            = local.name
     WATCHED_CLUSTERS        = jsonencode(keys(local.clusters))
     CLOUDTRAIL_ALL_CLUSTERS = tostring(var.cloudtrail_all_clusters)
     # What else the function watches beyond `<eks_bot_name>-*` (aws/watched.json): the keys
@@ -108,7 +121,7 @@ locals {
   # (from the base64 length, Terraform has no byte count) so it fails at plan, not at apply.
   # A page topic created here has no ARN until apply; its ARN is predictable, so count that.
   environment_at_plan = merge(local.environment, local.create_pagerduty_topic ? {
-    PAGERDUTY_TOPIC_ARN = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${var.eks_bot_name}-pagerduty"
+    PAGERDUTY_TOPIC_ARN = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.name}-pagerduty"
   } : {})
   environment_bytes = { for name, value in local.environment_at_plan : name => length(name) + (
     length(base64encode(value)) / 4 * 3 - (endswith(base64encode(value), "==") ? 2 : endswith(base64encode(value), "=") ? 1 : 0)
@@ -131,7 +144,7 @@ check "automation_user_agents_narrow_principals" {
 
 resource "aws_cloudwatch_log_group" "this" {
   #checkov:skip=CKV_AWS_338:The function's own logs are operational (skip reasons, delivery errors), 30 days by default to keep cost down; the audit record is the EKS log group and CloudTrail. cloudwatch_logs_retention_in_days keeps them longer.
-  name              = "/aws/lambda/${var.eks_bot_name}"
+  name              = "/aws/lambda/${local.name}"
   retention_in_days = var.cloudwatch_logs_retention_in_days
   kms_key_id        = var.cloudwatch_logs_kms_key_arn
   tags              = merge(var.tags, var.log_group_tags)
@@ -143,7 +156,7 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_272:The code is a committed, byte-for-byte reproducible zip pinned by filebase64sha256; make test fails when it differs from a fresh build of the reviewed sources.
   #checkov:skip=CKV_AWS_173:The environment holds settings only (topic ARN, rule tuning), never secrets; Lambda encrypts it at rest with its AWS-managed key.
   #checkov:skip=CKV_AWS_50:One SNS call per batch, covered by structured logs and EMF metrics; X-Ray would add cost and a permission for no insight.
-  function_name                  = var.eks_bot_name
+  function_name                  = local.name
   description                    = "Alerts on manual actions in EKS clusters (audit log to SNS)"
   role                           = aws_iam_role.this.arn
   handler                        = "eks_audit_bot.handler.lambda_handler"
@@ -194,7 +207,7 @@ resource "aws_lambda_permission" "logs" {
 resource "aws_cloudwatch_log_subscription_filter" "this" {
   for_each = local.clusters
 
-  name            = var.eks_bot_name
+  name            = local.name
   log_group_name  = each.value
   filter_pattern  = local.filter_pattern
   destination_arn = aws_lambda_function.this.arn
@@ -216,7 +229,7 @@ resource "aws_cloudwatch_log_subscription_filter" "this" {
 resource "aws_cloudwatch_log_subscription_filter" "truncated" {
   for_each = var.watch_truncated_lines ? local.clusters : {}
 
-  name            = "${var.eks_bot_name}-truncated"
+  name            = "${local.name}-truncated"
   log_group_name  = each.value
   filter_pattern  = "\"[Truncated...]\""
   destination_arn = aws_lambda_function.this.arn
@@ -227,7 +240,7 @@ resource "aws_cloudwatch_log_subscription_filter" "truncated" {
 resource "aws_sqs_queue" "on_failure" {
   count = var.create_on_failure_queue ? 1 : 0
 
-  name = "${var.eks_bot_name}-on-failure"
+  name = "${local.name}-on-failure"
   # The maximum: failed batches are kept for two weeks so they can be inspected and replayed.
   message_retention_seconds = 1209600
   sqs_managed_sse_enabled   = true

@@ -69,11 +69,12 @@ output "dedup_table_arn" {
 }
 
 output "event_rules" {
-  description = "The EventBridge rules by purpose (`eks_api`, `tamper`, `alarms`): name and ARN."
+  description = "The EventBridge rules by purpose (`eks_api`, `tamper`, `alarms`): name, ARN and event pattern (JSON)."
   value = {
     for key, rule in aws_cloudwatch_event_rule.this : key => {
-      name = rule.name
-      arn  = rule.arn
+      name          = rule.name
+      arn           = rule.arn
+      event_pattern = rule.event_pattern
     }
   }
 }

@@ -19,7 +19,7 @@ locals {
 resource "aws_sns_topic" "pagerduty" {
   count = local.create_pagerduty_topic ? 1 : 0
 
-  name = "${var.eks_bot_name}-pagerduty"
+  name = "${local.name}-pagerduty"
   # Encrypted at rest; the AWS managed key needs no key policy or grant for the function.
   kms_master_key_id = coalesce(var.pagerduty_topic_kms_key_arn, "alias/aws/sns")
   tags              = var.tags

@@ -1,7 +1,7 @@
 # The alert topic: passed in (`sns_topic_arn`) or created here, always encrypted with KMS when
 # created, with optional email and HTTPS subscriptions filtered on the message attributes.
 locals {
-  sns_topic_name = coalesce(var.sns_topic_name, "${var.eks_bot_name}-alerts")
+  sns_topic_name = coalesce(var.sns_topic_name, "${local.name}-alerts")
 
   # An SNS topic ARN is fully determined by partition, region, account and name, so the ARN of
   # a topic created here is known at plan: the environment size check, the cross-region check
@@ -20,7 +20,10 @@ locals {
 
   # The SNS message attributes every alert carries (the contract in DESIGN.md and the README;
   # digests add `digest`), and the values of those that are enumerations.
-  message_attributes = ["severity", "source", "cluster", "account", "namespace", "verb", "resource", "actor", "rule", "outcome", "digest"]
+  # RFC 5321 in the common form SNS delivers to: dot-separated atoms, a domain of dot-separated
+  # labels (no empty label: no consecutive, leading or trailing dot) and a top-level domain.
+  email_address_pattern = "^[A-Za-z0-9!#$%&'*+/=?^_{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$"
+  message_attributes    = ["severity", "source", "cluster", "account", "namespace", "verb", "resource", "actor", "rule", "outcome", "digest"]
   message_attribute_values = {
     severity = ["critical", "high", "medium", "low"]
     source   = ["audit-log", "cloudtrail", "health"]
@@ -41,7 +44,7 @@ locals {
 resource "aws_kms_key" "sns" {
   count = local.create_sns_kms_key ? 1 : 0
 
-  description         = "Encrypts the ${local.sns_topic_name} SNS topic of ${var.eks_bot_name} (EKS audit alerts)"
+  description         = "Encrypts the ${local.sns_topic_name} SNS topic of ${local.name} (EKS audit alerts)"
   enable_key_rotation = true
   policy = jsonencode({
     Version = "2012-10-17"

@@ -2,13 +2,12 @@
 
 variable "eks_bot_name" {
   type        = string
-  description = "Name of the Lambda function; also names its IAM role, log group, subscription filters and on-failure queue."
-  default     = "eks-audit-bot"
-  nullable    = false
+  description = "Name of the Lambda function; also names its IAM role, log group, subscription filters, EventBridge rules, alarms and on-failure queue. Unset: `eks-audit-bot-<cluster>` after the first watched cluster (at most 40 characters: a longer cluster name keeps its first 17 and a hash), so that several instances in one account and region need no names."
+  default     = null
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.eks_bot_name))
-    error_message = "eks_bot_name must be 1 to 64 letters, digits, hyphens or underscores (the Lambda function and IAM role name limit)."
+    condition     = var.eks_bot_name == null || can(regex("^[A-Za-z0-9_-]{1,64}$", coalesce(var.eks_bot_name, "-")))
+    error_message = "eks_bot_name must be 1 to 64 letters, digits, hyphens or underscores (the Lambda function and IAM role name limit); it is ${jsonencode(var.eks_bot_name)}."
   }
 }
 
@@ -43,7 +42,7 @@ variable "aws_cloudwatch_log_group" {
 
   validation {
     condition     = var.aws_cloudwatch_log_group == null || can(regex("^/aws/eks/[0-9A-Za-z][A-Za-z0-9_-]{0,99}/cluster$", var.aws_cloudwatch_log_group))
-    error_message = "aws_cloudwatch_log_group must be an EKS control-plane log group name: /aws/eks/<cluster>/cluster (cluster names have at most 100 characters)."
+    error_message = "aws_cloudwatch_log_group = ${jsonencode(var.aws_cloudwatch_log_group)} is not an EKS control-plane log group name: /aws/eks/<cluster>/cluster (cluster names have at most 100 characters)."
   }
 }
 
@@ -94,24 +93,62 @@ variable "filter_pattern" {
     condition     = var.filter_pattern == null || length(coalesce(var.filter_pattern, " ")) <= 1024
     error_message = "filter_pattern must be at most 1024 characters (the CloudWatch Logs limit); it has ${length(coalesce(var.filter_pattern, " "))}, ${length(coalesce(var.filter_pattern, " ")) - 1024} too many."
   }
+
+  validation {
+    condition     = var.filter_pattern == null || !(length(regexall("\"", replace(replace(coalesce(var.filter_pattern, "-"), local.filter_pattern_string, "\"\""), local.filter_pattern_regex, "R"))) % 2 == 1)
+    error_message = "filter_pattern has a string that never closes: ${jsonencode(try(substr(regex("\"[^\"]*$", replace(replace(coalesce(var.filter_pattern, "-"), local.filter_pattern_string, "\"\""), local.filter_pattern_regex, "R")), 0, 30), ""))} needs its closing quote. Run `eks-audit-bot test-pattern` on it for the full check (it names the position)."
+  }
+
+  validation {
+    condition     = var.filter_pattern == null || length(regexall("\"", replace(replace(coalesce(var.filter_pattern, "-"), local.filter_pattern_string, "\"\""), local.filter_pattern_regex, "R"))) % 2 == 1 || replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(coalesce(var.filter_pattern, "-"), local.filter_pattern_string, "\"\""), local.filter_pattern_regex, "R"), "/[^{}()\\[\\]]/", ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, "") == ""
+    error_message = "filter_pattern's brackets do not pair up: ${jsonencode(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(coalesce(var.filter_pattern, "-"), local.filter_pattern_string, "\"\""), local.filter_pattern_regex, "R"), "/[^{}()\\[\\]]/", ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, ""), local.filter_pattern_pair, ""))} remain after matching each { with }, ( with ) and [ with ] outside quotes (nested at most 8 deep). Run `eks-audit-bot test-pattern` on it for the full check (it names the position)."
+  }
+
+  validation {
+    condition     = var.filter_pattern == null || !contains((can(regex("^\\s*[{\\[]", coalesce(var.filter_pattern, "-"))) ? distinct([for op in regexall("[=!<>&|]+", replace(replace(coalesce(var.filter_pattern, "-"), local.filter_pattern_string, "\"\""), local.filter_pattern_regex, "R")) : op if !contains(local.filter_pattern_operators, op)]) : []), "==")
+    error_message = "filter_pattern compares with `==` (${trimspace(try(regex("[^\"]{0,24}==[^\"]{0,2}(?:\"[^\"]{0,20}\"?)?", coalesce(var.filter_pattern, "-")), "=="))}): CloudWatch filter patterns compare with a single `=`, so use `=`. Run `eks-audit-bot test-pattern` on it for the full check (it names the position)."
+  }
+
+  validation {
+    condition     = var.filter_pattern == null || length([for op in(can(regex("^\\s*[{\\[]", coalesce(var.filter_pattern, "-"))) ? distinct([for op in regexall("[=!<>&|]+", replace(replace(coalesce(var.filter_pattern, "-"), local.filter_pattern_string, "\"\""), local.filter_pattern_regex, "R")) : op if !contains(local.filter_pattern_operators, op)]) : []) : op if op != "=="]) == 0
+    error_message = "filter_pattern uses ${join(", ", [for op in(can(regex("^\\s*[{\\[]", coalesce(var.filter_pattern, "-"))) ? distinct([for op in regexall("[=!<>&|]+", replace(replace(coalesce(var.filter_pattern, "-"), local.filter_pattern_string, "\"\""), local.filter_pattern_regex, "R")) : op if !contains(local.filter_pattern_operators, op)]) : []) : "`${op}`" if op != "=="])}: not an operator of CloudWatch filter patterns (${join(" ", local.filter_pattern_operators)}, IS TRUE|FALSE|NULL, NOT EXISTS). Run `eks-audit-bot test-pattern` on it for the full check (it names the position)."
+  }
 }
 
 # ---- Clusters ----
 
 variable "aws_cloudwatch_log_groups" {
   type        = list(string)
-  description = "More EKS control-plane log groups (`/aws/eks/<cluster>/cluster`) to watch with the same function, one subscription filter each. Both may be left empty when the function reads another source (`modules/central` feeds it from Kinesis)."
+  description = "More EKS control-plane log groups (`/aws/eks/<cluster>/cluster`) to watch with the same function, one subscription filter each. Both may be left empty only when `log_source` is `kinesis` (`modules/central`)."
   default     = []
   nullable    = false
 
   validation {
     condition     = alltrue([for name in var.aws_cloudwatch_log_groups : can(regex("^/aws/eks/[0-9A-Za-z][A-Za-z0-9_-]{0,99}/cluster$", name))])
-    error_message = "Every entry of aws_cloudwatch_log_groups must be an EKS control-plane log group name: /aws/eks/<cluster>/cluster (cluster names have at most 100 characters)."
+    error_message = join(" ", [for i, name in var.aws_cloudwatch_log_groups : format("aws_cloudwatch_log_groups[%d] = %q is not an EKS control-plane log group name: /aws/eks/<cluster>/cluster (cluster names have at most 100 characters).", i, name) if !can(regex("^/aws/eks/[0-9A-Za-z][A-Za-z0-9_-]{0,99}/cluster$", name))])
   }
 
   validation {
     condition     = length(distinct(concat(compact([var.aws_cloudwatch_log_group]), var.aws_cloudwatch_log_groups))) == length(concat(compact([var.aws_cloudwatch_log_group]), var.aws_cloudwatch_log_groups))
-    error_message = "Each cluster may be watched once: aws_cloudwatch_log_groups repeats a log group, or repeats aws_cloudwatch_log_group."
+    error_message = "Each cluster may be watched once: ${join(", ", [for name in distinct(concat(compact([var.aws_cloudwatch_log_group]), var.aws_cloudwatch_log_groups)) : format("%q", name) if length([for other in concat(compact([var.aws_cloudwatch_log_group]), var.aws_cloudwatch_log_groups) : other if other == name]) > 1])} appears more than once in aws_cloudwatch_log_group and aws_cloudwatch_log_groups."
+  }
+
+  validation {
+    # Otherwise plan and apply succeed and the bot watches nothing.
+    condition     = var.log_source != "cloudwatch_logs" || var.aws_cloudwatch_log_group != null || length(var.aws_cloudwatch_log_groups) > 0
+    error_message = "No cluster to watch: set aws_cloudwatch_log_group = \"/aws/eks/<cluster>/cluster\" (or list the log groups in aws_cloudwatch_log_groups), or log_source = \"kinesis\" when another module feeds the function (modules/central does)."
+  }
+}
+
+variable "log_source" {
+  type        = string
+  description = "Where the function reads the audit log from: `cloudwatch_logs` (a subscription filter on each of `aws_cloudwatch_log_group` and `aws_cloudwatch_log_groups`; at least one is required) or `kinesis` (a stream another module connects, as `modules/central` does; the log groups are then optional)."
+  default     = "cloudwatch_logs"
+  nullable    = false
+
+  validation {
+    condition     = contains(["cloudwatch_logs", "kinesis"], var.log_source)
+    error_message = "log_source must be cloudwatch_logs or kinesis; it is ${jsonencode(var.log_source)}."
   }
 }
 
@@ -242,13 +279,13 @@ variable "email_subscriptions" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for sub in var.email_subscriptions : can(regex("^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$", sub.address))])
-    error_message = "Every email_subscriptions address must be an email address."
+    condition     = alltrue([for sub in var.email_subscriptions : can(regex(local.email_address_pattern, sub.address))])
+    error_message = join(" ", [for i, sub in var.email_subscriptions : format("email_subscriptions[%d].address = %q is not an email address.", i, sub.address) if !can(regex(local.email_address_pattern, sub.address))])
   }
 
   validation {
     condition     = length(var.email_subscriptions) == length(distinct([for sub in var.email_subscriptions : sub.address]))
-    error_message = "Each email address may be subscribed once."
+    error_message = "Each email address may be subscribed once; repeated: ${join(", ", [for value in distinct([for sub in var.email_subscriptions : sub.address]) : format("%q", value) if length([for other in [for sub in var.email_subscriptions : sub.address] : other if other == value]) > 1])}."
   }
 
   validation {
@@ -258,17 +295,17 @@ variable "email_subscriptions" {
 
   validation {
     condition     = alltrue([for sub in var.email_subscriptions : alltrue([for key in keys(sub.filter_policy) : contains(local.message_attributes, key)])])
-    error_message = "Filter policies may only name the alerts' message attributes (${join(", ", local.message_attributes)}); unknown: ${join(", ", distinct(flatten([for sub in var.email_subscriptions : [for key in keys(sub.filter_policy) : key if !contains(local.message_attributes, key)]])))}."
+    error_message = "Filter policies may only name the alerts' message attributes (${join(", ", local.message_attributes)}); unknown: ${join(", ", distinct(flatten([for sub in var.email_subscriptions : [for key in keys(sub.filter_policy) : key if !contains(local.message_attributes, key)]])))}. In: ${join(", ", [for i, sub in var.email_subscriptions : format("email_subscriptions[%d].filter_policy", i) if length(setsubtract(keys(sub.filter_policy), local.message_attributes)) > 0])}."
   }
 
   validation {
     condition     = alltrue([for sub in var.email_subscriptions : length(keys(sub.filter_policy)) <= 5 && alltrue([for values in values(sub.filter_policy) : length(values) > 0]) && sum(concat([0], [for values in values(sub.filter_policy) : log(length(values), 10)])) <= log(150, 10) + 0.0001])
-    error_message = "An SNS filter policy names at most 5 attributes, each with a non-empty list of values, and at most 150 combinations of values (the product of the lists' lengths)."
+    error_message = "An SNS filter policy names at most 5 attributes, each with a non-empty list of values, and at most 150 combinations of values (the product of the lists' lengths); not so: ${join(", ", [for i, sub in var.email_subscriptions : format("email_subscriptions[%d].filter_policy", i) if !(length(keys(sub.filter_policy)) <= 5 && alltrue([for values in values(sub.filter_policy) : length(values) > 0]) && sum(concat([0], [for values in values(sub.filter_policy) : log(length(values), 10)])) <= log(150, 10) + 0.0001)])}."
   }
 
   validation {
     condition     = alltrue([for sub in var.email_subscriptions : alltrue([for key, allowed in local.message_attribute_values : alltrue([for value in lookup(sub.filter_policy, key, []) : contains(allowed, value)])])])
-    error_message = "Filter policy values must be ones the function sends: severity ${join("|", local.message_attribute_values.severity)}, source ${join("|", local.message_attribute_values.source)}, outcome ${join("|", local.message_attribute_values.outcome)}."
+    error_message = join(" ", flatten([for i, sub in var.email_subscriptions : [for key, allowed in local.message_attribute_values : [for value in lookup(sub.filter_policy, key, []) : format("email_subscriptions[%d].filter_policy.%s = [%q] is not a value the function sends (%s).", i, key, value, join("|", allowed)) if !contains(allowed, value)]]]))
   }
 }
 
@@ -283,12 +320,12 @@ variable "https_subscriptions" {
 
   validation {
     condition     = alltrue([for sub in var.https_subscriptions : can(regex("^https://[^[:space:]/]+", sub.endpoint))])
-    error_message = "Every https_subscriptions endpoint must be an https:// URL."
+    error_message = join(" ", [for i, sub in var.https_subscriptions : format("https_subscriptions[%d].endpoint = %q is not an https:// URL.", i, sub.endpoint) if !can(regex("^https://[^[:space:]/]+", sub.endpoint))])
   }
 
   validation {
     condition     = length(var.https_subscriptions) == length(distinct([for sub in var.https_subscriptions : sub.endpoint]))
-    error_message = "Each HTTPS endpoint may be subscribed once."
+    error_message = "Each HTTPS endpoint may be subscribed once; repeated: ${join(", ", [for value in distinct([for sub in var.https_subscriptions : sub.endpoint]) : format("%q", value) if length([for other in [for sub in var.https_subscriptions : sub.endpoint] : other if other == value]) > 1])}."
   }
 
   validation {
@@ -298,17 +335,17 @@ variable "https_subscriptions" {
 
   validation {
     condition     = alltrue([for sub in var.https_subscriptions : alltrue([for key in keys(sub.filter_policy) : contains(local.message_attributes, key)])])
-    error_message = "Filter policies may only name the alerts' message attributes (${join(", ", local.message_attributes)}); unknown: ${join(", ", distinct(flatten([for sub in var.https_subscriptions : [for key in keys(sub.filter_policy) : key if !contains(local.message_attributes, key)]])))}."
+    error_message = "Filter policies may only name the alerts' message attributes (${join(", ", local.message_attributes)}); unknown: ${join(", ", distinct(flatten([for sub in var.https_subscriptions : [for key in keys(sub.filter_policy) : key if !contains(local.message_attributes, key)]])))}. In: ${join(", ", [for i, sub in var.https_subscriptions : format("https_subscriptions[%d].filter_policy", i) if length(setsubtract(keys(sub.filter_policy), local.message_attributes)) > 0])}."
   }
 
   validation {
     condition     = alltrue([for sub in var.https_subscriptions : length(keys(sub.filter_policy)) <= 5 && alltrue([for values in values(sub.filter_policy) : length(values) > 0]) && sum(concat([0], [for values in values(sub.filter_policy) : log(length(values), 10)])) <= log(150, 10) + 0.0001])
-    error_message = "An SNS filter policy names at most 5 attributes, each with a non-empty list of values, and at most 150 combinations of values (the product of the lists' lengths)."
+    error_message = "An SNS filter policy names at most 5 attributes, each with a non-empty list of values, and at most 150 combinations of values (the product of the lists' lengths); not so: ${join(", ", [for i, sub in var.https_subscriptions : format("https_subscriptions[%d].filter_policy", i) if !(length(keys(sub.filter_policy)) <= 5 && alltrue([for values in values(sub.filter_policy) : length(values) > 0]) && sum(concat([0], [for values in values(sub.filter_policy) : log(length(values), 10)])) <= log(150, 10) + 0.0001)])}."
   }
 
   validation {
     condition     = alltrue([for sub in var.https_subscriptions : alltrue([for key, allowed in local.message_attribute_values : alltrue([for value in lookup(sub.filter_policy, key, []) : contains(allowed, value)])])])
-    error_message = "Filter policy values must be ones the function sends: severity ${join("|", local.message_attribute_values.severity)}, source ${join("|", local.message_attribute_values.source)}, outcome ${join("|", local.message_attribute_values.outcome)}."
+    error_message = join(" ", flatten([for i, sub in var.https_subscriptions : [for key, allowed in local.message_attribute_values : [for value in lookup(sub.filter_policy, key, []) : format("https_subscriptions[%d].filter_policy.%s = [%q] is not a value the function sends (%s).", i, key, value, join("|", allowed)) if !contains(allowed, value)]]]))
   }
 }
 
@@ -421,7 +458,7 @@ variable "automation_principals" {
 
   validation {
     condition     = alltrue([for glob in var.automation_principals : length(trimspace(glob)) > 0])
-    error_message = "automation_principals entries must be non-empty globs."
+    error_message = "automation_principals entries must be non-empty globs: ${join(", ", [for i, glob in var.automation_principals : format("automation_principals[%d] = %q", i, glob) if length(trimspace(glob)) == 0])} is empty."
   }
 }
 
@@ -433,7 +470,7 @@ variable "automation_user_agents" {
 
   validation {
     condition     = alltrue([for glob in var.automation_user_agents : length(trimspace(glob)) > 0])
-    error_message = "automation_user_agents entries must be non-empty globs."
+    error_message = "automation_user_agents entries must be non-empty globs: ${join(", ", [for i, glob in var.automation_user_agents : format("automation_user_agents[%d] = %q", i, glob) if length(trimspace(glob)) == 0])} is empty."
   }
 }
 
@@ -482,7 +519,7 @@ variable "rule_severities" {
 
   validation {
     condition     = alltrue([for severity in values(var.rule_severities) : contains(["low", "medium", "high", "critical"], severity)])
-    error_message = "rule_severities values must be one of low, medium, high, critical."
+    error_message = "rule_severities values must be one of low, medium, high, critical: ${join(", ", [for id, severity in var.rule_severities : format("rule_severities[%q] = %q", id, severity) if !contains(["low", "medium", "high", "critical"], severity)])} is not."
   }
 
   validation {
@@ -514,22 +551,22 @@ variable "custom_rules" {
 
   validation {
     condition     = alltrue([for rule in var.custom_rules : can(regex("^[a-z0-9][a-z0-9-]{0,62}$", rule.id)) && length(trimspace(rule.title)) > 0])
-    error_message = "Every custom rule needs an id (lowercase letters, digits, hyphens, at most 63 characters) and a non-empty title."
+    error_message = "Every custom rule needs an id (lowercase letters, digits, hyphens, at most 63 characters) and a non-empty title: ${join(", ", [for i, rule in var.custom_rules : format("custom_rules[%d] (id = %q, title = %q)", i, rule.id, rule.title) if !(can(regex("^[a-z0-9][a-z0-9-]{0,62}$", rule.id)) && length(trimspace(rule.title)) > 0)])} has not."
   }
 
   validation {
     condition     = alltrue([for rule in var.custom_rules : contains(["low", "medium", "high", "critical"], rule.severity)])
-    error_message = "Every custom rule severity must be one of low, medium, high, critical."
+    error_message = "Every custom rule severity must be one of low, medium, high, critical: ${join(", ", [for i, rule in var.custom_rules : format("custom_rules[%d].severity = %q", i, rule.severity) if !contains(["low", "medium", "high", "critical"], rule.severity)])} is not."
   }
 
   validation {
     condition     = length(distinct([for rule in var.custom_rules : rule.id])) == length(var.custom_rules)
-    error_message = "Custom rule ids must be unique."
+    error_message = "Custom rule ids must be unique; repeated: ${join(", ", [for id in distinct([for rule in var.custom_rules : rule.id]) : format("%q", id) if length([for other in [for rule in var.custom_rules : rule.id] : other if other == id]) > 1])}."
   }
 
   validation {
     condition     = alltrue([for rule in var.custom_rules : length([for values in values(rule.match) : values if values != null]) > 0])
-    error_message = "Every custom rule must set at least one match list (${join(", ", local.custom_rule_match_keys)})."
+    error_message = "Every custom rule must set at least one match list (${join(", ", local.custom_rule_match_keys)}); none in: ${join(", ", [for i, rule in var.custom_rules : format("custom_rules[%d] (%s)", i, rule.id) if length([for values in values(rule.match) : values if values != null]) == 0])}."
   }
 
   validation {
@@ -614,12 +651,12 @@ variable "watch" {
         var.watch.any_user_subresources, var.watch.any_user_resources,
       ]) : can(regex("^\\*?[^*\"\\\\]+\\*?$", value))
     ])
-    error_message = "watch values must be non-empty, without quotes or backslashes, with `*` only as the first or last character (CloudWatch wildcards)."
+    error_message = "watch values must be non-empty, without quotes or backslashes, with `*` only as the first or last character (CloudWatch wildcards): ${join(", ", flatten([for key in local.watch_list_keys : [for i, value in var.watch[key] : format("watch.%s[%d] = %q", key, i, value) if !can(regex("^\\*?[^*\"\\\\]+\\*?$", value))]]))} is not."
   }
 
   validation {
     condition     = alltrue([for code in var.watch.any_user_response_codes : code >= 100 && code <= 599 && floor(code) == code])
-    error_message = "watch.any_user_response_codes must be HTTP status codes (whole numbers from 100 to 599)."
+    error_message = "watch.any_user_response_codes must be HTTP status codes (whole numbers from 100 to 599): ${join(", ", [for i, code in var.watch.any_user_response_codes : format("watch.any_user_response_codes[%d] = %s", i, code) if !(code >= 100 && code <= 599 && floor(code) == code)])} is not."
   }
 
   validation {
@@ -642,7 +679,7 @@ variable "protected_namespaces" {
 
   validation {
     condition     = alltrue([for name in var.protected_namespaces : can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", name))])
-    error_message = "protected_namespaces entries must be Kubernetes namespace names (lower-case letters, digits and '-', at most 63 characters)."
+    error_message = "protected_namespaces entries must be Kubernetes namespace names (lower-case letters, digits and '-', at most 63 characters): ${join(", ", [for i, name in var.protected_namespaces : format("protected_namespaces[%d] = %q", i, name) if !can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", name))])} is not."
   }
 }
 
@@ -654,7 +691,7 @@ variable "trusted_source_cidrs" {
 
   validation {
     condition     = alltrue([for cidr in var.trusted_source_cidrs : can(cidrnetmask(cidr)) && can(regex("/([89]|[12][0-9]|3[0-2])$", cidr))])
-    error_message = "trusted_source_cidrs entries must be IPv4 CIDR blocks with a prefix length of 8 to 32, e.g. 10.0.0.0/16."
+    error_message = "trusted_source_cidrs entries must be IPv4 CIDR blocks with a prefix length of 8 to 32, e.g. 10.0.0.0/16: ${join(", ", [for i, cidr in var.trusted_source_cidrs : format("trusted_source_cidrs[%d] = %q", i, cidr) if !(can(cidrnetmask(cidr)) && can(regex("/([89]|[12][0-9]|3[0-2])$", cidr)))])} is not."
   }
 }
 
@@ -816,7 +853,7 @@ variable "account_names" {
 
   validation {
     condition     = alltrue([for id, name in var.account_names : can(regex("^[0-9]{12}$", id)) && length(trimspace(name)) > 0 && length(name) <= 64])
-    error_message = "account_names keys must be 12-digit account ids and values non-empty names of at most 64 characters."
+    error_message = "account_names keys must be 12-digit account ids and values non-empty names of at most 64 characters: ${join(", ", [for id, name in var.account_names : format("account_names[%q] = %q", id, name) if !(can(regex("^[0-9]{12}$", id)) && length(trimspace(name)) > 0 && length(name) <= 64)])} is not."
   }
 
   validation {
@@ -826,10 +863,13 @@ variable "account_names" {
   }
 }
 
-variable "guarded_event_rule_names" {
-  type        = list(string)
-  description = "EventBridge rules of the sub-modules that the `eks_api` rule guards (changing, disabling or deleting them alerts); `modules/central` passes its bus rule and its stream alarms' rule."
-  default     = []
+variable "guarded_resources" {
+  type = object({
+    event_rule_names = optional(list(string), [])
+    alarm_names      = optional(list(string), [])
+  })
+  description = "EventBridge rules and alarms of the sub-modules that this module's rules guard like its own (changing, disabling or deleting them alerts); `modules/central` passes its bus rule, its stream alarms and their rule."
+  default     = {}
   nullable    = false
 }
 

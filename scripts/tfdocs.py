@@ -18,6 +18,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import hcl2
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 BEGIN = "<!-- BEGIN_TF_DOCS -->"
@@ -142,12 +144,50 @@ def _attributes(body: str) -> dict[str, str]:
     return attributes
 
 
+def _hcl(value: object) -> str:
+    """A value python-hcl2 parsed, written back as the HCL expression it came from."""
+    if isinstance(value, str):
+        if value.startswith("${") and value.endswith("}"):
+            return value[2:-1]
+        return value  # python-hcl2 keeps a string's quotes and writes other expressions bare
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, list):
+        return "[" + ", ".join(_hcl(item) for item in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{key} = {_hcl(item)}" for key, item in value.items() if not key.startswith("__"))
+        return "{" + ", ".join(items) + "}"
+    return str(value)
+
+
+def _description(text: str) -> str:
+    """A description on one line: a heredoc's lines, or a quoted string's unescaped text."""
+    if text.startswith('"<<'):
+        lines = text.splitlines()[1:-1]
+    else:
+        lines = re.sub(r"\\(.)", r"\1", text[1:-1]).splitlines()
+    return " ".join(line.strip() for line in lines if line.strip())
+
+
 def parse_blocks(text: str) -> list[Block]:
-    """The `variable` and `output` blocks of a file, in order."""
+    """The `variable` and `output` blocks of a file, in order (parsed by python-hcl2)."""
+    try:
+        parsed = hcl2.loads(text)
+    except Exception as err:  # lark's errors have no common base class worth naming
+        raise HclError(f"python-hcl2 cannot parse the file: {err}") from err
     blocks = []
-    for found in _BLOCK.finditer(text):
-        end = _scan_expression(text, found.end(), stop_at_newline=False)
-        blocks.append(Block(found.group(1), found.group(2), _attributes(text[found.end() : end])))
+    for kind in ("variable", "output"):
+        for block in parsed.get(kind, []):
+            for label, body in block.items():
+                attributes = {
+                    key: _hcl(value)
+                    for key, value in body.items()
+                    if (not key.startswith("__") and not isinstance(value, list | dict))
+                    or key in ("type", "default", "value")
+                }
+                if isinstance(body.get("description"), str):
+                    attributes["description"] = _description(body["description"])
+                blocks.append(Block(kind, label.strip('"'), attributes))
     return blocks
 
 

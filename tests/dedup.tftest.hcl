@@ -2,33 +2,12 @@
 # environment, account names, and a function without log groups of its own.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "eu-west-1", name = "eu-west-1" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::123456789012:role/eks-audit-bot" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/eks-audit-bot" }
-  }
-  mock_resource "aws_lambda_function" {
-    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:eks-audit-bot" }
-  }
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = { arn = "arn:aws:events:eu-west-1:123456789012:rule/eks-audit-bot-mocked" }
-  }
-  mock_resource "aws_dynamodb_table" {
-    defaults = { arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/eks-audit-bot-dedup" }
-  }
+  source = "./tests/mocks/account"
 }
 
 variables {
+  # The names of earlier releases: eks_bot_name set (tests/naming.tftest.hcl derives them).
+  eks_bot_name             = "eks-audit-bot"
   sns_topic_arn            = "arn:aws:sns:eu-west-1:123456789012:eks-alerts"
   aws_cloudwatch_log_group = "/aws/eks/prod/cluster"
 }
@@ -137,6 +116,7 @@ run "a_function_without_log_groups_of_its_own" {
 
   variables {
     aws_cloudwatch_log_group = null
+    log_source               = "kinesis"
   }
 
   assert {

@@ -2,36 +2,12 @@
 # alarms, planned and applied against a mocked AWS provider.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "eu-west-1", name = "eu-west-1" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/eks-audit-bot" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::123456789012:role/eks-audit-bot" }
-  }
-  mock_resource "aws_lambda_function" {
-    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:eks-audit-bot" }
-  }
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = { arn = "arn:aws:events:eu-west-1:123456789012:rule/eks-audit-bot-mocked" }
-  }
-  mock_resource "aws_sqs_queue" {
-    defaults = {
-      arn = "arn:aws:sqs:eu-west-1:123456789012:eks-audit-bot-on-failure"
-      url = "https://sqs.eu-west-1.amazonaws.com/123456789012/eks-audit-bot-on-failure"
-    }
-  }
+  source = "./tests/mocks/account"
 }
 
 variables {
+  # The names of earlier releases: eks_bot_name set (tests/naming.tftest.hcl derives them).
+  eks_bot_name              = "eks-audit-bot"
   sns_topic_arn             = "arn:aws:sns:eu-west-1:123456789012:eks-alerts"
   aws_cloudwatch_log_group  = "/aws/eks/prod/cluster"
   aws_cloudwatch_log_groups = ["/aws/eks/staging/cluster"]
@@ -118,8 +94,8 @@ run "silence_and_health_alarms" {
     error_message = "Every alarm's state changes reach the function."
   }
   assert {
-    condition     = jsondecode(aws_cloudwatch_event_rule.this["tamper"].event_pattern).detail["$or"][4].requestParameters.alarmNames == [{ prefix = "eks-audit-bot-" }]
-    error_message = "Deleting or disabling one of the module's alarms is tampering (matched by prefix, so the pattern does not grow with the clusters)."
+    condition     = jsondecode(aws_cloudwatch_event_rule.this["tamper"].event_pattern).detail["$or"][4].requestParameters.alarmNames == [{ prefix = "eks-audit-bot-silence-" }, "eks-audit-bot-errors", "eks-audit-bot-on-failure-backlog"]
+    error_message = "Deleting or disabling one of the module's alarms is tampering (silence alarms by prefix, so the pattern does not grow with the clusters; the others by name: another instance's alarms may share the prefix <name>-)."
   }
 }
 

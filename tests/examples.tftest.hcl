@@ -3,12 +3,7 @@
 # tests/test_terraform.py leaves the Slack ids unset) is wired to the module's encrypted topic.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:role/terraform" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
+  source = "./tests/mocks/account"
   mock_data "aws_region" {
     defaults = { id = "us-east-1", name = "us-east-1" }
   }

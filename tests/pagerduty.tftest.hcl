@@ -2,33 +2,15 @@
 # HTTPS subscription, what the function is told and allowed, and the inputs that are refused.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "eu-west-1", name = "eu-west-1" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/eks-audit-bot" }
-  }
-  mock_resource "aws_lambda_function" {
-    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:eks-audit-bot" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::123456789012:role/eks-audit-bot" }
-  }
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = { arn = "arn:aws:events:eu-west-1:123456789012:rule/eks-audit-bot-mocked" }
-  }
+  source = "./tests/mocks/account"
   mock_resource "aws_sns_topic" {
     defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:eks-audit-bot-pagerduty" }
   }
 }
 
 variables {
+  # The names of earlier releases: eks_bot_name set (tests/naming.tftest.hcl derives them).
+  eks_bot_name             = "eks-audit-bot"
   sns_topic_arn            = "arn:aws:sns:eu-west-1:123456789012:eks-alerts"
   aws_cloudwatch_log_group = "/aws/eks/prod/cluster"
 }

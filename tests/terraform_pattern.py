@@ -34,6 +34,26 @@ DEFAULT_PATTERN_FILE = ROOT / "lambda" / "eks_audit_bot" / "cli" / "default_filt
 LOCAL_CLI_CONFIG = ROOT / "build" / "terraform.tfrc"
 
 
+# A plan of the module with no AWS account: `terraform test` runs over a mocked provider.
+MOCK_PROVIDER = """mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_data "aws_region" {
+    defaults = { id = "eu-west-1" }
+  }
+}
+
+variables {
+  sns_topic_arn            = "arn:aws:sns:eu-west-1:123456789012:alerts"
+  aws_cloudwatch_log_group = "/aws/eks/prod/cluster"
+}
+"""
+
+
 class TerraformError(RuntimeError):
     """terraform failed; the message carries its output."""
 

@@ -16,13 +16,17 @@ import pytest
 
 from eks_audit_bot import flow
 from eks_audit_bot.core.alert import Location
+from eks_audit_bot.core.outgoing import Outgoing
 from eks_audit_bot.core.severity import Severity
 from eks_audit_bot.kube import pipeline
 from eks_audit_bot.kube.alert import Alert
 from eks_audit_bot.kube.audit import AuditEvent, event_from_dict
+from eks_audit_bot.kube.cloudwatch import decode_payload
 from eks_audit_bot.kube.identity import actor_of
 from eks_audit_bot.kube.rules import RuleCatalog, builtin_rules
+from eks_audit_bot.output.sns import Report
 from eks_audit_bot.settings import ConfigError, Settings
+from support import subscription_event
 
 RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 LAMBDA_README = Path(__file__).parent.parent / "lambda" / "README.md"
@@ -80,10 +84,39 @@ def test_every_rule_has_a_firing_and_a_quiet_fixture() -> None:
         assert list((RULE_FIXTURES / rule_id).glob("quiet*.json")), rule_id
 
 
+class _Kept:
+    """A sink that keeps what the flow hands it, as SNS would take it."""
+
+    def __init__(self) -> None:
+        self.messages: list[Outgoing] = []
+
+    def publish(self, messages: list[Outgoing]) -> Report:
+        self.messages += messages
+        return Report(published=len(messages))
+
+
+def delivered(path: Path, settings: Settings) -> list[Alert]:
+    """A fixture's events as CloudWatch Logs delivers them (a gzip subscription payload)
+    through the function's own composition: decode, screen, one action per request, rules,
+    what changed, noise, rendering and publishing."""
+    raw = json.loads(path.read_text())
+    case = {
+        "logGroup": LOCATION.log_group,
+        "logStream": "kube-apiserver-audit-0123456789abcdef",
+        "events": raw if isinstance(raw, list) else [raw],
+    }
+    batch = decode_payload(subscription_event(case))
+    where = settings.location(batch.log_group, batch.owner)
+    sink = _Kept()
+    outcome = flow.run(batch.records, where, settings, flow.Catalogs(settings).kube, sink)
+    assert len(sink.messages) >= min(1, len(outcome.result.alerts))
+    return outcome.result.alerts
+
+
 @pytest.mark.parametrize("path", _cases("fires*.json"))
 def test_rule_fires_on_its_fixture(path: Path, snapshot: Any) -> None:
     events = load_batch(path)
-    fired = alerts(events, fixture_settings(path.parent))
+    fired = delivered(path, fixture_settings(path.parent))
     ours = [alert for alert in fired if alert.rule.rule_id == path.parent.name]
     assert len(ours) == 1, [alert.rule.rule_id for alert in fired]
     if len(events) == 1:
@@ -102,7 +135,7 @@ def test_rule_fires_on_its_fixture(path: Path, snapshot: Any) -> None:
 
 @pytest.mark.parametrize("path", _cases("quiet*.json"))
 def test_rule_stays_quiet_on_a_near_miss(path: Path) -> None:
-    fired = alerts(load_batch(path), fixture_settings(path.parent))
+    fired = delivered(path, fixture_settings(path.parent))
     assert path.parent.name not in [alert.rule.rule_id for alert in fired]
 
 

@@ -34,6 +34,7 @@ from lambda_context import FakeContext
 from support import load_eventbridge_case
 from terraform_pattern import (
     DEFAULT_PATTERN_FILE,
+    MOCK_PROVIDER,
     ROOT,
     PatternConsole,
     TerraformError,
@@ -499,23 +500,6 @@ def test_terragrunt_wrapper_passes_every_input() -> None:
 
 # ---- what a user reads when plan refuses an input ----
 
-MOCK_PROVIDER = """mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "eu-west-1" }
-  }
-}
-
-variables {
-  sns_topic_arn            = "arn:aws:sns:eu-west-1:123456789012:alerts"
-  aws_cloudwatch_log_group = "/aws/eks/prod/cluster"
-}
-"""
 
 # name -> (the run's variables in HCL, what the error must say)
 PLAN_ERRORS = {
@@ -544,6 +528,44 @@ PLAN_ERRORS = {
         "    email_subscriptions = "
         '[{ address = "a@example.com", filter_policy = { sev = ["high"] } }]',
         ["Filter policies may only name the alerts' message attributes", "unknown: sev."],
+    ),
+    # Issue 18: the input and the entry are named, verbatim.
+    "missing_log_group": (
+        "aws_cloudwatch_log_group = null",
+        [
+            'No cluster to watch: set aws_cloudwatch_log_group = "/aws/eks/<cluster>/cluster"',
+            'or log_source = "kinesis" when another module feeds the function',
+        ],
+    ),
+    "malformed_pattern": (
+        r'filter_pattern = "{ ($.verb = \"delete\" }"',
+        [
+            'filter_pattern\'s brackets do not pair up: "{(}" remain after matching',
+            "Run `eks-audit-bot test-pattern` on it for the full check",
+        ],
+    ),
+    "double_equals_in_pattern": (
+        r'filter_pattern = "{ $.verb == \"delete\" }"',
+        ['filter_pattern compares with `==` ({ $.verb == "delete")', "so use `=`."],
+    ),
+    "unterminated_string_in_pattern": (
+        r'filter_pattern = "{ $.verb = \"delete }"',
+        ['filter_pattern has a string that never closes: "\\"delete }" needs its closing quote.'],
+    ),
+    "bad_email": (
+        "sns_topic_arn = null\n    create_sns_topic = true\n"
+        '    email_subscriptions = [{ address = "sre@example.com" },'
+        ' { address = "platform@example..com" }]',
+        ['email_subscriptions[1].address = "platform@example..com" is not an email address.'],
+    ),
+    "misspelt_severity_in_filter_policy": (
+        "sns_topic_arn = null\n    create_sns_topic = true\n"
+        '    email_subscriptions = [{ address = "sre@example.com",'
+        ' filter_policy = { severity = ["hihg"] } }]',
+        [
+            'email_subscriptions[0].filter_policy.severity = ["hihg"] is not a value the'
+            " function sends (critical|high|medium|low)."
+        ],
     ),
 }
 

@@ -1,15 +1,7 @@
 # Every constrained input is rejected with a message that states the rule.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "eu-west-1", name = "eu-west-1" }
-  }
+  source = "./tests/mocks/account"
 }
 
 variables {
@@ -388,4 +380,107 @@ run "environment_checked_at_plan_with_a_created_page_topic" {
     }]
   }
   expect_failures = [aws_lambda_function.this]
+}
+
+# ---- Mistakes caught at plan (issue 18): the message names the input and the entry ----
+
+run "a_cluster_to_watch_is_required" {
+  command = plan
+  variables { aws_cloudwatch_log_group = null }
+  expect_failures = [var.aws_cloudwatch_log_groups]
+}
+
+run "log_source_is_known" {
+  command = plan
+  variables { log_source = "s3" }
+  expect_failures = [var.log_source]
+}
+
+run "pattern_brackets_pair_up" {
+  command = plan
+  variables { filter_pattern = "{ ($.verb = \"delete\" }" }
+  expect_failures = [var.filter_pattern]
+}
+
+run "pattern_brackets_pair_by_kind" {
+  command = plan
+  variables { filter_pattern = "{ ($.verb = \"delete\"} )" }
+  expect_failures = [var.filter_pattern]
+}
+
+run "pattern_strings_close" {
+  command = plan
+  variables { filter_pattern = "{ $.verb = \"delete }" }
+  expect_failures = [var.filter_pattern]
+}
+
+run "pattern_compares_with_a_single_equals" {
+  command = plan
+  variables { filter_pattern = "{ $.verb == \"delete\" }" }
+  expect_failures = [var.filter_pattern]
+}
+
+run "pattern_operators_are_known" {
+  command = plan
+  variables { filter_pattern = "{ ($.verb = \"delete\") & ($.objectRef.resource = \"secrets\") }" }
+  expect_failures = [var.filter_pattern]
+}
+
+run "valid_patterns_pass" {
+  command = plan
+  variables {
+    # Brackets, operators and quotes inside strings and %regex% do not count; text and
+    # space-delimited patterns are not JSON.
+    filter_pattern = "{ (($.verb = \"delete\") || ($.requestURI = \"/api/{x}==(\")) && ($.user.username = %^[a-z]+[(]$%) && ($.code >= 400) && ($.x NOT EXISTS) }"
+  }
+}
+
+run "valid_space_delimited_pattern_passes" {
+  command = plan
+  variables { filter_pattern = "[ip, user, username != \"system:*\", status_code >= 400]" }
+}
+
+run "valid_text_pattern_passes" {
+  command = plan
+  variables { filter_pattern = "\"[Truncated...]\" -DEBUG" }
+}
+
+run "email_domains_have_no_empty_label" {
+  command = plan
+  variables {
+    sns_topic_arn       = null
+    create_sns_topic    = true
+    email_subscriptions = [{ address = "sre@example.com" }, { address = "platform@example..com" }, { address = "oncall@.example.com" }, { address = "ops@example.com." }]
+  }
+  expect_failures = [var.email_subscriptions]
+}
+
+run "filter_policy_values_are_ones_the_function_sends" {
+  command = plan
+  variables {
+    sns_topic_arn       = null
+    create_sns_topic    = true
+    email_subscriptions = [{ address = "sre@example.com", filter_policy = { severity = ["hihg"] } }]
+  }
+  expect_failures = [var.email_subscriptions]
+}
+
+run "repeated_log_groups_are_named" {
+  command = plan
+  variables { aws_cloudwatch_log_groups = ["/aws/eks/staging/cluster", "/aws/eks/prod/cluster"] }
+  expect_failures = [var.aws_cloudwatch_log_groups]
+}
+
+run "custom_rule_severities_are_known" {
+  command = plan
+  variables {
+    custom_rules = [{ id = "mine", title = "Mine", severity = "hihg", match = { resources = ["secrets"] } }]
+  }
+  expect_failures = [var.custom_rules]
+}
+
+run "bot_name_is_a_function_name" {
+  command = plan
+  variables { eks_bot_name = "eks audit bot" }
+  expect_failures = [var.eks_bot_name]
 }

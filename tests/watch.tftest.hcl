@@ -4,36 +4,11 @@
 # the keys and accounts it watches.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  mock_data "aws_region" {
-    defaults = { id = "eu-west-1", name = "eu-west-1" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/eks-audit-bot" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::123456789012:role/eks-audit-bot" }
-  }
-  mock_resource "aws_lambda_function" {
-    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:eks-audit-bot" }
-  }
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = { arn = "arn:aws:events:eu-west-1:123456789012:rule/eks-audit-bot-mocked" }
-  }
-  mock_resource "aws_sqs_queue" {
-    defaults = {
-      arn = "arn:aws:sqs:eu-west-1:123456789012:eks-audit-bot-on-failure"
-      url = "https://sqs.eu-west-1.amazonaws.com/123456789012/eks-audit-bot-on-failure"
-    }
-  }
+  source = "./tests/mocks/account"
 }
 
 variables {
+  eks_bot_name              = "eks-audit-bot"
   sns_topic_arn             = "arn:aws:sns:eu-west-1:123456789012:eks-alerts"
   aws_cloudwatch_log_group  = "/aws/eks/prod/cluster"
   aws_cloudwatch_log_groups = ["/aws/eks/staging/cluster"]
@@ -139,7 +114,7 @@ run "the_sub_modules_rules_are_guarded_by_name_once" {
   command = plan
 
   variables {
-    guarded_event_rule_names = ["eks-audit-bot-forwarded"]
+    guarded_resources = { event_rule_names = ["eks-audit-bot-forwarded"], alarm_names = ["eks-audit-bot-stream-silence"] }
   }
 
   assert {
@@ -153,5 +128,9 @@ run "the_sub_modules_rules_are_guarded_by_name_once" {
   assert {
     condition     = length([for call in jsondecode(aws_cloudwatch_event_rule.watch[0].event_pattern).detail["$or"] : call if call.eventSource == ["events.amazonaws.com"] && contains(keys(call), "requestParameters")]) == 0
     error_message = "No other rule delivers those calls too (one call, one alert)."
+  }
+  assert {
+    condition     = contains(jsondecode(aws_cloudwatch_event_rule.this["tamper"].event_pattern).detail["$or"][4].requestParameters.alarmNames, "eks-audit-bot-stream-silence")
+    error_message = "Deleting or disabling the central stream alarms reaches the function through the tamper rule."
   }
 }

@@ -3,7 +3,8 @@
 
 variable "eks_bot_name" {
   type        = string
-  description = "Name of the Lambda function and the resources around it."
+  description = "Name of the Lambda function and the resources around it. null: derived from the cluster (eks-audit-bot-<cluster>)."
+  default     = null
 }
 
 variable "timeout" {
@@ -23,7 +24,8 @@ variable "aws_cloudwatch_log_group" {
 
 variable "account_id" {
   type        = string
-  description = "Account id shown in alerts."
+  description = "Account id shown in alerts. null: the account Terraform runs in."
+  default     = null
 }
 
 variable "account_name" {

@@ -1,7 +1,10 @@
-# The original module's Terragrunt inputs, unchanged. Terragrunt passes them as TF_VAR_*
-# variables to main.tf in this folder, which calls the module; in your own live repository,
-# point `terraform { source = "git::https://github.com/eks-audit-bot/eks-audit-bot.git?ref=v0.1.0" }`
-# at the module instead and keep the same inputs.
+# The original module's Terragrunt inputs, unchanged, against the released module. Terragrunt
+# downloads the tagged release into its cache and passes `inputs` as TF_VAR_* variables to it.
+# main.tf in this folder declares the same variables for plain Terraform (and the tests).
+terraform {
+  source = "git::https://github.com/eks-audit-bot/eks-audit-bot.git?ref=v0.1.0"
+}
+
 inputs = {
   eks_bot_name             = "eks-audit-bot-prod"
   timeout                  = 60

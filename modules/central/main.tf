@@ -22,6 +22,7 @@ module "function" {
   source = "../.."
 
   eks_bot_name  = var.name
+  log_source    = "kinesis"
   sns_topic_arn = var.sns_topic_arn
 
   create_dedup_table      = true
@@ -31,8 +32,11 @@ module "function" {
   # Whose EventBridge events the function believes: this account's, the members'.
   event_account_ids = var.member_account_ids
   # This module's own rules (their PutRule, DisableRule, DeleteRule... alert).
-  guarded_event_rule_names = concat(["${var.name}-forwarded"], var.alarms.create ? ["${var.name}-stream-alarms"] : [])
-  organization_id          = var.organization_id
+  guarded_resources = {
+    event_rule_names = concat(["${var.name}-forwarded"], var.alarms.create ? ["${var.name}-stream-alarms"] : [])
+    alarm_names      = local.stream_alarm_names
+  }
+  organization_id = var.organization_id
 
   # null leaves the root module's default.
   timeout                           = local.function.timeout
@@ -58,6 +62,26 @@ module "function" {
   pagerduty_topic_arn               = local.function.pagerduty_topic_arn
   pagerduty_min_severity            = local.function.pagerduty_min_severity
   pagerduty_topic_kms_key_arn       = local.function.pagerduty_topic_kms_key_arn
+  account_id                        = local.function.account_id
+  account_name                      = local.function.account_name
+  runtime                           = local.function.runtime
+  architecture                      = local.function.architecture
+  role_path                         = local.function.role_path
+  role_permissions_boundary         = local.function.role_permissions_boundary
+  maximum_retry_attempts            = local.function.maximum_retry_attempts
+  maximum_event_age_in_seconds      = local.function.maximum_event_age_in_seconds
+  create_cloudtrail_rules           = local.function.create_cloudtrail_rules
+  cloudtrail_all_clusters           = local.function.cloudtrail_all_clusters
+  create_alarms                     = local.function.create_alarms
+  silence_alarm_period_in_seconds   = local.function.silence_alarm_period_in_seconds
+  silence_alarm_evaluation_periods  = local.function.silence_alarm_evaluation_periods
+  function_tags                     = local.function.function_tags
+  role_tags                         = local.function.role_tags
+  log_group_tags                    = local.function.log_group_tags
+  on_failure_queue_tags             = local.function.on_failure_queue_tags
+  dedup_table_tags                  = local.function.dedup_table_tags
+  event_rule_tags                   = local.function.event_rule_tags
+  alarm_tags                        = local.function.alarm_tags
 
   tags = var.tags
 }

@@ -24,6 +24,7 @@ from eks_audit_bot.cli.progress import Progress
 from eks_audit_bot.cli.usage import UsageError, check_rule_ids, flag_error
 from eks_audit_bot.filter_pattern import CompiledPattern, FilterPatternError, compile_pattern
 from eks_audit_bot.settings import ConfigError, Settings
+from eks_audit_bot.settings.table import SETTINGS
 
 DEFAULT_PATTERN_FILE = "default_filter_pattern.txt"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -111,28 +112,27 @@ def default_pattern() -> str:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    """The Lambda's settings from the options, validated exactly as its environment is."""
+    """The Lambda's settings from the options (one per setting of the table that has one),
+    validated exactly as its environment is."""
     env = {
-        "SNS_TOPIC_ARN": args.sns_topic_arn or "replay",
-        "ACCOUNT_ID": args.account_id or "",
-        "ACCOUNT_NAME": args.account_name,
-        "AWS_REGION": args.region or "",
-        "MIN_SEVERITY": args.min_severity,
-        "ALERT_ON_AUTOMATION": "true" if args.alert_on_automation else "",
-        "AUTOMATION_PRINCIPALS": json.dumps(args.automation_principal),
-        "AUTOMATION_USER_AGENTS": json.dumps(args.automation_user_agent),
-        "DISABLED_RULES": json.dumps(args.disable_rule),
-        "RULE_SEVERITIES": json.dumps(dict(args.rule_severity)),
-        "CUSTOM_RULES": _read_option_file("--custom-rules", args.custom_rules),
-        "DIGEST_THRESHOLD": str(args.digest_threshold or ""),
-        "MAX_ALERTS_PER_INVOCATION": str(args.max_alerts_per_invocation or ""),
-        "HTTPS_FORMAT": args.https_format,
-        "PROTECTED_NAMESPACES": json.dumps(args.protected_namespace)
-        if args.protected_namespace
-        else "",
-        "TRUSTED_SOURCE_CIDRS": json.dumps(args.trusted_source_cidr),
+        row.env: _env_value(getattr(args, row.cli.removeprefix("--").replace("-", "_")))
+        for row in SETTINGS
+        if row.cli
     }
+    env["SNS_TOPIC_ARN"] = env["SNS_TOPIC_ARN"] or "replay"
+    env["CUSTOM_RULES"] = _read_option_file("--custom-rules", args.custom_rules)
     return Settings.from_env(env)
+
+
+def _env_value(value: object) -> str:
+    """An option's value as its environment variable holds it: lists as JSON (`KEY=VALUE`
+    pairs as an object), true as `true`, unset or empty as empty (the setting's default)."""
+    if not value or value is True:
+        return "true" if value is True else ""
+    if isinstance(value, list):
+        pairs = all(isinstance(item, tuple) for item in value)
+        return json.dumps(dict(value) if pairs else value)
+    return str(value)
 
 
 def _read_option_file(option: str, path: str | None) -> str:

@@ -13,30 +13,15 @@ from typing import NoReturn
 
 from eks_audit_bot.cli.helptext import DESCRIPTION, REPLAY_EPILOG, TEST_PATTERN_EPILOG
 from eks_audit_bot.core.severity import Severity
-from eks_audit_bot.settings import HttpsFormat
+from eks_audit_bot.settings import HttpsFormat, Settings
+from eks_audit_bot.settings.table import SETTINGS
 
 # The Lambda's setting (environment variable) each replay option stands for.
-SETTING_FLAGS = {
-    "SNS_TOPIC_ARN": "--sns-topic-arn",
-    "ACCOUNT_ID": "--account-id",
-    "ACCOUNT_NAME": "--account-name",
-    "AWS_REGION": "--region",
-    "MIN_SEVERITY": "--min-severity",
-    "ALERT_ON_AUTOMATION": "--alert-on-automation",
-    "AUTOMATION_PRINCIPALS": "--automation-principal",
-    "AUTOMATION_USER_AGENTS": "--automation-user-agent",
-    "DISABLED_RULES": "--disable-rule",
-    "RULE_SEVERITIES": "--rule-severity",
-    "CUSTOM_RULES": "--custom-rules",
-    "DIGEST_THRESHOLD": "--digest-threshold",
-    "MAX_ALERTS_PER_INVOCATION": "--max-alerts-per-invocation",
-    "HTTPS_FORMAT": "--https-format",
-    "PROTECTED_NAMESPACES": "--protected-namespace",
-    "TRUSTED_SOURCE_CIDRS": "--trusted-source-cidr",
-}
+SETTING_FLAGS = {row.env: row.cli for row in SETTINGS if row.cli}
 SEVERITIES = tuple(severity.value for severity in Severity)
 _TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[\w.-]{1,256}")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+_DEFAULTS = Settings("replay")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -206,13 +191,15 @@ def _settings_options(parser: argparse.ArgumentParser) -> None:
         "--digest-threshold",
         type=_positive,
         metavar="N",
-        help="fold more than N alike alerts of one batch into one digest (default 5)",
+        help="fold more than N alike alerts of one batch into one digest "
+        f"(default {_DEFAULTS.digest_threshold})",
     )
     group.add_argument(
         "--max-alerts-per-invocation",
         type=_positive,
         metavar="N",
-        help="at most N messages per batch; the rest go out as one summary (default 50)",
+        help="at most N messages per batch; the rest go out as one summary "
+        f"(default {_DEFAULTS.max_alerts_per_invocation})",
     )
     group.add_argument(
         "--https-format",

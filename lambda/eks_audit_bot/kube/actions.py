@@ -27,6 +27,9 @@ from eks_audit_bot.kube.line import decode
 if TYPE_CHECKING:
     from eks_audit_bot.kube.screen import Dropped
 
+# An event as it was read: its log line, its decoded JSON, or a model already built (tests).
+type Record = str | dict[str, Any] | AuditEvent
+
 # Which stage speaks for an action. Streaming requests (exec, attach, port-forward) alert when
 # the stream opens; everything else when the response is complete. Lower wins.
 STREAMING_STAGES = {"ResponseStarted": 0, "ResponseComplete": 1, "Panic": 2}
@@ -72,7 +75,7 @@ class Action:
 
     __slots__ = ("alert", "chosen", "rank", "stages")
 
-    def __init__(self, stages: dict[str, object], rank: int, chosen: Chosen | None) -> None:
+    def __init__(self, stages: dict[str, Record], rank: int, chosen: Chosen | None) -> None:
         self.stages = stages
         self.rank = rank
         self.chosen = chosen
@@ -93,42 +96,42 @@ class Actions:
     """The actions of one batch, decided by `judge`; alerts come out in the order actions
     were first seen."""
 
-    __slots__ = ("_by_id", "_judge", "_ordered")
+    __slots__ = ("_decided", "_judge", "_ordered", "_shared")
 
     def __init__(self, judge: Judge) -> None:
-        # auditID -> the record of an action decided at once, or the actions under that ID.
-        self._by_id: dict[str, object] = {}
+        # auditID -> the record of the one action under it so far, decided at once (most IDs).
+        self._decided: dict[str, Record] = {}
+        # auditID -> the actions under an ID seen again, or whose first stage could not speak.
+        self._shared: dict[str, list[Action]] = {}
         self._ordered: list[Alert | Action] = []
         self._judge = judge
 
-    def add(self, audit_id: str, stage: str, record: object, rank: int, chosen: Chosen) -> None:
+    def add(self, audit_id: str, stage: str, record: Record, rank: int, chosen: Chosen) -> None:
         """File one event at `stage`: `record` as read, `chosen` as the judge will see it."""
-        held = self._by_id.get(audit_id)
-        if held is None and rank == 0:
-            self._by_id[audit_id] = record
-            self._keep(self._judge.decide(chosen))
-            return
-        action = Action({stage: record}, rank, chosen)
-        if held is None:
-            self._by_id[audit_id] = [action]
-        else:
-            actions = held if type(held) is list else [_decided(held)]
-            self._by_id[audit_id] = actions
-            if self._merged(actions, stage, record, action):
+        actions = self._shared.get(audit_id)
+        if actions is None:
+            first = self._decided.pop(audit_id, None)
+            if first is None and rank == 0:
+                self._decided[audit_id] = record
+                self._keep(self._judge.decide(chosen))
                 return
-            actions.append(action)
+            actions = self._shared[audit_id] = [] if first is None else [_decided(first)]
+        action = Action({stage: record}, rank, chosen)
+        if self._merged(actions, stage, record, action):
+            return
+        actions.append(action)
         if rank == 0:
             action.chosen = None
             self._keep(self._judge.decide(chosen))
         else:
             self._ordered.append(action)
 
-    def settled(self, audit_id: str, record: object) -> bool:
+    def settled(self, audit_id: str, record: Record) -> bool:
         """File an event decided without the judge at the stage that speaks for its action
         (`rank` 0), when it is the first under its auditID; False (nothing filed) else."""
-        if audit_id in self._by_id:
+        if audit_id in self._decided or audit_id in self._shared:
             return False
-        self._by_id[audit_id] = record
+        self._decided[audit_id] = record
         return True
 
     def alerts(self) -> Iterator[Alert]:
@@ -147,7 +150,7 @@ class Actions:
         if alert is not None:
             self._ordered.append(alert)
 
-    def _merged(self, actions: list[Action], stage: str, record: object, new: Action) -> bool:
+    def _merged(self, actions: list[Action], stage: str, record: Record, new: Action) -> bool:
         identity = _identity(record)
         for held in actions:
             seen = held.stages.get(stage, record)
@@ -161,22 +164,21 @@ class Actions:
         return False
 
 
-def _decided(record: object) -> Action:
+def _decided(record: Record) -> Action:
     """An action decided at once, as an entry that later events can be compared with."""
     stage = record.stage if isinstance(record, AuditEvent) else _raw(record).get("stage")
     return Action({str(stage): record}, 0, None)
 
 
-def _first(action: Action) -> object:
+def _first(action: Action) -> Record:
     return next(iter(action.stages.values()))
 
 
-def _raw(record: object) -> dict[str, Any]:
-    raw = decode(record)[0] if isinstance(record, str) else record
-    return raw if isinstance(raw, dict) else {}
+def _raw(record: str | dict[str, Any]) -> dict[str, Any]:
+    return decode(record)[0] if isinstance(record, str) else record
 
 
-def _identity(record: object) -> tuple[object, ...]:
+def _identity(record: Record) -> tuple[object, ...]:
     """What the request is, as far as its event says (read again from the record: this
     runs only for events that share an auditID)."""
     if isinstance(record, AuditEvent):

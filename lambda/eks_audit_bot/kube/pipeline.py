@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from eks_audit_bot.core.alert import Location
 from eks_audit_bot.core.tally import Skip, Tally
@@ -63,16 +63,17 @@ def process(
         if read is None:
             continue
         raw, cut = read
+        line = cast("str | dict[str, Any]", record)  # `_read` took nothing else
         stage, ref = raw["stage"], raw.get("objectRef")
         rank = rank_of(stage, ref.get("subresource") if type(ref) is dict else None)
         if rank is None:
             result.drop(stage_reason(stage), screen.who(raw["user"]))
             continue
         screened = screened_as(raw, cut)
-        if screened is not None and rank == 0 and settled(raw["auditID"], record):
+        if screened is not None and rank == 0 and settled(raw["auditID"], line):
             counts[screened] += 1  # `Tally.drop`, for the most common event
         else:
-            actions.add(raw["auditID"], stage, record, rank, Chosen(raw, cut, where, screened))
+            actions.add(raw["auditID"], stage, line, rank, Chosen(raw, cut, where, screened))
     result.received = received
     return judge.finish(actions)
 

@@ -1,6 +1,7 @@
 # A destination in one region, admitting listed accounts or an organization.
 
 mock_provider "aws" {
+  source = "../../tests/mocks/organization"
   mock_data "aws_region" {
     defaults = { id = "eu-central-1", name = "eu-central-1" }
   }

@@ -2,6 +2,7 @@
 # to the central destination, and CloudTrail events forwarded to the central bus.
 
 mock_provider "aws" {
+  source = "../../tests/mocks/organization"
   mock_data "aws_partition" {
     defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
