@@ -16,6 +16,7 @@ from eks_audit_bot import handler
 from eks_audit_bot.aws.eventbridge import envelope
 from eks_audit_bot.aws.rules import builtin_aws_rules
 from eks_audit_bot.aws.watched import watches
+from fleet import dedup_table
 from lambda_context import FakeContext
 from support import Inbox
 from tamper_cases import KEY_ID, TAMPER_CASES, TOPIC_ARN
@@ -112,3 +113,14 @@ def test_the_same_change_to_something_else_is_not_watched(
     raw = json.loads(json.dumps(TAMPER_CASES[rule_id][0]).replace(*change))
     assert handler.lambda_handler(as_event(raw, inbox), FakeContext())["alerts"] == 0
     assert inbox.received() == []
+
+
+def test_the_state_table_is_watched_whatever_its_name(
+    inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = dedup_table("platform-alert-state")  # not of the module's naming
+    monkeypatch.setenv("DEDUP_TABLE_NAME", table)
+    raw = TAMPER_CASES["tamper-state-table-deleted"][0]
+    renamed = json.loads(json.dumps(raw).replace("eks-audit-bot-dedup", table))
+    assert handler.lambda_handler(as_event(renamed, inbox), FakeContext())["alerts"] == 1
+    assert delivered(inbox)[0]["attributes"]["rule"] == "tamper-state-table-deleted"

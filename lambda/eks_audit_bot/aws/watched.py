@@ -13,6 +13,7 @@ name the target, and how the function decides the target is ours (`owner`):
   queue URL or an ARN is judged by its last path segment;
 - `topic`: the alert or page topic (`SNS_TOPIC_ARN`, `PAGERDUTY_TOPIC_ARN`) or a topic of the
   module's naming, also through a subscription ARN;
+- `table`: the state table (`DEDUP_TABLE_NAME`, whatever its name) or one of the naming;
 - `key`: one of `WATCHED_KMS_KEYS` (by key id, whatever form the caller used);
 - `any`: everything (the trails: any stopped trail may be the one EventBridge depends on).
 
@@ -176,6 +177,11 @@ def _named(value: str, settings: Settings) -> bool:
     return False
 
 
+def _table(value: str, settings: Settings) -> bool:
+    table = value.rsplit("/", 1)[-1]  # a name or `arn:…:table/<name>`
+    return (bool(table) and table == settings.dedup_table_name) or _named(value, settings)
+
+
 def _topic(value: str, settings: Settings) -> bool:
     topics = {settings.sns_topic_arn, settings.pagerduty_topic_arn} - {""}
     parts = value.split(":")
@@ -199,6 +205,7 @@ OWNERS = {
     "log-group": _log_group,
     "function": _function,
     "named": _named,
+    "table": _table,
     "topic": _topic,
     "key": _key,
 }
