@@ -28,7 +28,7 @@ TF_DIRS := . examples/terragrunt examples/complete examples/pagerduty examples/o
 # validates them too (and examples/organization validates them as used).
 TF_TEST_DIRS := . modules/central modules/member modules/destination
 
-.PHONY: help demo test venv tf-config lint typecheck pytest readme zip zip-check tf-fmt tf-validate tf-test checkov pattern clean
+.PHONY: help demo test venv tf-config lint typecheck pytest example-apply readme zip zip-check tf-fmt tf-validate tf-test checkov pattern clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -67,8 +67,20 @@ demo: $(DEMO_STAMP) ## Sample EKS audit events through the real handler into a l
 	@echo
 	@$(BIN)/python -m eks_audit_bot.cli.demo $(DEMO_ARGS)
 
-test: ## Everything CI runs (the independent checks side by side: CI has 2 cores)
-	@$(MAKE) --no-print-directory --output-sync=target -j3 lint typecheck zip-check tf-test checkov pytest
+# The checks run side by side (CI has 2 cores); each line they print appears as it comes,
+# prefixed with its check (`[pytest] ...`), and each check reports its time when it is done.
+CHECKS := pytest tf-test checkov lint typecheck zip-check
+
+test: venv tf-config ## Everything CI runs, side by side, each line prefixed with its check
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory -j3 $(addprefix check-,$(CHECKS)); \
+	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
+
+check-%:
+	@start=$$(date +%s); \
+	PYTHONUNBUFFERED=1 $(MAKE) --no-print-directory $* 2>&1 | sed -u 's/^/[$*] /' \
+	  || { echo "[$*] FAILED after $$(( $$(date +%s) - start )) s"; exit 1; }; \
+	echo "[$*] done in $$(( $$(date +%s) - start )) s"
 
 lint: venv ## ruff lint and format check
 	$(BIN)/ruff check lambda tests benchmarks scripts
@@ -80,7 +92,11 @@ typecheck: venv ## mypy --strict on the package
 # Three workers, one test file each at a time: the terraform applies against moto_server
 # mostly wait, so they overlap with the rest.
 pytest: venv tf-config ## Python tests, including moto end-to-end and the terraform apply against moto_server
-	$(BIN)/pytest -n 3 --dist loadfile
+	$(BIN)/pytest -n 3 --dist loadfile -o console_output_style=count
+
+EXAMPLE ?= complete
+example-apply: venv tf-config ## Apply examples/$(EXAMPLE) (complete, pagerduty) on a local moto_server, show its outputs, destroy it
+	$(BIN)/python scripts/moto_apply.py $(EXAMPLE) $(EXAMPLE_ARGS)
 
 readme: venv ## Regenerate README.md's generated parts: rule table, example alert, inputs/outputs
 	$(BIN)/python scripts/readme_sections.py --write

@@ -500,14 +500,14 @@ variable "max_alerts_per_invocation" {
 
 variable "disabled_rules" {
   type        = list(string)
-  description = "Ids of rules to switch off (see the README rule table)."
+  description = "Ids of rules to switch off (see docs/detection.md)."
   default     = []
   nullable    = false
 
   validation {
     # An unknown id would make the function fail at every cold start.
     condition     = alltrue([for id in var.disabled_rules : contains(local.rule_ids, id)])
-    error_message = "disabled_rules must name rules of the catalog (lambda/eks_audit_bot/kube/rules.json, the README rule table) or of custom_rules; unknown: ${join(", ", [for id in var.disabled_rules : id if !contains(local.rule_ids, id)])}."
+    error_message = "disabled_rules must name rules of the catalog (docs/detection.md, or lambda/eks_audit_bot/kube/rules.json and aws/rules.json) or of custom_rules; unknown: ${join(", ", [for id in var.disabled_rules : id if !contains(local.rule_ids, id)])}."
   }
 }
 
@@ -524,7 +524,7 @@ variable "rule_severities" {
 
   validation {
     condition     = alltrue([for id in keys(var.rule_severities) : contains(local.rule_ids, id)])
-    error_message = "rule_severities keys must name rules of the catalog (lambda/eks_audit_bot/kube/rules.json, the README rule table) or of custom_rules; unknown: ${join(", ", [for id in keys(var.rule_severities) : id if !contains(local.rule_ids, id)])}."
+    error_message = "rule_severities keys must name rules of the catalog (docs/detection.md, or lambda/eks_audit_bot/kube/rules.json and aws/rules.json) or of custom_rules; unknown: ${join(", ", [for id in keys(var.rule_severities) : id if !contains(local.rule_ids, id)])}."
   }
 }
 

@@ -1,11 +1,11 @@
-"""The README's sizing table: what an organization deployment needs and costs per month.
+"""docs/organization.md's sizing table: what an organization deployment needs and costs a month.
 
-    .venv/bin/python benchmarks/sizing.py                        # the README table
+    .venv/bin/python benchmarks/sizing.py                        # the docs/organization.md table
     .venv/bin/python benchmarks/sizing.py --events-per-cluster 200 --instance-events 2400
 
-Every input is an assumption stated in the README (audit volume per cluster, the share the
-default pattern passes, alerts per day) or a measurement (`--instance-events`: events/s one
-function instance handles, from `bench_kinesis.py`), and list prices in us-east-1.
+Every input is an assumption stated in docs/organization.md (audit volume per cluster, the
+share the default pattern passes, alerts per day) or a measurement (`--instance-events`:
+events/s one function instance handles, from `bench_kinesis.py`), and list prices in us-east-1.
 """
 
 from __future__ import annotations

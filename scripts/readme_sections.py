@@ -1,13 +1,13 @@
-"""Keep the generated parts of README.md in step with the code.
+"""Keep the generated parts of README.md and docs/ in step with the code.
 
-- the alert rules tables, from the catalogs (`lambda/eks_audit_bot/kube/rules.json` and
-  `aws_rules.json`);
-- "What an alert looks like", rendered by the real pipeline from the demo's sample events;
-- the summary `eks-audit-bot replay` ends with, for the sample command next to it.
+- docs/detection.md: the alert rules tables, from the catalogs (`kube/rules.json` and
+  `aws/rules.json` under `lambda/eks_audit_bot/`);
+- README.md, "What an alert looks like": rendered by the real pipeline from the demo's events;
+- docs/operations.md: the summary `eks-audit-bot replay` ends with, for the sample command.
 
     python scripts/readme_sections.py           # print the sections
-    python scripts/readme_sections.py --write   # rewrite them in README.md
-    python scripts/readme_sections.py --check   # exit 1 when README.md is out of date
+    python scripts/readme_sections.py --write   # rewrite them in their files
+    python scripts/readme_sections.py --check   # exit 1 when a file is out of date
 """
 
 from __future__ import annotations
@@ -29,6 +29,11 @@ from eks_audit_bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+DETECTION = ROOT / "docs" / "detection.md"
+OPERATIONS = ROOT / "docs" / "operations.md"
+# Which generated section lives in which file.
+FILES = {"RULES": DETECTION, "AWS_RULES": DETECTION, "EXAMPLE_ALERT": README}
+FILES["REPLAY_SUMMARY"] = OPERATIONS
 REPLAY_SAMPLE = "tests/fixtures/cli/subscription.jsonl"
 
 
@@ -72,19 +77,26 @@ def replay_summary() -> str:
     return "```text\n" + "\n".join(lines) + "\n```"
 
 
-def render(text: str) -> str:
-    sections = (
-        ("RULES", rules_table()),
-        ("AWS_RULES", aws_rules_table()),
-        ("EXAMPLE_ALERT", example_alert()),
-        ("REPLAY_SUMMARY", replay_summary()),
-    )
-    for name, body in sections:
+def sections() -> dict[str, str]:
+    return {
+        "RULES": rules_table(),
+        "AWS_RULES": aws_rules_table(),
+        "EXAMPLE_ALERT": example_alert(),
+        "REPLAY_SUMMARY": replay_summary(),
+    }
+
+
+def render(text: str, path: Path, fresh: dict[str, str] | None = None) -> str:
+    """`text` (the contents of `path`) with each of its generated sections made current."""
+    fresh = sections() if fresh is None else fresh
+    for name, body in fresh.items():
+        if FILES[name] != path:
+            continue
         begin, end = f"<!-- BEGIN_{name} -->", f"<!-- END_{name} -->"
         head, _, rest = text.partition(begin)
         _, found, tail = rest.partition(end)
         if not found:
-            raise SystemExit(f"README.md lacks the {begin} ... {end} markers")
+            raise SystemExit(f"{path.relative_to(ROOT)} lacks the {begin} ... {end} markers")
         text = f"{head}{begin}\n{body}\n{end}{tail}"
     return text
 
@@ -92,18 +104,26 @@ def render(text: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--write", action="store_true", help="rewrite README.md")
-    mode.add_argument("--check", action="store_true", help="fail if README.md is stale")
+    mode.add_argument("--write", action="store_true", help="rewrite the files")
+    mode.add_argument("--check", action="store_true", help="fail if a file is stale")
     args = parser.parse_args(argv)
-    current = README.read_text()
-    fresh = render(current)
-    if args.check and fresh != current:
-        print("README.md generated sections are stale: run `make readme`", file=sys.stderr)
+    fresh = sections()
+    stale = []
+    for path in sorted(set(FILES.values())):
+        current = path.read_text()
+        updated = render(current, path, fresh)
+        if updated != current:
+            stale.append(str(path.relative_to(ROOT)))
+            if args.write:
+                path.write_text(updated)
+    if args.check and stale:
+        print(
+            f"generated sections are stale in {', '.join(stale)}: run `make readme`",
+            file=sys.stderr,
+        )
         return 1
-    if args.write:
-        README.write_text(fresh)
-    elif not args.check:
-        print(f"{rules_table()}\n\n{aws_rules_table()}\n\n{example_alert()}")
+    if not args.write and not args.check:
+        print("\n\n".join(fresh.values()))
     return 0
 
 

@@ -1,13 +1,14 @@
-"""Render the module's inputs and outputs tables into README.md (and each sub-module's).
+"""Render the module's Requirements, Providers, Resources, Inputs and Outputs tables into
+README.md (and each sub-module's).
 
     python scripts/tfdocs.py           # print the root module's tables
     python scripts/tfdocs.py --write   # rewrite every README.md between the TF_DOCS markers
     python scripts/tfdocs.py --check   # exit 1 when a README.md is out of date
 
-The tables come from variables.tf and outputs.tf, read with a small HCL reader that knows
-what those files use: top-level `variable`/`output` blocks, `name = value` attributes whose
-values may span lines inside brackets, quoted strings with escapes, heredocs, comments and
-nested blocks (`validation { ... }`), which are skipped. Rows keep the files' order.
+The tables come from the module's `.tf` files as python-hcl2 parses them: `terraform`
+blocks (required version and providers), `resource` and `data` blocks, `variable` and
+`output` blocks. Types and defaults are written back from the parsed expressions, never
+copied from the file's text (so no comment can leak into a type). Rows keep the files' order.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import hcl2
 
@@ -25,14 +27,11 @@ README = ROOT / "README.md"
 BEGIN = "<!-- BEGIN_TF_DOCS -->"
 END = "<!-- END_TF_DOCS -->"
 
-_BLOCK = re.compile(r'^(variable|output)\s+"([^"]+)"\s*\{', re.MULTILINE)
-_ATTRIBUTE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)\s*(=|\{)")
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z_]+)\n")
-_CLOSERS = {"(": ")", "[": "]", "{": "}"}
 
 
 class HclError(ValueError):
-    """The file uses HCL this reader does not understand; the message names the spot."""
+    """python-hcl2 cannot read a file, or README.md lacks the markers; the message says which."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,108 +39,6 @@ class Block:
     kind: str
     name: str
     attributes: dict[str, str]
-
-
-def _skip_string(text: str, pos: int) -> int:
-    """Index just past the string literal starting at text[pos] == '"'."""
-    pos += 1
-    while pos < len(text):
-        char = text[pos]
-        if char == "\\":
-            pos += 2
-            continue
-        if char == '"':
-            return pos + 1
-        pos += 1
-    raise HclError(f"unterminated string at offset {pos}")
-
-
-def _skip_heredoc(text: str, pos: int) -> int:
-    """Index just past the heredoc whose `<<` is at text[pos]."""
-    found = _HEREDOC.match(text, pos)
-    if not found:
-        raise HclError(f"bad heredoc at offset {pos}")
-    end = re.compile(rf"^\s*{found.group(2)}\s*$", re.MULTILINE).search(text, found.end())
-    if not end:
-        raise HclError(f"unterminated heredoc {found.group(2)} at offset {pos}")
-    return end.end()
-
-
-def _skip_comment(text: str, pos: int) -> int | None:
-    """Index past a comment starting at pos, or None when there is none."""
-    if text.startswith("#", pos) or text.startswith("//", pos):
-        newline = text.find("\n", pos)
-        return len(text) if newline < 0 else newline
-    if text.startswith("/*", pos):
-        end = text.find("*/", pos + 2)
-        if end < 0:
-            raise HclError(f"unterminated comment at offset {pos}")
-        return end + 2
-    return None
-
-
-def _skip_literal(text: str, pos: int) -> int | None:
-    """Index past a comment, string or heredoc starting at pos, or None when there is none."""
-    skipped = _skip_comment(text, pos)
-    if skipped is not None:
-        return skipped
-    if text[pos] == '"':
-        return _skip_string(text, pos)
-    if text.startswith("<<", pos) and _HEREDOC.match(text, pos):
-        return _skip_heredoc(text, pos)
-    return None
-
-
-def _scan_expression(text: str, pos: int, stop_at_newline: bool) -> int:
-    """End of the expression (or bracketed body) starting at pos.
-
-    With stop_at_newline, the expression ends at a newline outside brackets (an attribute value);
-    otherwise it ends at the bracket that closes one opened before pos (a block body).
-    """
-    stack: list[str] = []
-    while pos < len(text):
-        char = text[pos]
-        skipped = _skip_literal(text, pos)
-        if skipped is not None:
-            pos = skipped
-            continue
-        if char in ")]}":
-            if not stack:
-                return pos
-            if stack.pop() != char:
-                raise HclError(f"mismatched {char!r} at offset {pos}")
-        elif char in _CLOSERS:
-            stack.append(_CLOSERS[char])
-        elif char == "\n" and stop_at_newline and not stack:
-            return pos
-        pos += 1
-    if stack:
-        raise HclError("unbalanced brackets at end of file")
-    return pos
-
-
-def _attributes(body: str) -> dict[str, str]:
-    """Top-level `name = value` attributes of a block body; nested blocks are skipped."""
-    attributes: dict[str, str] = {}
-    pos = 0
-    while pos < len(body):
-        skipped = _skip_comment(body, pos)
-        if skipped is not None:
-            pos = skipped
-            continue
-        if body[pos].isspace():
-            pos += 1
-            continue
-        found = _ATTRIBUTE.match(body, pos)
-        if not found:
-            raise HclError(f"unexpected text {body[pos : pos + 30]!r}")
-        if found.group(2) == "{":
-            pos = _scan_expression(body, found.end(), stop_at_newline=False) + 1
-            continue
-        end = _scan_expression(body, found.end(), stop_at_newline=True)
-        attributes[found.group(1)] = body[found.end() : end].strip()
-        pos = end
-    return attributes
 
 
 def _hcl(value: object) -> str:
@@ -228,11 +125,66 @@ def _code(text: str) -> str:
     return f"`{_cell(text)}`"
 
 
+def _parsed(root: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Every `.tf` file of a module (not its tests), by name, as python-hcl2 reads it."""
+    found = []
+    for path in sorted(root.glob("*.tf")):
+        try:
+            found.append((path.name, hcl2.loads(path.read_text(encoding="utf-8"))))
+        except Exception as err:  # lark's errors have no common base class worth naming
+            raise HclError(f"{path.name}: python-hcl2 cannot parse it: {err}") from err
+    return found
+
+
+def _labels(block: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A block's labels (unquoted) and bodies, without python-hcl2's own `__` keys."""
+    return [(key.strip('"'), value) for key, value in block.items() if not key.startswith("__")]
+
+
+def _text(value: object) -> str:
+    return _hcl(value).strip('"')
+
+
+def _requirements(files: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    rows, providers = [], []
+    for _, parsed in files:
+        for block in parsed.get("terraform", []):
+            if "required_version" in block:
+                rows.append(f"| terraform | {_code(_text(block['required_version']))} |")
+            for required in block.get("required_providers", []):
+                for name, spec in _labels(required):
+                    version, source = _text(spec.get("version", "")), _text(spec.get("source", ""))
+                    rows.append(f"| {name} | {_code(version)} |")
+                    providers.append(f"| {name} ({source}) | {_code(version)} |")
+    return [
+        "### Requirements", "", "| Name | Version |", "|------|---------|", *rows, "",
+        "### Providers", "", "| Name | Version |", "|------|---------|", *providers, "",
+    ]  # fmt: skip
+
+
+def _resources(files: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    rows = []
+    for name, parsed in files:
+        for kind, label in (("resource", "resource"), ("data", "data source")):
+            for block in parsed.get(kind, []):
+                for resource_type, instances in _labels(block):
+                    for instance, _ in _labels(instances):
+                        address = f"{'data.' if kind == 'data' else ''}{resource_type}.{instance}"
+                        rows.append(f"| {_code(address)} | {label} | {_code(name)} |")
+        for block in parsed.get("module", []):
+            for module, _ in _labels(block):
+                rows.append(f"| {_code('module.' + module)} | module | {_code(name)} |")
+    return ["### Resources", "", "| Name | Type | File |", "|------|------|------|", *rows, ""]
+
+
 def render(root: Path = ROOT) -> str:
-    """The inputs and outputs tables, as Markdown."""
+    """The requirements, providers, resources, inputs and outputs tables, as Markdown."""
+    files = _parsed(root)
     variables = parse_blocks((root / "variables.tf").read_text(encoding="utf-8"))
     outputs = parse_blocks((root / "outputs.tf").read_text(encoding="utf-8"))
     lines = [
+        *_requirements(files),
+        *_resources(files),
         "### Inputs",
         "",
         "| Name | Description | Type | Default | Required |",

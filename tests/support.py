@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import boto3
@@ -17,6 +20,20 @@ CASES = FIXTURES / "cases"
 EVENTBRIDGE = FIXTURES / "eventbridge"
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"  # moto's default account
+
+
+def load_script(name: str) -> ModuleType:
+    """scripts/<name>.py as a module, loaded once (scripts/ is not a package)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    path = Path(__file__).resolve().parent.parent / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def log_time_ms() -> int:

@@ -559,7 +559,7 @@ def test_readme_tables_list_every_aws_rule() -> None:
         re.MULTILINE,
     )
     assert rows == [(r.id, r.source, str(r.severity), r.title) for r in builtin_aws_rules()]
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "detection.md").read_text()
     for rule in builtin_aws_rules():
         assert f"| `{rule.id}` | {rule.source} | {rule.severity} | {rule.title} |" in readme
 

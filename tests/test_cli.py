@@ -68,13 +68,20 @@ def test_stdin_and_several_inputs(
 
 
 def test_show_matches_lists_events_without_bodies(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "test-pattern", "--show-matches", CLI / "filter-log-events.json")
+    # Piped: one tab-separated line per request (time, stages, who, verb, resource, object,
+    # where), each request once with the stages that matched; the report goes to stderr.
+    _, out, err = run(capsys, "test-pattern", "--show-matches", CLI / "filter-log-events.json")
     lines = out.splitlines()
     assert (
-        "2026-11-20T14:03:11.512345Z  alice@example.com  delete  secrets  payments/db-creds"
-        "  (tests/fixtures/cli/filter-log-events.json:1 events[1])"
+        "2026-11-20T14:03:11.512345Z\tResponseComplete\talice@example.com\tdelete\tsecrets"
+        "\tpayments/db-creds\ttests/fixtures/cli/filter-log-events.json:1 events[1]"
     ) in [line.replace(str(FIXTURES.parent.parent) + "/", "") for line in lines]
-    assert sum("pods/exec  payments/api-7d9f8c6b5-x2x9k" in line for line in lines) == 2
+    execs = [line for line in lines if "pods/exec\tpayments/api-7d9f8c6b5-x2x9k" in line]
+    assert len(execs) == 1
+    assert execs[0].split("\t")[1] == "ResponseStarted+ResponseComplete"
+    assert len(lines) == 4  # 5 matched log events: 4 requests
+    assert "Read 11 log events: 5 matched, 6 not matched; bad lines: 0" in err
+    assert "Pattern:" not in out
     assert "ASIA" not in out
     assert "requestURI" not in out
 

@@ -133,8 +133,8 @@ def test_test_pattern_reads_cloudtrail_without_bad_lines(
 ) -> None:
     # A CloudWatch pattern on CloudTrail JSON, as a trail delivered to a log group would see it.
     pattern = '{ $.eventSource = "eks.amazonaws.com" && $.readOnly IS FALSE }'
-    code, out, _ = run(capsys, "test-pattern", "--pattern", pattern, "--show-matches", log_file)
+    code, out, err = run(capsys, "test-pattern", "--pattern", pattern, "--show-matches", log_file)
     assert code == 0
-    assert "Read 4 log events: 3 matched, 1 not matched; bad lines: 0" in out
-    assert "4 of them CloudTrail records or EventBridge events" in out
-    assert "alice@example.com  AssociateAccessPolicy  eks.amazonaws.com  prod-eu" in out
+    assert "Read 4 log events: 3 matched, 1 not matched; bad lines: 0" in err
+    assert "4 of them CloudTrail records or EventBridge events" in err
+    assert "alice@example.com\tAssociateAccessPolicy\teks.amazonaws.com\tprod-eu" in out

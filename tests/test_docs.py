@@ -87,14 +87,20 @@ def test_generated_table_rows() -> None:
 
 # Shell blocks: ```sh runs on a fresh clone without an AWS account (this test runs it);
 # ```sh aws needs an AWS account (this test checks the files it names exist).
+# Pages under docs/ show commands run from the repository root; a README, from its folder.
 DOCS = [
     ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
     *sorted((ROOT / "examples").glob("*/README.md")),
     *sorted((ROOT / "modules").glob("*/README.md")),
 ]
 _FENCE = re.compile(r"^```(\w*)([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 _LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 _FILE_ARGUMENT = re.compile(r"^[\w./-]+\.(tfvars|jsonl|json|csv|gz|txt|hcl|tf)$")
+
+
+def _workdir(doc: Path) -> Path:
+    return ROOT if doc.parent == ROOT / "docs" else doc.parent
 
 
 def _shell_blocks() -> list[tuple[Path, int, list[str], str]]:
@@ -130,7 +136,7 @@ def test_readme_commands_run_on_a_fresh_clone(block: tuple[Path, int, list[str],
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
-        cwd=doc.parent,
+        cwd=_workdir(doc),
         env=env,
         capture_output=True,
         text=True,
@@ -148,7 +154,18 @@ def test_files_named_by_commands_exist(block: tuple[Path, int, list[str], str]) 
     for word in words:
         value = word.split("=", 1)[1] if word.startswith("-") and "=" in word else word
         if _FILE_ARGUMENT.match(value):
-            assert (doc.parent / value).exists(), f"{_block_id(block)} names {value}: no such file"
+            assert (_workdir(doc) / value).exists(), (
+                f"{_block_id(block)} names {value}: no such file"
+            )
+
+
+# Pages the README links to that are written on other branches (issue 18): the lead removes
+# each name here when its branch is merged, and from then on a missing page fails as any other.
+PENDING_PAGES = {
+    "docs/tamper-protection.md",
+    "docs/automation-and-identity.md",
+    "docs/operator-controls.md",
+}
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda doc: str(doc.relative_to(ROOT)))
@@ -156,7 +173,10 @@ def test_relative_links_lead_to_files_that_exist(doc: Path) -> None:
     for target in _LINK.findall(doc.read_text(encoding="utf-8")):
         if "://" in target or target.startswith("mailto:"):
             continue
-        assert (doc.parent / target).exists(), f"{doc.relative_to(ROOT)} links to {target}"
+        path = (doc.parent / target).resolve()
+        if str(path.relative_to(ROOT)) in PENDING_PAGES and not path.exists():
+            continue
+        assert path.exists(), f"{doc.relative_to(ROOT)} links to {target}"
 
 
 def test_module_source_is_one_real_repository_at_the_packaged_version() -> None:

@@ -15,13 +15,17 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import boto3
 import jsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from eks_audit_bot import handler
 from eks_audit_bot.cli.replay import PrintSink
 from eks_audit_bot.core.alert import Location, RuleHit
 from eks_audit_bot.core.severity import Severity
@@ -32,8 +36,11 @@ from eks_audit_bot.kube.digest import digest_subject, render_digest_text
 from eks_audit_bot.kube.identity import actor_of
 from eks_audit_bot.kube.text import alert_subject, render_text
 from eks_audit_bot.output import message, pagerduty
+from eks_audit_bot.output.route import Router
+from eks_audit_bot.output.sns import Publisher
 from eks_audit_bot.settings import HttpsFormat, Settings
-from support import delivered
+from lambda_context import FakeContext
+from support import REGION, Inbox, delivered, subscription_event
 from test_pagerduty import ALARM_SCHEMA
 
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:eks-alerts"
@@ -229,3 +236,160 @@ def test_the_cli_prints_what_subscribers_get_and_nothing_else(value: str) -> Non
     PrintSink(printed).publish([message.build(alert, CHAT)])
     PrintSink(baseline).publish([message.build(plain, CHAT)])
     assert_lines(printed.getvalue(), baseline.getvalue())
+
+
+# ---- one defusing for every renderer, through the handler and SNS ----
+
+# The same hostile strings for every renderer: links (markdown, bare, `www.`, Slack's form),
+# mentions and Slack control sequences, chat markup, and control characters.
+HOSTILE = [
+    "[Approved - click to acknowledge](https://evil.example/ack)",
+    "https://evil.example/x",
+    "HTTP://EVIL.EXAMPLE",
+    "www.evil.example",
+    "<http://evil.example|click here>",
+    "@here",
+    "@channel please approve",
+    "<!channel>",
+    "<!here>",
+    "<@U024BE7LH>",
+    "<#C0123>",
+    "*urgent* _now_ ~no~ `rm -rf` ```",
+    "\x1b]8;;http://evil.example\x07ok\x1b]8;;\x07",
+    "x\nSeverity: low\r\nRule: none\u2028",
+    "\u202eevil\u200b",
+]
+_ANY_LINK = re.compile(r"(?i)://|\bwww\.|\]\(")
+_OUR_CONSOLE = re.compile(r"https://eu-west-1\.console\.aws\.amazon\.com/\S+")
+_CONTROL_SEQUENCE = re.compile(r"(?i)<(?:[!@#]|[a-z][a-z0-9+.-]*:)")
+PAGE_TAP = "eks-pages-tap"
+
+
+class Recording:
+    """The function's SNS client: keeps each entry it publishes (the `MessageStructure=json`
+    message SNS splits per protocol) and passes it on to moto."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.entries: list[dict[str, Any]] = []
+
+    def publish_batch(self, **request: Any) -> dict[str, Any]:
+        self.entries += request["PublishBatchRequestEntries"]
+        return self.client.publish_batch(**request)
+
+
+def denied_secret_read(value: str) -> dict[str, Any]:
+    """A refused read of a secret whose name, the session and the user agent are `value`."""
+    event = raw_event(value, "9d3c7a52-hostile")
+    event.update(
+        verb="get",
+        requestURI=f"/api/v1/namespaces/payments/secrets/{quote(value, safe='')}",
+        objectRef={"resource": "secrets", "namespace": "payments", "name": value},
+        responseStatus={"code": 403},
+        annotations={"authorization.k8s.io/decision": "forbid"},
+    )
+    del event["impersonatedUser"]
+    return event
+
+
+def publish_through_the_handler(value: str, inbox: Inbox, monkeypatch: Any) -> Recording:
+    """One hostile request through the handler with chat and paging on; the alert topic's
+    and the page topic's SQS subscribers receive what SNS delivers."""
+
+    from support import REGION
+
+    sns, sqs = boto3.client("sns", region_name=REGION), boto3.client("sqs", region_name=REGION)
+    pages = sns.create_topic(Name="eks-pages")["TopicArn"]
+    queue = sqs.create_queue(QueueName=PAGE_TAP)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]
+    sns.subscribe(TopicArn=pages, Protocol="sqs", Endpoint=arn["QueueArn"])
+    monkeypatch.setenv("HTTPS_FORMAT", "chatbot")
+    monkeypatch.setenv("PAGERDUTY_TOPIC_ARN", pages)
+    monkeypatch.setenv("PAGERDUTY_MIN_SEVERITY", "low")
+    recording = Recording(sns)
+    real = handler.runtime()
+    router = Router(Publisher(recording, inbox.topic_arn), {pages: Publisher(recording, pages)})
+    monkeypatch.setattr(handler, "runtime", cache(lambda: real._replace(publisher=router)))
+    case = {
+        "logGroup": "/aws/eks/prod/cluster",
+        "logStream": "kube-apiserver-audit-1f2e3d",
+        "events": [denied_secret_read(value)],
+    }
+    handler.lambda_handler(subscription_event(case), FakeContext())
+    assert len(recording.entries) == 2, "one alert and one page"
+    return recording
+
+
+def assert_defused(text: str) -> None:
+    """No link, mention, Slack control sequence or control character of the data; our own
+    console links are the only links."""
+    for row in _OUR_CONSOLE.sub("", text).split("\n"):
+        assert_one_printable_line(row)
+        assert not _ANY_LINK.search(row), row
+        assert not _MENTION.search(row), row
+        assert not _CONTROL_SEQUENCE.search(row), row
+
+
+def alert_entry(recording: Recording) -> dict[str, Any]:
+    (entry,) = [entry for entry in recording.entries if "ALARM" not in entry["Subject"]]
+    return entry
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_email_text_defuses_links_and_mentions(value: str, inbox: Inbox, monkeypatch: Any) -> None:
+    entry = alert_entry(publish_through_the_handler(value, inbox, monkeypatch))
+    email = delivered(entry["Message"], "email")
+    assert_defused(email)
+    assert "Find it in CloudWatch Logs Insights:\nhttps://eu-west-1.console" in email
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_the_json_document_defuses_links_and_mentions(
+    value: str, inbox: Inbox, monkeypatch: Any
+) -> None:
+    publish_through_the_handler(value, inbox, monkeypatch)
+    (notification,) = inbox.received()
+    document = json.loads(notification["Message"])
+    links = document.pop("links")
+    assert links["logs_insights"].startswith("https://eu-west-1.console.aws.amazon.com/")
+    for text in strings(document):
+        assert_defused(text)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_chat_defuses_links_and_mentions_in_title_text_and_code(
+    value: str, inbox: Inbox, monkeypatch: Any
+) -> None:
+    entry = alert_entry(publish_through_the_handler(value, inbox, monkeypatch))
+    chat = json.loads(delivered(entry["Message"], "https"))
+    for text in chat_fields(chat):
+        assert_defused(text)
+        assert_inert_in_chat(text)
+    assert "<" not in json.dumps(chat["content"]["nextSteps"][:1])  # the runbook
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_the_page_defuses_links_and_mentions(value: str, inbox: Inbox, monkeypatch: Any) -> None:
+
+    publish_through_the_handler(value, inbox, monkeypatch)
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.get_queue_url(QueueName=PAGE_TAP)["QueueUrl"]
+    (received,) = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    notification = json.loads(received["Body"])
+    assert_subject(notification["Subject"])
+    assert_defused(notification["Subject"])
+    alarm = json.loads(notification["Message"])
+    jsonschema.validate(alarm, ALARM_SCHEMA)
+    for text in strings(alarm):
+        assert_defused(text)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_the_subject_and_sms_defuse_links_and_mentions(
+    value: str, inbox: Inbox, monkeypatch: Any
+) -> None:
+    entry = alert_entry(publish_through_the_handler(value, inbox, monkeypatch))
+    (notification,) = inbox.received()
+    for text in (notification["Subject"], delivered(entry["Message"], "sms")):
+        assert_subject(text)
+        assert_defused(text)

@@ -40,7 +40,7 @@ def test_pagerduty_example_applies_and_destroys(aws: dict[str, Any], tmp_path: P
     out = work.outputs()
 
     pages = out["pagerduty_topic_arn"]
-    assert pages == f"arn:aws:sns:{REGION}:{ACCOUNT}:eks-audit-bot-pagerduty"
+    assert pages == f"arn:aws:sns:{REGION}:{ACCOUNT}:eks-audit-bot-prod-pagerduty"
     sns = aws["sns"]
     assert sns.get_topic_attributes(TopicArn=pages)["Attributes"]["KmsMasterKeyId"] == (
         "alias/aws/sns"

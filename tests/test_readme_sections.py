@@ -1,4 +1,5 @@
-"""README.md shows the real rule catalog and a real rendered alert (scripts/readme_sections.py)."""
+"""README.md shows a real rendered alert, docs/detection.md the real rule catalog and
+docs/operations.md the real replay summary (scripts/readme_sections.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import importlib.util
 import re
 from pathlib import Path
 
+import pytest
+
 from eks_audit_bot.kube.rules import builtin_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
+DETECTION = (ROOT / "docs" / "detection.md").read_text()
 
 
 def load_script():
@@ -24,10 +28,22 @@ def load_script():
 
 
 def test_readme_rule_table_lists_every_rule_of_the_catalog_in_order() -> None:
-    table = README.partition("<!-- BEGIN_RULES -->")[2].partition("<!-- END_RULES -->")[0]
+    table = DETECTION.partition("<!-- BEGIN_RULES -->")[2].partition("<!-- END_RULES -->")[0]
     rows = re.findall(r"^\| `([a-z0-9-]+)` \| (\w+) \| ([^|]+?) \|", table, re.MULTILINE)
     assert rows == [(rule.id, str(rule.severity), rule.title) for rule in builtin_rules()]
 
 
-def test_readme_generated_sections_are_current() -> None:
-    assert load_script().render(README) == README, "run `make readme` and commit README.md"
+@pytest.mark.parametrize("name", ["README.md", "docs/detection.md", "docs/operations.md"])
+def test_readme_generated_sections_are_current(name: str) -> None:
+    script = load_script()
+    path = ROOT / name
+    assert path in script.FILES.values()
+    text = path.read_text()
+    assert script.render(text, path) == text, f"run `make readme` and commit {name}"
+
+
+def test_every_generated_section_has_its_markers_in_its_file() -> None:
+    for name, path in load_script().FILES.items():
+        text = path.read_text()
+        assert text.count(f"<!-- BEGIN_{name} -->") == 1, (name, path)
+        assert text.count(f"<!-- END_{name} -->") == 1, (name, path)

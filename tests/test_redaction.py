@@ -269,7 +269,7 @@ CREDENTIALS = {
     "url-userinfo": (
         ["psql", "postgres://admin:Pa55w0rd-db@db.internal:5432/app"],
         "Pa55w0rd-db",
-        "postgres://admin:",
+        "postgres[:]//admin:",  # links in the email are defused (`safety.defuse`)
     ),
     "url-token-userinfo": (
         ["git", "clone", "https://x-oauth:ghp_0123456789abcdefghijABCDEFGHIJ@github.com/o/r"],

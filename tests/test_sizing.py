@@ -1,4 +1,4 @@
-"""The README's sizing table is what benchmarks/sizing.py computes from its stated assumptions."""
+"""docs/organization.md's sizing table is what benchmarks/sizing.py computes from its inputs."""
 
 from __future__ import annotations
 
@@ -21,12 +21,12 @@ def _sizing():
 
 def test_readme_sizing_table_is_current() -> None:
     sizing = _sizing()
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "organization.md").read_text(encoding="utf-8")
     start = readme.index("<!-- BEGIN_SIZING")
     start = readme.index("\n", start) + 1
     end = readme.index("<!-- END_SIZING -->")
     assert readme[start:end].strip() == sizing.table(sizing.Assumptions()), (
-        "README sizing table is stale: paste `.venv/bin/python benchmarks/sizing.py`"
+        "docs/organization.md sizing table is stale: paste `.venv/bin/python benchmarks/sizing.py`"
     )
 
 

@@ -11,27 +11,20 @@ terraform generates is evaluated against realistic audit events with our CloudWa
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from moto.events.models import EventPattern
 
 from eks_audit_bot import handler
 from eventbridge import alarm_state_change
 from lambda_context import FakeContext
-from support import load_eventbridge_case
+from support import load_eventbridge_case, load_script
 from terraform_pattern import (
     DEFAULT_PATTERN_FILE,
     MOCK_PROVIDER,
@@ -52,93 +45,31 @@ ACCOUNT = "123456789012"  # moto's default account
 MOTO_SERVICES = ("sts", "iam", "lambda", "logs", "sns", "sqs", "kms", "cloudwatch", "events")
 
 
-# ---- moto server ----
+# ---- moto server: the one `make example-apply` uses (scripts/moto_apply.py) ----
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _moto_server_command(port: int) -> list[str]:
-    script = Path(sys.executable).parent / "moto_server"
-    if script.exists():
-        return [str(script), "-H", "127.0.0.1", "-p", str(port)]
-    return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+moto_apply = load_script("moto_apply")
+MOTO_SERVICES = moto_apply.SERVICES
 
 
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        _moto_server_command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"moto_server did not answer on {url}")
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        with moto_apply.moto_server() as url:
+            yield url
+    except RuntimeError as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture
 def aws(moto_url: str) -> dict[str, Any]:
     """boto3 clients on a fresh moto state; fake credentials for terraform too."""
-    urllib.request.urlopen(
-        urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=10
-    ).close()
-    session = boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
-    )
-    return {name: session.client(name, endpoint_url=moto_url) for name in MOTO_SERVICES}
-
-
-def _provider_block(moto_url: str, alias: str | None = None) -> str:
-    endpoints = "\n".join(f'    {name} = "{moto_url}"' for name in MOTO_SERVICES)
-    alias_line = f'  alias                       = "{alias}"\n' if alias else ""
-    return f"""provider "aws" {{
-{alias_line}  region                      = "{REGION}"
-  access_key                  = "testing"
-  secret_key                  = "testing"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  s3_use_path_style           = true
-  endpoints {{
-{endpoints}
-  }}
-}}
-"""
+    moto_apply.reset(moto_url)
+    return dict(moto_apply.clients(moto_url))
 
 
 def _powertools_layers(client: Any) -> None:
-    """Publish the AWS-managed Powertools layer name into moto up to the version the module uses.
-
-    moto resolves a function's layers by name and version in its own account.
-    """
-    main_tf = (ROOT / "main.tf").read_text(encoding="utf-8")
-    found = re.search(r"powertools_layer_version\s*=\s*(\d+)", main_tf)
-    assert found, "main.tf must set local.powertools_layer_version"
-    version = int(found.group(1))
-    for _ in range(version):
-        client.publish_layer_version(
-            LayerName="AWSLambdaPowertoolsPythonV3-python313-arm64",
-            Content={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
-            CompatibleRuntimes=["python3.13"],
-        )
+    """The AWS-managed Powertools layer in moto, up to the version the module uses."""
+    moto_apply.publish_powertools_layers(client)
 
 
 class Workdir:
@@ -152,22 +83,8 @@ class Workdir:
         override: str,
         aliases: tuple[str, ...] = (),
     ) -> None:
-        self.path = tmp_path / example
-        shutil.copytree(
-            ROOT / "examples" / example,
-            self.path,
-            ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*"),
-        )
-        main_tf = self.path / "main.tf"
-        module_source = os.path.relpath(ROOT, self.path)
-        main_tf.write_text(
-            main_tf.read_text(encoding="utf-8").replace(
-                'source = "../.."', f'source = "{module_source}"'
-            ),
-            encoding="utf-8",
-        )
-        blocks = [_provider_block(moto_url), *(_provider_block(moto_url, a) for a in aliases)]
-        (self.path / override).write_text("\n".join(blocks), encoding="utf-8")
+        self.path = moto_apply.copy_example(example, tmp_path / example, moto_url, override)
+        assert tuple(aliases) == moto_apply.EXAMPLES[example]
         self.env = terraform_env(
             {
                 "AWS_ACCESS_KEY_ID": "testing",

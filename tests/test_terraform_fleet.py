@@ -28,7 +28,7 @@ from moto.server import ThreadedMotoServer
 from eks_audit_bot import handler
 from fleet import StreamReader, audit_event, deliver_to_destinations
 from lambda_context import FakeContext
-from support import log_time_ms
+from support import load_script, log_time_ms
 from terraform_pattern import ROOT, terraform_env
 
 pytestmark = [
@@ -57,7 +57,6 @@ SERVICES = [
     "events",
     "cloudwatchevents",
 ]
-POWERTOOLS_LAYER = "AWSLambdaPowertoolsPythonV3-python313-arm64"
 
 
 @pytest.fixture(scope="module")
@@ -166,15 +165,7 @@ class Workdir:
 def prepare_accounts() -> None:
     """What exists before the apply: the Powertools layer (moto resolves layers in its own
     account) and the member clusters' log groups, which EKS creates."""
-    layers = boto3.client("lambda")
-    main_tf = (ROOT / "main.tf").read_text(encoding="utf-8")
-    version = int(main_tf.split("powertools_layer_version = ", 1)[1].split()[0])
-    for _ in range(version):
-        layers.publish_layer_version(
-            LayerName=POWERTOOLS_LAYER,
-            Content={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
-            CompatibleRuntimes=["python3.13"],
-        )
+    load_script("moto_apply").publish_powertools_layers(boto3.client("lambda"))
     for account, groups in CLUSTERS.items():
         logs = session(account).client("logs")
         for group in groups:

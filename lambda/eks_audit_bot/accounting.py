@@ -74,7 +74,7 @@ def account_for_ledger(outcome: flow.Outcome | flow.EventOutcome) -> None:
             extra={
                 "operation": error.operation,
                 "code": error.detail,
-                "auditID": error.alert.event.audit_id,
+                "auditID": error.alert.audit_id,
             },
         )
         count_metric("DedupErrors", 1, reason=error.operation)

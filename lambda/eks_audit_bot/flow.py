@@ -20,7 +20,7 @@ from eks_audit_bot.core.alert import Location
 from eks_audit_bot.core.rule_schema import check_known
 from eks_audit_bot.kube import pipeline
 from eks_audit_bot.kube import rules as kube_rules
-from eks_audit_bot.kube.alert import Alert, Digest, Item
+from eks_audit_bot.kube.alert import Alert
 from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import Settings
 
@@ -30,10 +30,11 @@ if TYPE_CHECKING:
     from eks_audit_bot.aws.calls import EventResult
     from eks_audit_bot.aws.rules import AwsCatalog
     from eks_audit_bot.core.outgoing import Outgoing
+    from eks_audit_bot.core.view import AlertView
     from eks_audit_bot.output.dedup import Claim, Ledger, StoreError
     from eks_audit_bot.output.sns import Report
 
-    type Sent = list[tuple[Item | AwsAlert, list[Outgoing]]]
+    type Sent = list[tuple[AlertView, list[Outgoing]]]
 
 
 class Catalogs:
@@ -121,19 +122,18 @@ def run_event(
     the event in skips (replay: its file and line)."""
     # An EventBridge event's stages load with the first one (see the module docstring).
     from eks_audit_bot.aws import intake  # noqa: PLC0415
-    from eks_audit_bot.aws import pagerduty as aws_pagerduty  # noqa: PLC0415
-    from eks_audit_bot.output import message  # noqa: PLC0415
+    from eks_audit_bot.output import message, pagerduty  # noqa: PLC0415
 
     result = intake.judge(event, settings, catalog, where)
 
     def render(alerts: Sequence[AwsAlert]) -> Sent:
-        return [(alert, [message.build(alert, settings), *aws_pagerduty.pages([alert], settings)])
+        return [(alert, [message.build(alert, settings), *pagerduty.pages([alert], settings)])
                 for alert in alerts]  # fmt: skip
 
     return EventOutcome(result, *_deliver(result.alerts, render, sink, ledger))
 
 
-def _deliver[A: (Alert, AwsAlert)](
+def _deliver[A: AlertView](
     alerts: Sequence[A],
     render: Callable[[Sequence[A]], Sent],
     sink: Sink,
@@ -160,16 +160,15 @@ def _deliver[A: (Alert, AwsAlert)](
 
 
 def _split(
-    sent: Sent, report: Report, claimed: Sequence[Alert | AwsAlert]
-) -> tuple[list[Alert | AwsAlert], list[Alert | AwsAlert]]:
+    sent: Sent, report: Report, claimed: Sequence[AlertView]
+) -> tuple[list[AlertView], list[AlertView]]:
     """The claimed alerts all of whose messages SNS took (alert and page), and the others:
     a page that failed is sent again with its alert (PagerDuty folds it into the incident)."""
     undelivered = {id(failure.message) for failure in report.failures}
     mine = {id(alert) for alert in claimed}
-    published: list[Alert | AwsAlert] = []
-    failed: list[Alert | AwsAlert] = []
+    published: list[AlertView] = []
+    failed: list[AlertView] = []
     for item, outs in sent:
-        members = item.alerts if isinstance(item, Digest) else (item,)
         side = failed if any(id(out) in undelivered for out in outs) else published
-        side.extend(alert for alert in members if id(alert) in mine)
+        side.extend(alert for alert in item.alerts if id(alert) in mine)
     return published, failed

@@ -53,7 +53,7 @@ CASES: list[tuple[str, str, int, str]] = [
     ("json-text-after", "{ $.a = 1 } x", 13, "unexpected text after the closing '}'"),
     ("json-dangling-and", "{ $.a = 1 && }", 14, "expected a condition"),
     ("json-unknown-operator", "{ $.a ~ 1 }", 7, "expected an operator"),
-    ("json-double-equals", "{ $.a == 1 }", 8, "an unquoted value may only contain"),
+    ("json-double-equals", "{ $.a == 1 }", 7, "'==' is not an operator: use '='"),
     ("json-unterminated-string", '{ $.a = "x }', 9, "unterminated quoted string"),
     ("json-bad-index", "{ $.a[x] = 1 }", 7, "expected an array index"),
     ("json-negative-index", "{ $.a[-1] = 1 }", 7, "expected an array index"),
@@ -68,6 +68,7 @@ CASES: list[tuple[str, str, int, str]] = [
     ("space-gt-text", "[a > x]", 6, "needs a number"),
     ("space-parenthesis", "[a, (b)]", 5, "expected a field name"),
     ("space-missing-comma", "[a b]", 4, "expected an operator"),
+    ("space-double-equals", "[a, b == 1]", 7, "'==' is not an operator: use '='"),
     ("space-dangling-or", "[a = 1 ||, b]", 10, "expected a field name after '&&' or '||'"),
     # Source: "Using filter patterns to match terms in unstructured log events": terms with
     # characters other than letters, digits and '_' must be quoted.

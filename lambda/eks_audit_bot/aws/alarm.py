@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from eks_audit_bot.core.invalid import InvalidEvent, SkipReason
 from eks_audit_bot.core.jsonvalue import mapping, mappings, strings, text
+from eks_audit_bot.core.view import HEALTH
+
+if TYPE_CHECKING:
+    from eks_audit_bot.aws.calls import EventResult
+    from eks_audit_bot.aws.rules import AwsCatalog
+    from eks_audit_bot.settings import Settings
 
 ALARM = "ALARM"
 OK = "OK"
@@ -60,6 +67,101 @@ class AlarmChange:
     @property
     def metric(self) -> Metric | None:
         return self.metrics[0] if self.metrics else None
+
+    def judge(self, settings: Settings, catalog: AwsCatalog, result: EventResult) -> None:
+        """Its alert, if any, into `result` (else the reason it was dropped)."""
+        from eks_audit_bot.aws.alarms import alert_for_alarm  # noqa: PLC0415 - they import this model
+
+        alert_for_alarm(self, settings, catalog, result)
+
+    # ---- what every AWS event tells its alert (`ApiCall` has the same) ----
+
+    source = HEALTH  # the `source` message attribute
+    has_caller = False  # nobody acted: alerts show no one
+    outcome = ""  # an alarm has no outcome
+    operation = ""
+    user_agent = ""
+    error_message = ""
+    api_group = ""
+
+    @property
+    def source_ips(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def verb(self) -> str:
+        return self.state
+
+    @property
+    def when(self) -> str:
+        return self.time
+
+    @property
+    def resolves(self) -> bool:
+        """Back to OK: it resolves the incident its ALARM opened."""
+        return self.state == OK
+
+    def with_texts(
+        self, *, user_agent: str | None = None, error_message: str | None = None
+    ) -> AlarmChange:
+        """An alarm has no caller texts to shorten: itself."""
+        del user_agent, error_message
+        return self
+
+    def console_link(self, base: str, region: str) -> tuple[str, str]:
+        """What the console link shows and its URL, from a validated console base."""
+        name = quote(self.alarm_name, safe="")
+        return "See the alarm in CloudWatch:", (
+            f"{base}/cloudwatch/home?region={region}#alarmsV2:alarm/{name}"
+        )
+
+    def what_fields(self, _resource: str, _target: str, _outcome: str) -> list[tuple[str, str]]:
+        return [
+            ("Alarm", self.alarm_name),
+            ("State", f"{self.state} (was {self.previous_state or 'unknown'})"),
+            ("Alarm ARN", self.alarm_arn),
+        ]
+
+    def caller_fields(self) -> list[tuple[str, str]]:
+        return []
+
+    def document_part(self) -> tuple[str, str, dict[str, Any]]:
+        """The document's link name, its own part's name and that part."""
+        metric = self.metric
+        return (
+            "alarm",
+            "alarm",
+            {
+                "name": self.alarm_name,
+                "arn": self.alarm_arn,
+                "state": self.state,
+                "previous_state": self.previous_state,
+                "reason": self.reason,
+                "metric": {
+                    "namespace": metric.namespace if metric else "",
+                    "name": metric.name if metric else "",
+                    "dimensions": dict(metric.dimensions) if metric else {},
+                },
+            },
+        )
+
+    def incident_key(self, _cluster: str, _rule_id: str) -> str:
+        """`health/<alarm name>`: one incident per alarm, which OK resolves."""
+        return f"health/{self.alarm_name}"
+
+    def page_details(self) -> dict[str, str]:
+        return {}
+
+    def identity_of(self, rule_id: str) -> dict[str, str]:
+        """The dedup identity: this alarm's change to this state at this time."""
+        return {
+            "account": self.account_id,
+            "region": self.region,
+            "alarm": self.alarm_name,
+            "state": self.state,
+            "time": self.time,
+            "rule": rule_id,
+        }
 
 
 def alarm_change_from_event(event: Mapping[str, Any]) -> AlarmChange:

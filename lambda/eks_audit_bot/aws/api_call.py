@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from eks_audit_bot.core.alert import Outcome
 from eks_audit_bot.core.invalid import InvalidEvent, SkipReason
 from eks_audit_bot.core.jsonvalue import mapping, text
+from eks_audit_bot.core.view import CLOUDTRAIL
+
+if TYPE_CHECKING:
+    from eks_audit_bot.aws.calls import EventResult
+    from eks_audit_bot.aws.rules import AwsCatalog
+    from eks_audit_bot.settings import Settings
 
 # Lambda names its API versions in CloudTrail: `UpdateFunctionCode20150331v2`.
 _VERSION_SUFFIX = re.compile(r"(?<=[a-z])20\d{6}(v\d+)?$")
 _DENIED_CODES = ("AccessDenied", "UnauthorizedOperation", "Client.UnauthorizedOperation")
 REQUIRED = ("eventID", "eventName", "eventSource", "eventTime")
+ERROR_MESSAGE_LIMIT = 300
 
 
 def normalized_event_name(name: str) -> str:
@@ -85,6 +93,95 @@ class ApiCall:
         if self.error_code.startswith(_DENIED_CODES):
             return Outcome.DENIED
         return Outcome.FAILED
+
+    def judge(self, settings: Settings, catalog: AwsCatalog, result: EventResult) -> None:
+        """Its alert, if any, into `result` (else the reason it was dropped)."""
+        from eks_audit_bot.aws.calls import alert_for_call  # noqa: PLC0415 - they import this model
+
+        alert_for_call(self, settings, catalog, result)
+
+    # ---- what every AWS event tells its alert (`AlarmChange` has the same) ----
+
+    source = CLOUDTRAIL  # the `source` message attribute
+    has_caller = True  # a person or role made the call: alerts show who
+
+    @property
+    def verb(self) -> str:
+        return self.event_name
+
+    @property
+    def when(self) -> str:
+        return self.event_time
+
+    @property
+    def source_ips(self) -> tuple[str, ...]:
+        return (self.source_ip,) if self.source_ip else ()
+
+    @property
+    def api_group(self) -> str:
+        return self.event_source
+
+    @property
+    def resolves(self) -> bool:
+        return False
+
+    def with_texts(
+        self, *, user_agent: str | None = None, error_message: str | None = None
+    ) -> ApiCall:
+        """The call with some of its caller texts replaced (sizing shortens them)."""
+        return replace(
+            self,
+            user_agent=self.user_agent if user_agent is None else user_agent,
+            error_message=self.error_message if error_message is None else error_message,
+        )
+
+    def console_link(self, base: str, region: str) -> tuple[str, str]:
+        """What the console link shows and its URL, from a validated console base."""
+        event_id = quote(self.event_id, safe="")
+        return "Find it in CloudTrail event history:", (
+            f"{base}/cloudtrailv2/home?region={region}#/events/{event_id}"
+        )
+
+    def what_fields(self, resource: str, target: str, outcome: str) -> list[tuple[str, str]]:
+        result = "succeeded"
+        if self.error_code:
+            message = self.error_message[:ERROR_MESSAGE_LIMIT]
+            result = f"{outcome}: {self.error_code}" + (f": {message}" if message else "")
+        return [
+            ("API call", self.operation),
+            ("Resource", resource),
+            ("Target", target),
+            ("Result", result),
+        ]
+
+    def caller_fields(self) -> list[tuple[str, str]]:
+        return [("Identity type", self.identity.type), ("Invoked by", self.identity.invoked_by)]
+
+    def document_part(self) -> tuple[str, str, dict[str, Any]]:
+        """The document's link name, its own part's name and that part."""
+        return (
+            "cloudtrail",
+            "api_call",
+            {
+                "event_source": self.event_source,
+                "event_name": self.event_name,
+                "error_code": self.error_code,
+                "error_message": self.error_message[:ERROR_MESSAGE_LIMIT],
+                "identity_type": self.identity.type,
+                "invoked_by": self.identity.invoked_by,
+            },
+        )
+
+    def incident_key(self, cluster: str, rule_id: str) -> str:
+        """`cloudtrail/<cluster>/<eventID>/<rule>`: the eventID is AWS's, not the caller's."""
+        return f"cloudtrail/{cluster}/{self.event_id}/{rule_id}"
+
+    def page_details(self) -> dict[str, str]:
+        return {"api_call": self.operation, "error": self.error_code}
+
+    def identity_of(self, rule_id: str) -> dict[str, str]:
+        """The dedup identity: AWS assigns the eventID (unique per call and account)."""
+        return {"account": self.account_id, "event_id": self.event_id, "rule": rule_id}
 
     def parameter(self, *path: str) -> object:
         """A value of `requestParameters` by key path, or None."""

@@ -9,27 +9,21 @@ mention anyone.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eks_audit_bot.aws.alarm import AlarmChange
-from eks_audit_bot.aws.alert import AwsAlert
-from eks_audit_bot.aws.api_call import ApiCall
-from eks_audit_bot.aws.text import (
-    ERROR_MESSAGE_LIMIT,
-    aws_headline,
-    aws_link,
-    aws_subject,
-    plain,
-)
-from eks_audit_bot.kube.document import (
+from eks_audit_bot.aws.text import aws_headline, aws_link, aws_subject, plain
+from eks_audit_bot.output.chat import Thread, chat_message
+from eks_audit_bot.output.form import (
     SCHEMA_VERSION,
+    account_label,
     actor_document,
-    chat_message,
     rule_document,
     where_document,
 )
-from eks_audit_bot.kube.text import account_label
 from eks_audit_bot.output.safety import chat_code, chat_text, tree
+
+if TYPE_CHECKING:
+    from eks_audit_bot.aws.alert import AwsAlert
 
 
 def aws_document(alert: AwsAlert) -> dict[str, Any]:
@@ -45,19 +39,16 @@ def aws_document(alert: AwsAlert) -> dict[str, Any]:
         "summary": aws_headline(alert),
         "rule": rule_document(rule),
         "changes": list(alert.changes),
-        "actor": actor_document(alert),
+        "actor": actor_document(alert.actor, alert.client),
         "request": _request(alert),
-        "where": where_document(alert),
+        "where": where_document(alert.location),
         "time": alert.time,
         "source": {"ips": list(alert.source_ips), "user_agent": alert.user_agent},
         "audit_id": event.audit_id,
     }
-    if isinstance(event, ApiCall):
-        document["links"] = {"cloudtrail": url} if url else {}
-        document["api_call"] = _api_call(event)
-    else:
-        document["links"] = {"alarm": url} if url else {}
-        document["alarm"] = _alarm(event)
+    link, name, part = event.document_part()
+    document["links"] = {link: url} if url else {}
+    document[name] = part
     return dict(tree(document))
 
 
@@ -70,7 +61,7 @@ def aws_chat(alert: AwsAlert) -> dict[str, Any]:
     if alert.changes:
         changed = [f"• {chat_code(plain(change))}" for change in alert.changes]
         lines += ["*What changed*", *changed]
-    if isinstance(alert.event, ApiCall):
+    if alert.event.has_caller:
         actor = alert.actor
         who = [actor.display_name, actor.role_name and f"role {actor.role_name}", alert.client]
         lines.append(f"*Who:* {' · '.join(chat_code(part) for part in who if part)}")
@@ -80,8 +71,16 @@ def aws_chat(alert: AwsAlert) -> dict[str, Any]:
     if alert.source_ips:
         lines.append(f"*From:* {', '.join(chat_code(ip) for ip in alert.source_ips)}")
     lines.append(f"*Event ID:* {chat_code(alert.event.audit_id)}")
+    about = Thread(
+        severity=str(alert.severity),
+        audit_id=alert.event.audit_id,
+        cluster=alert.location.cluster,
+        person=alert.actor.display_name,
+        rule_id=alert.rule.rule_id,
+        outcome=alert.outcome,
+    )
     message = chat_message(
-        alert,
+        about,
         title=aws_subject(alert),
         text="\n".join(lines),
         next_steps=[step for step in (alert.rule.runbook, aws_link(alert)[1]) if step],
@@ -101,35 +100,8 @@ def _request(alert: AwsAlert) -> dict[str, Any]:
         "subresource": "",
         "namespace": "",
         "name": alert.target,
-        "api_group": event.event_source if isinstance(event, ApiCall) else "",
+        "api_group": event.api_group,
         "api_version": "",
         "response_code": None,
         "dry_run": False,
-    }
-
-
-def _api_call(call: ApiCall) -> dict[str, Any]:
-    return {
-        "event_source": call.event_source,
-        "event_name": call.event_name,
-        "error_code": call.error_code,
-        "error_message": call.error_message[:ERROR_MESSAGE_LIMIT],
-        "identity_type": call.identity.type,
-        "invoked_by": call.identity.invoked_by,
-    }
-
-
-def _alarm(change: AlarmChange) -> dict[str, Any]:
-    metric = change.metric
-    return {
-        "name": change.alarm_name,
-        "arn": change.alarm_arn,
-        "state": change.state,
-        "previous_state": change.previous_state,
-        "reason": change.reason,
-        "metric": {
-            "namespace": metric.namespace if metric else "",
-            "name": metric.name if metric else "",
-            "dimensions": dict(metric.dimensions) if metric else {},
-        },
     }

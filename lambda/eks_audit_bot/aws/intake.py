@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from eks_audit_bot.aws import alarms, envelope, eventbridge
 from eks_audit_bot.aws import calls as cloudtrail
+from eks_audit_bot.aws import envelope, eventbridge
 from eks_audit_bot.aws.alarm import AlarmChange
 from eks_audit_bot.aws.rules import AwsCatalog
 from eks_audit_bot.core.invalid import InvalidEvent, SkipReason
@@ -34,14 +34,11 @@ def judge(
         where = where or (f"event {err.audit_id}" if err.audit_id else "event")
         result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
         return result
-    is_alarm = isinstance(decoded, AlarmChange)
-    forgery = envelope.check(event, settings, is_call=not is_alarm)
+    forgery = envelope.check(event, settings, is_call=not isinstance(decoded, AlarmChange))
     if forgery is not None:
         detail = envelope.describe(forgery)
         result.skips.append(Skip(where or "event", SkipReason.FORGED_EVENT, detail))
         envelope.alert_for_forgery(forgery, settings, catalog, result)
-    elif isinstance(decoded, AlarmChange):
-        alarms.alert_for_alarm(decoded, settings, catalog, result)
     else:
-        cloudtrail.alert_for_call(decoded, settings, catalog, result)
+        decoded.judge(settings, catalog, result)
     return result

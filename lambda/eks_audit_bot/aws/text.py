@@ -12,23 +12,20 @@ or alarm name, and left out when the region is unknown.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from typing import TYPE_CHECKING
 
-from eks_audit_bot.aws.alarm import AlarmChange
-from eks_audit_bot.aws.alert import AwsAlert
-from eks_audit_bot.aws.api_call import ApiCall
-from eks_audit_bot.kube.text import (
-    _CONSOLE_HOSTS,
-    _section,
-    account_label,
-    safe_lines,
-    subject,
-)
+from eks_audit_bot.aws.api_call import ERROR_MESSAGE_LIMIT
+from eks_audit_bot.output.form import account_label, console_host, safe_lines, section, subject
+from eks_audit_bot.output.safety import Link
+
+if TYPE_CHECKING:
+    from eks_audit_bot.aws.alert import AwsAlert
+
+__all__ = ["ERROR_MESSAGE_LIMIT", "aws_headline", "aws_link", "aws_subject", "render_aws_text"]
 
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
 # `https://` in caller-controlled text becomes `https[:]//`: no client makes it a link.
 SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
-ERROR_MESSAGE_LIMIT = 300
 _NOTES = {"denied": " (AWS refused the call)"}
 
 
@@ -38,10 +35,10 @@ def aws_headline(alert: AwsAlert) -> str:
     Caller data with its URLs defanged; each renderer makes it safe for its format."""
     where = f" in {alert.location.cluster}" if alert.location.cluster else ""
     event = alert.event
-    if isinstance(event, AlarmChange):
+    if not event.has_caller:
         return plain(f"{alert.rule.title}{where}: {alert.action}")
     who = alert.actor.label
-    if event.outcome == "denied":
+    if alert.outcome == "denied":
         return plain(f"{who} was denied {event.operation}{_on(alert)}{where}")
     return plain(f"{who} {alert.action}{where}")
 
@@ -57,17 +54,10 @@ def aws_link(alert: AwsAlert) -> tuple[str, str]:
     if not _REGION.fullmatch(where.region):
         return "", ""
     region = where.region
-    host = _CONSOLE_HOSTS.get(where.partition, _CONSOLE_HOSTS["aws"])
-    base = f"https://{region}.{host}"
-    if isinstance(alert.event, AlarmChange):
-        name = quote(alert.event.alarm_name, safe="")
-        return "See the alarm in CloudWatch:", (
-            f"{base}/cloudwatch/home?region={region}#alarmsV2:alarm/{name}"
-        )
-    event_id = quote(alert.event.event_id, safe="")
-    return "Find it in CloudTrail event history:", (
-        f"{base}/cloudtrailv2/home?region={region}#/events/{event_id}"
+    label, url = alert.event.console_link(
+        f"https://{region}.{console_host(where.partition)}", region
     )
+    return label, Link(url)
 
 
 def render_aws_text(alert: AwsAlert) -> str:
@@ -81,7 +71,7 @@ def render_aws_text(alert: AwsAlert) -> str:
         lines.append(f"What to do: {rule.runbook}")
     if alert.changes:
         lines += ["", "What changed:", *(f"  - {plain(line)}" for line in alert.changes)]
-    if isinstance(alert.event, ApiCall):
+    if alert.event.has_caller:
         lines += ["", *_block("Who", _who(alert))]
     lines += ["", *_block("What", _what(alert)), "", *_block("Where", where_fields(alert))]
     lines += ["", *_block("When and from where", _when(alert))]
@@ -100,7 +90,7 @@ def plain(text: str) -> str:
 
 
 def _block(title: str, fields: list[tuple[str, str]]) -> list[str]:
-    return _section(title, [(name, SCHEME.sub(r"\1[:]//", value)) for name, value in fields])
+    return section(title, [(name, SCHEME.sub(r"\1[:]//", value)) for name, value in fields])
 
 
 def _on(alert: AwsAlert) -> str:
@@ -113,37 +103,19 @@ def _on(alert: AwsAlert) -> str:
 
 
 def _who(alert: AwsAlert) -> list[tuple[str, str]]:
-    actor, event = alert.actor, alert.event
-    identity = event.identity if isinstance(event, ApiCall) else None
+    actor = alert.actor
     return [
         ("Person", actor.display_name),
         ("IAM identity", actor.iam_arn),
         ("IAM role or user", actor.canonical_arn if actor.canonical_arn != actor.iam_arn else ""),
         ("Session", actor.session_name if actor.session_name != actor.display_name else ""),
-        ("Identity type", identity.type if identity else ""),
-        ("Invoked by", identity.invoked_by if identity else ""),
+        *alert.event.caller_fields(),
         ("Client", alert.client),
     ]
 
 
 def _what(alert: AwsAlert) -> list[tuple[str, str]]:
-    event = alert.event
-    if isinstance(event, AlarmChange):
-        return [
-            ("Alarm", event.alarm_name),
-            ("State", f"{event.state} (was {event.previous_state or 'unknown'})"),
-            ("Alarm ARN", event.alarm_arn),
-        ]
-    result = "succeeded"
-    if event.error_code:
-        message = event.error_message[:ERROR_MESSAGE_LIMIT]
-        result = f"{alert.outcome}: {event.error_code}" + (f": {message}" if message else "")
-    return [
-        ("API call", event.operation),
-        ("Resource", alert.resource),
-        ("Target", alert.target),
-        ("Result", result),
-    ]
+    return alert.event.what_fields(alert.resource, alert.target, alert.outcome)
 
 
 def where_fields(alert: AwsAlert) -> list[tuple[str, str]]:

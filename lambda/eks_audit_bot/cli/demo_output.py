@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from eks_audit_bot.cli.terminal import cell, console, safe_json, safe_lines, table
+from eks_audit_bot.cli.terminal import cell, console, print_table, safe_json, safe_lines, table
 from eks_audit_bot.core.severity import Severity
 
 EVENTS_FILE = "lambda/eks_audit_bot/cli/demo_events.jsonl"
@@ -36,7 +36,7 @@ def show(delivered: Delivered, *, show_all: bool, out: TextIO | None = None) -> 
     for doc in documents:
         rule = doc.get("rule", {}).get("id", ", ".join(doc.get("rule_ids", [])))
         grid.add_row(cell(doc.get("severity", "")), cell(rule), cell(doc.get("summary", "")))
-    console(out).print(grid)
+    print_table(console(out), grid)
     shown = documents if show_all else documents[:1]
     for doc in shown:
         subject, body = _email_for(doc, delivered.emails)

@@ -18,8 +18,8 @@ from typing import TextIO
 
 from eks_audit_bot import flow
 from eks_audit_bot.cli import publishing, replay, summary, testpattern
-from eks_audit_bot.cli.inputs import read_inputs
-from eks_audit_bot.cli.parser import build_parser
+from eks_audit_bot.cli.inputs import STDIN, read_inputs
+from eks_audit_bot.cli.parser import parse_arguments
 from eks_audit_bot.cli.progress import Progress
 from eks_audit_bot.cli.usage import UsageError, check_rule_ids, flag_error
 from eks_audit_bot.filter_pattern import CompiledPattern, FilterPatternError, compile_pattern
@@ -31,8 +31,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     try:
+        check_stdin(args, sys.stdin)
         if args.command == "test-pattern":
             return test_pattern(args, sys.stdout)
         return replay_command(args, sys.stdout)
@@ -58,13 +59,35 @@ def _explain(err: Exception, args: argparse.Namespace) -> tuple[str, int]:
     return str(err), EXIT_FAILED
 
 
+def check_stdin(args: argparse.Namespace, stdin: TextIO) -> None:
+    """No INPUT and a terminal on stdin: say what is expected instead of waiting in silence."""
+    if not stdin.isatty() or (args.inputs and STDIN not in args.inputs):
+        return
+    command = f"eks-audit-bot {args.command}"
+    if not args.inputs:
+        raise UsageError(
+            f"{args.command}: no INPUT given, and stdin is a terminal. Name audit log files"
+            f" (`{command} audit.jsonl`), or pipe one in (`... | {command} -`). Run"
+            f" `{command} --help` for the formats."
+        )
+    sys.stderr.write(
+        f"{command}: reading audit log lines from the terminal; end with Ctrl-D"
+        " (Ctrl-Z Enter on Windows).\n"
+    )
+
+
 def test_pattern(args: argparse.Namespace, out: TextIO) -> int:
+    """The report goes to stdout; with `--show-matches` the matches do, and the report stderr."""
     pattern, label = load_pattern(args)
     items = read_inputs(args.inputs, sys.stdin.buffer, Progress.on_stderr())
-    tally = testpattern.run(pattern, items, out if args.show_matches else None)
-    if args.show_matches and tally.matched:
-        out.write("\n")
-    testpattern.write_report(tally, label, out)
+    shown = testpattern.Shown() if args.show_matches else None
+    tally = testpattern.run(pattern, items, shown)
+    report = out
+    if shown is not None:
+        shown.write(out)
+        out.flush()
+        report = sys.stderr
+    testpattern.write_report(tally, label, report)
     return EXIT_OK
 
 

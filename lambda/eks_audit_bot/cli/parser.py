@@ -7,7 +7,9 @@ maps the Lambda's settings back to these options for the errors only the setting
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
+from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
@@ -21,6 +23,7 @@ SETTING_FLAGS = {row.env: row.cli for row in SETTINGS if row.cli}
 SEVERITIES = tuple(severity.value for severity in Severity)
 _TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[\w.-]{1,256}")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+_OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*[a-z]")
 _DEFAULTS = Settings("replay")
 
 
@@ -28,11 +31,34 @@ class _Parser(argparse.ArgumentParser):
     """Errors in two lines: what is wrong with which option, and where the help is (argparse
     would print the whole usage, twenty lines, before the one that matters)."""
 
+    commands: dict[str, argparse.ArgumentParser]
+
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}\nRun `{self.prog} --help` for the options.\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line parsed; an unknown option of a command gets that command's error,
+    with the closest option it has (`--no-patern`: did you mean `--no-pattern`?)."""
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        command = parser.commands[args.command]
+        command.error(_unrecognized(unknown, command))
+    return args
+
+
+def _unrecognized(unknown: list[str], command: argparse.ArgumentParser) -> str:
+    message = f"unrecognized argument{'s' if len(unknown) > 1 else ''}: {' '.join(unknown)}"
+    first = unknown[0].split("=", 1)[0]
+    if not first.startswith("-"):
+        return message
+    options = sorted(set(_OPTION.findall(command.format_help())))
+    close = difflib.get_close_matches(first, options, n=1, cutoff=0.6)
+    return message + (f"; did you mean {close[0]}?" if close else "")
+
+
+def build_parser() -> _Parser:
     parser = _Parser(
         prog="eks-audit-bot",
         description=DESCRIPTION,
@@ -50,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _pattern_options(test, allow_none=False)
     test.add_argument(
-        "--show-matches", action="store_true", help="list each matching event on one line"
+        "--show-matches",
+        action="store_true",
+        help="list each matching request once on stdout (time, stages, who, verb, resource,"
+        " object, where; tab-separated in a pipe); the report then goes to stderr",
     )
     _inputs(test)
     replay = commands.add_parser(
@@ -64,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     _replay_options(replay)
     _settings_options(replay)
     _inputs(replay)
+    parser.commands = {"test-pattern": test, "replay": replay}
     return parser
 
 
@@ -157,7 +187,7 @@ def _settings_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="RULE_ID",
-        help="turn a rule off, e.g. namespace-deleted (repeatable; ids: README, Alert rules)",
+        help="turn a rule off, e.g. namespace-deleted (repeatable; ids: docs/detection.md)",
     )
     group.add_argument(
         "--protected-namespace",

@@ -13,7 +13,7 @@ import boto3
 from botocore.exceptions import BotoCoreError
 
 from eks_audit_bot.cli.replay import PublishSink
-from eks_audit_bot.cli.terminal import safe
+from eks_audit_bot.cli.terminal import plural, safe
 from eks_audit_bot.output.sns import Failure, Publisher
 
 DETAIL_LIMIT = 300
@@ -58,10 +58,10 @@ def report(sink: PublishSink, topic_arn: str, err: TextIO) -> int:
     """What was published, and each distinct failure once with how many messages it hit."""
     failed = len(sink.failures)
     total = sink.published + failed
-    err.write(f"Published {sink.published:,} of {total:,} messages to {topic_arn}\n")
+    err.write(f"Published {sink.published:,} of {plural(total, 'message')} to {topic_arn}\n")
     groups = Counter((failure.code, failure.detail[:DETAIL_LIMIT]) for failure in sink.failures)
     for (code, detail), count in groups.most_common(GROUPS_SHOWN):
         err.write(f"error: {count:,} not published ({safe(code)}): {safe(detail)}\n")
     if len(groups) > GROUPS_SHOWN:
-        err.write(f"error: ... and {len(groups) - GROUPS_SHOWN:,} other errors\n")
+        err.write(f"error: ... and {plural(len(groups) - GROUPS_SHOWN, 'other error')}\n")
     return 1 if failed else 0

@@ -10,7 +10,7 @@ from typing import TextIO
 from rich.console import Console
 
 from eks_audit_bot.cli.replay import ReplayTally
-from eks_audit_bot.cli.terminal import cell, console, safe, table
+from eks_audit_bot.cli.terminal import cell, console, plural, print_table, safe, table
 from eks_audit_bot.core.severity import Severity
 
 TABLE_ROWS = 15
@@ -23,6 +23,7 @@ REASONS = {
     OTHER_STREAMS: "other log streams (authenticator, scheduler)",
     "automation": "automation (service accounts, nodes, system:*, eks:*, yours)",
     "read_only": "reads no rule names (get, list, watch)",
+    "failed": "requests that failed, so changed nothing (404, 409, 422, 5xx; failed API calls)",
     "duplicate_stage": "another stage of a request already judged",
     "dry_run": "dry runs (nothing changed)",
     "below_min_severity": "below --min-severity",
@@ -66,17 +67,18 @@ def _counts(tally: ReplayTally, with_pattern: bool) -> str:
     if tally.unreadable:
         parts.append(f"{tally.unreadable:,} bad")
     if tally.aws_events:
-        parts.append(f"{tally.aws_events:,} CloudTrail or EventBridge events (no pattern applies)")
-    lines = [f"Read {tally.read:,} log events: {', '.join(parts)}."]
+        events = plural(tally.aws_events, "CloudTrail or EventBridge event")
+        parts.append(f"{events} (no pattern applies)")
+    lines = [f"Read {plural(tally.read, 'log event')}: {', '.join(parts)}."]
     if not tally.passed and not tally.aws_events:
         return lines[0] + "\nNothing reached the Lambda's logic."
-    judged = f"The Lambda judged {tally.judged:,}: {_plural(tally.alerted, 'alert')}"
+    judged = f"The Lambda judged {tally.judged:,}: {plural(tally.alerted, 'alert')}"
     judged += f", {tally.quiet:,} quiet"
     if tally.unjudged:
-        judged += f"; {tally.unjudged:,} it could not read as audit events"
+        judged += f"; {plural(tally.unjudged, 'event')} it could not read as an audit event"
     lines.append(judged + ".")
     if tally.alerted:
-        lines.append(f"Sent as {_plural(tally.messages, 'message')}{_by_severity(tally)}.")
+        lines.append(f"Sent as {plural(tally.messages, 'message')}{_by_severity(tally)}.")
     return "\n".join(lines)
 
 
@@ -97,8 +99,8 @@ def _alerts_table(tally: ReplayTally, out: Console) -> None:
         grid.add_row(cell(rule), cell(who), cell(severity), f"{count:,}")
     if len(rows) > TABLE_ROWS:
         rest = sum(count for _, count in rows[TABLE_ROWS:])
-        grid.add_row(f"… {len(rows) - TABLE_ROWS:,} more rows", "", "", f"{rest:,}")
-    out.print(grid)
+        grid.add_row(f"… {plural(len(rows) - TABLE_ROWS, 'more row')}", "", "", f"{rest:,}")
+    print_table(out, grid)
 
 
 def _quiet_rows(tally: ReplayTally) -> list[tuple[str, int, Counter[str]]]:
@@ -119,7 +121,7 @@ def _quiet_table(title: str, rows: list[tuple[str, int, Counter[str]]], out: Con
     grid.title, grid.title_justify = title, "left"
     for reason, count, names in rows:
         grid.add_row(describe(reason), f"{count:,}", cell(_top(names)))
-    out.print(grid)
+    print_table(out, grid)
 
 
 def describe(reason: str) -> str:
@@ -167,7 +169,3 @@ def _rank(severity: str) -> int:
         return Severity(severity).rank
     except ValueError:
         return -1
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")

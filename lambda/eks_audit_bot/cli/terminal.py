@@ -8,6 +8,7 @@ the terminal's title. Everything printed from audit data goes through `safe`, `s
 
 from __future__ import annotations
 
+import io
 from typing import TextIO
 
 from rich import box
@@ -17,8 +18,15 @@ from rich.text import Text
 
 from eks_audit_bot.output.safety import clean as printable
 
-# Tables written to a file or a pipe are not wrapped at 80 columns: ARNs are long.
+# Text written to a file or a pipe is not wrapped at 80 columns: ARNs are long.
 PIPE_WIDTH = 160
+# Tables written to a file or a pipe are never wrapped: one row, one line, for grep and column.
+_UNWRAPPED = 1_000_000
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """`1 log event`, `2 log events`, `1,000 alerts` (`nouns` for irregular plurals)."""
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def safe(text: str) -> str:
@@ -63,6 +71,18 @@ def console(stream: TextIO) -> Console:
         width=None if interactive else PIPE_WIDTH,
         soft_wrap=not interactive,
     )
+
+
+def print_table(out: Console, grid: Table) -> None:
+    """On a terminal, rich's table; elsewhere every row on one line, without trailing blanks."""
+    if out.is_terminal:
+        out.print(grid)
+        return
+    wide = Console(file=io.StringIO(), width=_UNWRAPPED, color_system=None, emoji=False)
+    with wide.capture() as captured:
+        wide.print(grid, crop=False)
+    lines = [line.rstrip() for line in captured.get().splitlines()]
+    out.file.write("\n".join(lines) + "\n")
 
 
 def table(*columns: str, numeric: tuple[str, ...] = ("count",)) -> Table:

@@ -15,7 +15,7 @@ from typing import TextIO
 from eks_audit_bot.cli import cloudtrail
 from eks_audit_bot.cli.badlines import BadLines, bad_reason
 from eks_audit_bot.cli.records import NO_ORIGIN, BadInput, Item, Record
-from eks_audit_bot.cli.terminal import cell, console, safe, table
+from eks_audit_bot.cli.terminal import cell, console, plural, print_table, safe, table
 from eks_audit_bot.filter_pattern import CompiledPattern
 from eks_audit_bot.kube.audit import InvalidEvent, event_from_dict
 from eks_audit_bot.kube.identity import actor_of
@@ -35,10 +35,36 @@ class Match:
     verb: str
     resource: str
     target: str
+    audit_id: str = ""
+    stage: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.verb, self.resource, self.user)
+
+    @property
+    def request(self) -> tuple[str, ...]:
+        """One request's stages share it (the auditID alone can be chosen by the client)."""
+        return (self.audit_id, self.time, self.user, self.verb, self.resource, self.target)
+
+
+@dataclass(slots=True)
+class Shown:
+    """`--show-matches`: each matched request once, in the order first seen, with its stages."""
+
+    requests: dict[tuple[str, ...], tuple[Match, list[str], str]] = field(default_factory=dict)
+
+    def add(self, match: Match, where: str) -> None:
+        key = match.request if match.audit_id else (where,)
+        seen = self.requests.setdefault(key, (match, [], where))
+        if match.stage and match.stage not in seen[1]:
+            seen[1].append(match.stage)
+
+    def write(self, out: TextIO) -> None:
+        """One line per request: tab-separated in a pipe, two spaces apart on a terminal."""
+        separator = "  " if out.isatty() else "\t"
+        for match, stages, where in self.requests.values():
+            out.write(match_line(match, "+".join(stages), where, separator))
 
 
 @dataclass(slots=True)
@@ -54,8 +80,8 @@ class PatternTally:
     bad: BadLines = field(default_factory=BadLines)
 
 
-def run(pattern: CompiledPattern, items: Iterable[Item], show: TextIO | None) -> PatternTally:
-    """Test every log event; with `show`, print each match on one line as it is found."""
+def run(pattern: CompiledPattern, items: Iterable[Item], show: Shown | None) -> PatternTally:
+    """Test every log event; with `show`, collect each match for `--show-matches`."""
     tally = PatternTally()
     matches = pattern.matches_parsed
     read = 0
@@ -89,12 +115,12 @@ def _check(record: Record, tally: PatternTally) -> None:
         tally.bad.add(record.where, reason)
 
 
-def _count_match(record: Record, tally: PatternTally, show: TextIO | None) -> None:
+def _count_match(record: Record, tally: PatternTally, show: Shown | None) -> None:
     tally.matched += 1
     match = describe(record)
     tally.actions[match.key] += 1
     if show is not None:
-        show.write(match_line(match, record.where))
+        show.add(match, record.where)
 
 
 def describe(record: Record) -> Match:
@@ -112,12 +138,15 @@ def describe(record: Record) -> Match:
         verb=event.verb,
         resource=event.resource_path,
         target="/".join(part for part in (ref.namespace, ref.name) if part),
+        audit_id=event.audit_id,
+        stage=event.stage,
     )
 
 
-def match_line(match: Match, where: str) -> str:
-    fields = (match.time or "-", match.user, match.verb, match.resource, match.target or "-")
-    return safe("  ".join(fields) + f"  ({where})") + "\n"
+def match_line(match: Match, stages: str, where: str, separator: str = "\t") -> str:
+    """Time, stages, who, verb, resource, target and where: each field made safe on its own."""
+    fields = (match.time, stages, match.user, match.verb, match.resource, match.target, where)
+    return separator.join(safe(value) or "-" for value in fields) + "\n"
 
 
 def write_report(tally: PatternTally, pattern_label: str, out: TextIO) -> None:
@@ -126,16 +155,18 @@ def write_report(tally: PatternTally, pattern_label: str, out: TextIO) -> None:
     out.write(f"Pattern: {safe(pattern_label)}\n")
     unreadable = f", {tally.unreadable:,} could not be read" if tally.unreadable else ""
     out.write(
-        f"Read {tally.read:,} log events: {tally.matched:,} matched, {not_matched:,} not matched"
-        f"{unreadable}; bad lines: {tally.bad.count:,}\n"
+        f"Read {plural(tally.read, 'log event')}: {tally.matched:,} matched,"
+        f" {not_matched:,} not matched{unreadable}; bad lines: {tally.bad.count:,}\n"
     )
     if tally.other_streams:
         out.write(f"({tally.other_streams:,} of them from non-audit log streams)\n")
     if tally.aws_events:
+        kind = "CloudTrail records or EventBridge events"
+        if tally.aws_events == 1:
+            kind = "a CloudTrail record or EventBridge event"
         out.write(
-            f"({tally.aws_events:,} of them CloudTrail records or EventBridge events, tested as"
-            " JSON; the module's EventBridge rules, not this pattern, send those to the function:"
-            " `replay` shows their alerts)\n"
+            f"({tally.aws_events:,} of them {kind}, tested as JSON; the module's EventBridge"
+            " rules, not this pattern, send those to the function: `replay` shows their alerts)\n"
         )
     if tally.matched:
         out.write("\n")
@@ -166,8 +197,8 @@ def _table(actions: Counter[tuple[str, str, str]], out: TextIO) -> None:
     if len(actions) > TABLE_ROWS:
         shown = sum(count for _, count in actions.most_common(TABLE_ROWS))
         hidden = sum(actions.values()) - shown
-        grid.add_row(f"{hidden:,}", f"… {len(actions) - TABLE_ROWS:,} more rows", "", "")
-    console(out).print(grid)
+        grid.add_row(f"{hidden:,}", f"… {plural(len(actions) - TABLE_ROWS, 'more row')}", "", "")
+    print_table(console(out), grid)
 
 
 def _clip(value: str) -> str:

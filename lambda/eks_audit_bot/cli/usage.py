@@ -50,6 +50,6 @@ def _check(option: str, rule_ids: Iterable[str], known: set[str]) -> None:
         advice = (
             f"did you mean {close[0]!r}?"
             if close
-            else f"rule ids: {', '.join(sorted(known))} (README.md, Alert rules)"
+            else f"rule ids: {', '.join(sorted(known))} (docs/detection.md, Alert rules)"
         )
         raise UsageError(f"{option} {rule_id!r}: no such rule; {advice}")

@@ -14,6 +14,9 @@ class Outgoing:
     audit_id: str
     # The topic it goes to; empty means the alert topic (SNS_TOPIC_ARN).
     topic_arn: str = ""
+    # What a FIFO topic deduplicates on: a digest of the alert's action identity (the dedup
+    # ledger's key), so two different actions never share it. Empty: the auditID and Subject.
+    dedup_id: str = ""
 
     @property
     def size(self) -> int:

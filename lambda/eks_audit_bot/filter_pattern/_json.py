@@ -136,6 +136,7 @@ class _Parser:
         word = _WORD.match(cur.text, cur.pos)
         if word is not None:
             return self._keyword_condition(selector, word.group())
+        cur.refuse_double_equals()
         for op in _OPERATORS:
             if cur.startswith(op):
                 cur.pos += len(op)

@@ -19,6 +19,13 @@ class Cursor:
     def error(self, rule: str, pos: int | None = None) -> FilterPatternError:
         return FilterPatternError((self.pos if pos is None else pos) + 1, rule)
 
+    def refuse_double_equals(self) -> None:
+        """`==` where an operator goes: a common slip from other languages, named as such."""
+        if self.startswith("=="):
+            raise self.error(
+                "'==' is not an operator: use '=' (CloudWatch Logs compares with one =)"
+            )
+
     def at_end(self) -> bool:
         return self.pos >= len(self.text)
 

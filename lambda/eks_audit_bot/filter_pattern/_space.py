@@ -103,6 +103,7 @@ def _read_name(cur: Cursor, rule: str) -> None:
 
 
 def _comparison(cur: Cursor, regexes: list[int]) -> StrTest:
+    cur.refuse_double_equals()
     for op in _OPERATORS:
         if cur.startswith(op):
             cur.pos += len(op)

@@ -5,19 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from eks_audit_bot.aws.alert import AUDIT_LOG
+from eks_audit_bot.core.view import AUDIT_LOG
 from eks_audit_bot.kube.alert import Alert, Digest, DigestKind
-from eks_audit_bot.kube.document import SCHEMA_VERSION, actor_document, links, where_document
-from eks_audit_bot.kube.text import (
-    STREAMING_PHRASES,
+from eks_audit_bot.kube.document import links, thread
+from eks_audit_bot.kube.text import STREAMING_PHRASES, action, alert_link, past_tense
+from eks_audit_bot.output import safety
+from eks_audit_bot.output.chat import chat_message
+from eks_audit_bot.output.form import (
+    SCHEMA_VERSION,
     account_label,
-    action,
-    alert_link,
-    past_tense,
+    actor_document,
     safe_lines,
     subject,
+    where_document,
 )
-from eks_audit_bot.output import safety
 
 MEMBERS_IN_TEXT = 50
 MEMBERS_IN_DOCUMENT = 500
@@ -32,6 +33,17 @@ def digest_subject(digest: Digest) -> str:
 
 def render_digest_text(digest: Digest) -> str:
     return safe_lines([*_digest_lines(digest), *_link_lines(digest)])
+
+
+def digest_chat(digest: Digest) -> dict[str, Any]:
+    """The chat notification: the digest's text as a code block, under its lead's thread."""
+    return chat_message(
+        thread(digest.lead),
+        title=digest_subject(digest),
+        text=digest_chat_text(digest),
+        next_steps=[],
+        resources=[],
+    )
 
 
 def digest_chat_text(digest: Digest) -> str:
@@ -73,6 +85,7 @@ def _link_lines(digest: Digest) -> list[str]:
 def digest_document(digest: Digest) -> dict[str, Any]:
     """The JSON document of a digest, every string made safe (`safety.tree`)."""
     lead = digest.lead
+    shown = min(MEMBERS_IN_DOCUMENT, digest.shown or MEMBERS_IN_DOCUMENT)
     document = {
         "schema_version": SCHEMA_VERSION,
         "kind": "digest",
@@ -82,9 +95,9 @@ def digest_document(digest: Digest) -> dict[str, Any]:
         "summary": digest_summary(digest),
         "count": digest.count,
         "rule_ids": list(digest.rule_ids),
-        "actor": actor_document(lead),
-        "where": where_document(lead),
-        "members": [_member(alert) for alert in digest.alerts[:MEMBERS_IN_DOCUMENT]],
+        "actor": actor_document(lead.actor, lead.client),
+        "where": where_document(lead.location),
+        "members": [_member(alert) for alert in digest.alerts[:shown]],
         "links": links(lead),
     }
     return dict(safety.tree(document))

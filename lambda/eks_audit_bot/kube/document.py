@@ -6,11 +6,9 @@ code spans (`safety.chat_code`) or escaped text (`safety.chat_text`), never as m
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eks_audit_bot.aws.alert import AUDIT_LOG, AwsAlert
-from eks_audit_bot.core.alert import RuleHit
-from eks_audit_bot.kube.alert import Alert
+from eks_audit_bot.core.view import AUDIT_LOG
 from eks_audit_bot.kube.text import (
     STREAMING_PHRASES,
     alert_link,
@@ -19,18 +17,12 @@ from eks_audit_bot.kube.text import (
     past_tense,
     target,
 )
-from eks_audit_bot.output.safety import chat_code, chat_text, line, tree
+from eks_audit_bot.output.chat import Thread, chat_message
+from eks_audit_bot.output.form import SCHEMA_VERSION, actor_document, rule_document, where_document
+from eks_audit_bot.output.safety import chat_code, chat_text, tree
 
-# Bump the major part on any change that could break a consumer; see schema/alert.schema.json.
-SCHEMA_VERSION = "2.0"
-CHAT_DESCRIPTION_LIMIT = 3500
-_TRUNCATED = "\n… (truncated)"
-_SEVERITY_EMOJI = {
-    "critical": ":rotating_light:",
-    "high": ":warning:",
-    "medium": ":large_orange_diamond:",
-    "low": ":information_source:",
-}
+if TYPE_CHECKING:
+    from eks_audit_bot.kube.alert import Alert
 
 
 def alert_document(alert: Alert) -> dict[str, Any]:
@@ -46,7 +38,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
         "summary": headline(alert),
         "rule": rule_document(rule),
         "changes": list(alert.changes),
-        "actor": actor_document(alert),
+        "actor": actor_document(alert.actor, alert.client),
         "request": {
             "verb": event.verb,
             "resource": ref.resource,
@@ -58,7 +50,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
             "response_code": event.response_code,
             "dry_run": event.is_dry_run,
         },
-        "where": where_document(alert),
+        "where": where_document(alert.location),
         "time": event.request_received or event.stage_timestamp,
         "source": {"ips": list(event.source_ips), "user_agent": event.user_agent},
         "audit_id": event.audit_id,
@@ -75,49 +67,10 @@ def links(alert: Alert) -> dict[str, str]:
     return {"logs_insights": url} if url else {}
 
 
-def rule_document(rule: RuleHit) -> dict[str, str]:
-    """The `rule` object of every alert document, whatever its source."""
-    return {
-        "id": rule.rule_id,
-        "title": rule.title,
-        "severity": str(rule.severity),
-        "explanation": rule.explanation,
-        "runbook": rule.runbook,
-    }
-
-
-def actor_document(alert: Alert | AwsAlert) -> dict[str, Any]:
-    actor = alert.actor
-    return {
-        "display_name": actor.display_name,
-        "username": actor.username,
-        "kind": str(actor.kind),
-        "iam_arn": actor.iam_arn,
-        "canonical_arn": actor.canonical_arn,
-        "role_name": actor.role_name,
-        "session_name": actor.session_name,
-        "groups": list(actor.groups),
-        "impersonated_user": actor.impersonated_user,
-        "impersonated_groups": list(actor.impersonated_groups),
-        "client": alert.client,
-    }
-
-
-def where_document(alert: Alert | AwsAlert) -> dict[str, str]:
-    where = alert.location
-    return {
-        "cluster": where.cluster,
-        "account_id": where.account_id,
-        "account_name": where.account_name,
-        "region": where.region,
-        "log_group": where.log_group,
-    }
-
-
 def chat_notification(alert: Alert) -> dict[str, Any]:
     """Amazon Q Developer in chat applications' custom notification (Slack, Teams)."""
     return chat_message(
-        alert,
+        thread(alert),
         title=alert_subject(alert),
         text=chat_markdown(alert),
         next_steps=[step for step in (alert.rule.runbook, alert_link(alert)) if step],
@@ -170,50 +123,13 @@ def chat_headline(alert: Alert) -> str:
     return f"{who} {verb} {what}{sub} in {where}"
 
 
-def chat_message(
-    lead: Alert | AwsAlert, *, title: str, text: str, next_steps: list[str], resources: list[str]
-) -> dict[str, Any]:
-    """The custom-notification envelope, threaded per cluster and person. `text` is markdown
-    already safe for chat; everything else is made safe here."""
-    emoji = _SEVERITY_EMOJI.get(str(lead.severity), "")
-    shown = chat_text(title)
-    return {
-        "version": "1.0",
-        "source": "custom",
-        "id": line(lead.event.audit_id),
-        "content": {
-            "textType": "client-markdown",
-            "title": f"{emoji} {shown}".strip(),
-            "description": _fitted(text),
-            "nextSteps": [line(step) for step in next_steps],
-            "keywords": [
-                str(lead.severity),
-                chat_text(lead.location.cluster),
-                lead.rule.rule_id,
-                lead.outcome,
-            ],
-        },
-        "metadata": {
-            "threadId": line(f"{lead.location.cluster}/{lead.actor.display_name}"),
-            "summary": shown,
-            "eventType": lead.rule.rule_id,
-            "relatedResources": [chat_text(resource) for resource in resources],
-            "additionalContext": {"auditID": chat_text(lead.event.audit_id)},
-        },
-    }
-
-
-def _fitted(text: str) -> str:
-    """At most CHAT_DESCRIPTION_LIMIT characters, cut between lines so no span is broken."""
-    if len(text) <= CHAT_DESCRIPTION_LIMIT:
-        return text
-    kept: list[str] = []
-    size = len(_TRUNCATED) + len("\n```")
-    for row in text.split("\n"):
-        if size + len(row) + 1 > CHAT_DESCRIPTION_LIMIT:
-            break
-        kept.append(row)
-        size += len(row) + 1
-    if kept.count("```") % 2:
-        kept.append("```")  # a digest cut inside its code block: close it
-    return "\n".join([*kept, _TRUNCATED.strip()])
+def thread(alert: Alert) -> Thread:
+    """What the alert's chat notification is filed under."""
+    return Thread(
+        severity=str(alert.severity),
+        audit_id=alert.event.audit_id,
+        cluster=alert.location.cluster,
+        person=alert.actor.display_name,
+        rule_id=alert.rule.rule_id,
+        outcome=alert.outcome,
+    )

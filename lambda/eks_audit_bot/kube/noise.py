@@ -60,4 +60,4 @@ def _key(alert: Alert) -> tuple[str, ...]:
 
 
 def _members(item: Item) -> tuple[Alert, ...]:
-    return item.alerts if isinstance(item, Digest) else (item,)
+    return item.alerts

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from eks_audit_bot.core.alert import Location
-from eks_audit_bot.kube.alert import Alert
 from eks_audit_bot.kube.audit import AuditEvent
-from eks_audit_bot.output.safety import ascii_line, line
 
-SUBJECT_LIMIT = 100
+if TYPE_CHECKING:
+    from eks_audit_bot.kube.alert import Alert
+
+from eks_audit_bot.output.form import account_label, console_host, safe_lines, section, subject
+from eks_audit_bot.output.safety import Link
+
 TRUNCATED_NOTE = "yes: CloudWatch Logs cut the log line, request and response bodies not seen"
 _PAST_TENSE = {
     "create": "created",
@@ -27,11 +31,6 @@ STREAMING_PHRASES = {
     "exec": "exec'd into",
     "attach": "attached to",
     "portforward": "port-forwarded to",
-}
-_CONSOLE_HOSTS = {
-    "aws": "console.aws.amazon.com",
-    "aws-us-gov": "console.amazonaws-us-gov.com",
-    "aws-cn": "console.amazonaws.cn",
 }
 
 
@@ -76,15 +75,6 @@ def headline(alert: Alert) -> str:
     return f"{who} {action(event)} in {alert.location.cluster}"
 
 
-def subject(text: str) -> str:
-    """An SNS Subject SNS cannot reject: printable ASCII, one line, at most 100 characters;
-    credentials masked, and anything but plain ASCII shown as an escape (`\\u202e`)."""
-    clean = " ".join(ascii_line(text).split()) or "EKS audit alert"
-    if len(clean) <= SUBJECT_LIMIT:
-        return clean
-    return clean[: SUBJECT_LIMIT - 3].rstrip() + "..."
-
-
 def alert_subject(alert: Alert) -> str:
     return subject(f"[{alert.severity.upper()}] {headline(alert)}")
 
@@ -104,7 +94,7 @@ def logs_insights_url(location: Location, audit_id: str, when: str) -> str:
     if not (location.region and location.log_group and window):
         return ""
     region = location.region
-    host = _CONSOLE_HOSTS.get(location.partition, _CONSOLE_HOSTS["aws"])
+    host = console_host(location.partition)
     start, end = window
     query = (
         "fields @timestamp, verb, user.username, objectRef.resource, objectRef.name\n"
@@ -114,7 +104,7 @@ def logs_insights_url(location: Location, audit_id: str, when: str) -> str:
         f"~(end~'{_escape(end)}~start~'{_escape(start)}~timeType~'ABSOLUTE~tz~'UTC"
         f"~editorString~'{_escape(query)}~source~(~'{_escape(location.log_group)}))"
     )
-    return (
+    return Link(
         f"https://{region}.{host}/cloudwatch/home?region={region}"
         f"#logsV2:logs-insights$3FqueryDetail$3D{quote(detail, safe="~()*'").replace('%', '$')}"
     )
@@ -151,26 +141,14 @@ def render_text(alert: Alert) -> str:
         lines.append(f"What to do: {rule.runbook}")
     if alert.changes:
         lines += ["", "What changed:", *(f"  - {change}" for change in alert.changes)]
-    lines += ["", *_section("Who", _who(alert)), "", *_section("What", _what(event))]
-    lines += ["", *_section("Where", _where(alert.location))]
-    lines += ["", *_section("When and from where", _from_where(alert))]
+    lines += ["", *section("Who", _who(alert)), "", *section("What", _what(event))]
+    lines += ["", *section("Where", _where(alert.location))]
+    lines += ["", *section("When and from where", _from_where(alert))]
     lines += ["", f"Audit ID: {event.audit_id}"]
     if url := alert_link(alert):
         lines += ["Find it in CloudWatch Logs Insights:", url]
     lines += ["", f"Rule: {rule.rule_id} | Severity: {alert.severity} | Outcome: {alert.outcome}"]
     return safe_lines(lines)
-
-
-def safe_lines(lines: list[str]) -> str:
-    """The lines as one text, each masked and made one printable line (`safety.line`): a value
-    holding a line break or a terminal escape cannot forge or hide a line."""
-    return "".join(line(text) + "\n" for text in lines)
-
-
-def _section(title: str, fields: list[tuple[str, str]]) -> list[str]:
-    shown = [(name, value) for name, value in fields if value]
-    width = max((len(name) for name, _ in shown), default=0) + 1
-    return [f"{title}:", *(f"  {name + ':':<{width}} {value}" for name, value in shown)]
 
 
 def _who(alert: Alert) -> list[tuple[str, str]]:
@@ -205,14 +183,6 @@ def _what(event: AuditEvent) -> list[tuple[str, str]]:
         ("Dry run", "yes" if event.is_dry_run else ""),
         ("Truncated", TRUNCATED_NOTE if event.truncated else ""),
     ]
-
-
-def account_label(location: Location) -> str:
-    """`111122223333 (prod)`, either part alone, or "" when neither is known."""
-    account = location.account_id
-    if location.account_name:
-        account = f"{account} ({location.account_name})" if account else location.account_name
-    return account
 
 
 def _where(location: Location) -> list[tuple[str, str]]:

@@ -12,11 +12,10 @@ error is reported: a duplicate is better than a missed change.
 Imported only by deployments with a table (`DEDUP_TABLE_NAME`): the idempotency utility and a
 DynamoDB client stay out of every other cold start.
 
-The action is what the request was, not only its auditID (a client can choose that header):
-cluster, auditID, rule, user, verb, request URI and the time the API server received it. The
-two stages of one `exec` share all of these; a second request reusing an auditID does not.
-An AWS API call is its CloudTrail eventID (AWS assigns it) and rule; an alarm's state change
-its alarm, state and time.
+The action is the alert's identity (`core.view.AlertView.identity`), what the request was, not
+only its auditID (a client can choose that header): the feed says what makes its actions
+different. The two stages of one `exec` share it; a second request reusing an auditID does
+not, so a claim never holds back or drops a different action.
 """
 
 from __future__ import annotations
@@ -37,9 +36,7 @@ from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import S
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from eks_audit_bot.aws.alert import AwsAlert
-from eks_audit_bot.aws.api_call import ApiCall
-from eks_audit_bot.kube.alert import Alert
+from eks_audit_bot.core.view import AlertView
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer
@@ -50,13 +47,13 @@ _COMPLETED = STATUS_CONSTANTS["COMPLETED"]
 
 @dataclass(frozen=True, slots=True)
 class StoreError:
-    alert: Alert | AwsAlert
+    alert: AlertView
     operation: str  # claim, confirm or release
     detail: str
 
 
 @dataclass(slots=True)
-class Claim[A: (Alert, AwsAlert)]:
+class Claim[A: AlertView]:
     """What publishing may go ahead with: `fresh` alerts (claimed, or unclaimed because the
     table failed), and what was held back."""
 
@@ -67,35 +64,9 @@ class Claim[A: (Alert, AwsAlert)]:
     errors: list[StoreError] = field(default_factory=list)
 
 
-def action_of(alert: Alert | AwsAlert) -> dict[str, str]:
+def action_of(alert: AlertView) -> dict[str, str]:
     """The identity of an alert's action: equal for re-deliveries and an exec's two stages."""
-    if isinstance(alert, AwsAlert):
-        return _aws_action(alert)
-    event = alert.event
-    return {
-        "account": alert.location.account_id,
-        "cluster": alert.location.cluster,
-        "audit_id": event.audit_id,
-        "rule": alert.rule.rule_id,
-        "user": event.user.username,
-        "verb": event.verb,
-        "uri": event.request_uri,
-        "received": event.request_received,
-    }
-
-
-def _aws_action(alert: AwsAlert) -> dict[str, str]:
-    event = alert.event
-    if isinstance(event, ApiCall):
-        return {"account": event.account_id, "event_id": event.event_id, "rule": alert.rule.rule_id}
-    return {
-        "account": event.account_id,
-        "region": event.region,
-        "alarm": event.alarm_name,
-        "state": event.state,
-        "time": event.time,
-        "rule": alert.rule.rule_id,
-    }
+    return alert.identity()
 
 
 @dataclass(slots=True)
@@ -105,7 +76,7 @@ class Ledger:
     store: BasePersistenceLayer
     remaining_ms: Callable[[], int]
 
-    def claim[A: (Alert, AwsAlert)](self, alerts: Iterable[A]) -> Claim[A]:
+    def claim[A: AlertView](self, alerts: Iterable[A]) -> Claim[A]:
         claim: Claim[A] = Claim()
         for alert in alerts:
             try:
@@ -123,7 +94,7 @@ class Ledger:
         return claim
 
     def settle(
-        self, published: Sequence[Alert | AwsAlert], failed: Sequence[Alert | AwsAlert]
+        self, published: Sequence[AlertView], failed: Sequence[AlertView]
     ) -> list[StoreError]:
         """Published alerts are remembered for the TTL; failed ones released for the retry."""
         errors = []
@@ -135,7 +106,7 @@ class Ledger:
         errors += self.release(failed)
         return errors
 
-    def release(self, alerts: Iterable[Alert | AwsAlert]) -> list[StoreError]:
+    def release(self, alerts: Iterable[AlertView]) -> list[StoreError]:
         errors = []
         for alert in alerts:
             try:

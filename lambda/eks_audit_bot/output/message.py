@@ -17,168 +17,61 @@ the alert says what was shortened.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from eks_audit_bot.aws.alert import AUDIT_LOG, AwsAlert
-from eks_audit_bot.aws.document import aws_chat, aws_document
-from eks_audit_bot.aws.text import aws_subject, render_aws_text
 from eks_audit_bot.core.outgoing import Outgoing
-from eks_audit_bot.kube.alert import Alert, Digest
-from eks_audit_bot.kube.digest import (
-    digest_chat_text,
-    digest_document,
-    digest_subject,
-    render_digest_text,
-)
-from eks_audit_bot.kube.document import alert_document, chat_message, chat_notification
-from eks_audit_bot.kube.text import alert_subject, render_text
-from eks_audit_bot.output.safety import line
-from eks_audit_bot.output.sizing import (
-    AWS_FIELDS,
-    FIELDS,
-    SNS_REQUEST_LIMIT,
-    Field,
-    digest_steps,
-    least_size,
-    steps,
-)
-from eks_audit_bot.settings import HttpsFormat, Settings
+from eks_audit_bot.core.view import AlertView, identity_key
+from eks_audit_bot.output.https import BODIES, HttpsBody
+from eks_audit_bot.output.safety import attribute_value
+from eks_audit_bot.output.sizing import SNS_REQUEST_LIMIT
+from eks_audit_bot.settings import Settings
 
 ATTRIBUTE_VALUE_LIMIT = 256
 SHORTENED = "Shortened to fit one SNS message (see the audit log for the rest)"
 
 
-def attributes(alert: Alert) -> dict[str, str]:
-    """The message attributes subscription filter policies match on (a documented contract).
-
-    SNS rejects empty String attributes, so a cluster-scoped resource has no `namespace`
-    attribute: match it with `{"namespace": [{"exists": false}]}`.
-    """
-    event = alert.event
-    values = {
-        "severity": str(alert.severity),
-        "source": AUDIT_LOG,
-        "cluster": alert.location.cluster,
-        "account": alert.location.account_id,
-        "namespace": event.object_ref.namespace,
-        "verb": event.verb,
-        "resource": event.resource_path,
-        "actor": alert.actor.display_name,
-        "rule": alert.rule.rule_id,
-        "outcome": alert.outcome,
-    }
+def attributes(values: Mapping[str, str]) -> dict[str, str]:
+    """The message attributes subscription filter policies match on (a documented contract),
+    from an alert's raw values: each one safe line within SNS's limits. SNS rejects empty
+    String attributes, so an empty value is left out (a cluster-scoped resource has no
+    `namespace`: match it with `{"namespace": [{"exists": false}]}`)."""
     return {
-        name: _utf8(line(value)[:ATTRIBUTE_VALUE_LIMIT]) for name, value in values.items() if value
+        name: _utf8(attribute_value(value)[:ATTRIBUTE_VALUE_LIMIT])
+        for name, value in values.items()
+        if value
     }
 
 
-def aws_attributes(alert: AwsAlert) -> dict[str, str]:
-    """The same attributes for an AWS API call or alarm alert (`source` cloudtrail or health);
-    `cluster` is absent when the alert concerns no one cluster, `outcome` for an alarm."""
-    values = {
-        "severity": str(alert.severity),
-        "source": alert.source,
-        "cluster": alert.location.cluster,
-        "account": alert.location.account_id,
-        "verb": alert.verb,
-        "resource": alert.resource,
-        "actor": alert.actor.display_name,
-        "rule": alert.rule.rule_id,
-        "outcome": alert.outcome,
-    }
-    return {
-        name: _utf8(line(value)[:ATTRIBUTE_VALUE_LIMIT]) for name, value in values.items() if value
-    }
-
-
-def build(item: Alert | Digest | AwsAlert, settings: Settings) -> Outgoing:
-    """The SNS message for an alert or a digest, within SNS's limit on one request."""
-    if isinstance(item, Digest):
-        return _fitted_digest(item, settings)
-    if isinstance(item, AwsAlert):
-        return _fitted(
-            item, AWS_FIELDS, lambda smaller, notes: _aws_message(smaller, settings, notes)
-        )
-    return _fitted(item, FIELDS, lambda smaller, notes: _alert_message(smaller, settings, notes))
-
-
-def _fitted[T](
-    item: T, fields: tuple[Field[T], ...], render: Callable[[T, list[str]], Outgoing]
-) -> Outgoing:
-    """`render(item)`, with its largest fields shortened until it fits one SNS request."""
+def build(item: AlertView, settings: Settings) -> Outgoing:
+    """The SNS message for an alert or a digest, within SNS's limit on one request: its
+    largest fields shortened until it fits."""
+    https = BODIES[settings.https_format]
+    key = identity_key(item.identity())  # of the action, not of what sizing left of it
     notes: list[str] = []
-    smaller = steps(item, fields)
+    smaller = item.smaller()
     # Fields that alone exceed the limit are cut before anything is rendered.
-    while least_size(item, fields) > SNS_REQUEST_LIMIT and (step := next(smaller, None)):
+    while item.least_size() > SNS_REQUEST_LIMIT and (step := next(smaller, None)):
         item, note = step
         notes.append(note)
-    outgoing = render(item, notes)
+    outgoing = render(item, key, https, notes)
     while outgoing.size > SNS_REQUEST_LIMIT and (step := next(smaller, None)) is not None:
         item, note = step
         notes.append(note)
-        outgoing = render(item, notes)
+        outgoing = render(item, key, https, notes)
     return outgoing
 
 
-def _fitted_digest(digest: Digest, settings: Settings) -> Outgoing:
-    notes: list[str] = []
-    outgoing = _digest_message(digest, settings, None, notes)
-    steps = digest_steps(digest)
-    while outgoing.size > SNS_REQUEST_LIMIT and (step := next(steps, None)) is not None:
-        smaller, members, note = step
-        notes.append(note)
-        outgoing = _digest_message(smaller, settings, members, notes)
-    return outgoing
-
-
-def _alert_message(alert: Alert, settings: Settings, notes: list[str]) -> Outgoing:
-    subject = alert_subject(alert)
-    chat = None
-    if settings.https_format is HttpsFormat.CHATBOT:
-        chat = chat_notification(alert)
+def render(item: AlertView, key: str, https: HttpsBody, notes: list[str]) -> Outgoing:
+    """The message of one alert as it is (`notes`: what was shortened to fit)."""
+    subject = item.subject()
+    chat = https(item) if https is not None else None
     return Outgoing(
         subject=subject,
-        message=bodies(subject, render_text(alert), alert_document(alert), chat, notes),
-        attributes=attributes(alert),
-        audit_id=alert.event.audit_id,
-    )
-
-
-def _aws_message(alert: AwsAlert, settings: Settings, notes: list[str]) -> Outgoing:
-    subject = aws_subject(alert)
-    chat = aws_chat(alert) if settings.https_format is HttpsFormat.CHATBOT else None
-    return Outgoing(
-        subject=subject,
-        message=bodies(subject, render_aws_text(alert), aws_document(alert), chat, notes),
-        attributes=aws_attributes(alert),
-        audit_id=alert.event.audit_id,
-    )
-
-
-def _digest_message(
-    digest: Digest, settings: Settings, members: int | None, notes: list[str]
-) -> Outgoing:
-    lead = digest.lead
-    text = render_digest_text(digest)
-    title = digest_subject(digest)
-    chat = None
-    if settings.https_format is HttpsFormat.CHATBOT:
-        chat = chat_message(
-            lead, title=title, text=digest_chat_text(digest), next_steps=[], resources=[]
-        )
-    document = digest_document(digest)
-    if members is not None:
-        document["members"] = document["members"][:members]
-    values = attributes(lead)
-    values["severity"] = str(digest.severity)
-    values["outcome"] = "denied" if digest.denied == digest.count else "allowed"
-    values["digest"] = str(digest.kind)
-    return Outgoing(
-        subject=title,
-        message=bodies(title, text, document, chat, notes),
-        attributes=values,
-        audit_id=lead.event.audit_id,
+        message=bodies(subject, item.text(), item.document(), chat, notes),
+        attributes=attributes(item.attribute_values()),
+        audit_id=item.audit_id,
+        dedup_id=key,
     )
 
 

@@ -6,8 +6,14 @@ through `line` (or `tree` for documents): credentials are masked, and every char
 is not plainly printable (C0/C1 controls, DEL, line and paragraph separators, bidi controls,
 zero-width and other format characters, lone surrogates, invisible fillers) becomes a
 visible escape such as `\\n`, `\\x1b` or `\\u202e`, so a value can never start a line, move
-the cursor or reorder text. Chat adds `chat_code` and `chat_text`: no mention, link or
-markup of the data survives there.
+the cursor or reorder text. `line` also defuses what a reader's tool could act on, the same
+in every renderer (email text and Subject, SMS, the JSON document, chat, the PagerDuty page):
+links (`https[:]//`, `www[.]`, a markdown link's `](` opened to `] (`), mentions (`@here`
+gets a full-width at sign, U+FF20) and Slack's control sequences (`<!channel>`, `<@U1>`,
+`<#C1>`, `<http://x|y>`: their `<` becomes U+2039, a look-alike). Our own links (`Link`) are
+only cleaned. Chat adds `chat_code` and `chat_text`: no markup of the data survives there
+either. Message attributes (`attribute_value`) are masked and cleaned only: filter policies
+match them exactly.
 """
 
 from __future__ import annotations
@@ -115,23 +121,63 @@ def clean(text: str) -> str:
     return "".join(_shown(char) for char in text)
 
 
+class Link(str):
+    """A URL we built from validated parts (a console link): shown, never defused."""
+
+    __slots__ = ()
+
+
+# `https://`, `www.`: what makes a link; `](`: a markdown link; an at sign that starts a word
+# (`@here`; `alice@example.com` is no mention); `<` opening a Slack control sequence.
+_DEFUSE = re.compile(
+    r"(?i)(?P<scheme>\b[a-z][a-z0-9+.-]{0,30}):(?=//)|(?P<www>\bwww)\.|\](?=\()"
+    r"|(?<![A-Za-z0-9])@|<(?=[!@#]|[a-z][a-z0-9+.-]{0,30}:)"
+)
+_DEFUSED = {"]": "] ", "@": "\uff20", "<": "\u2039"}
+
+
+def _defused(found: re.Match[str]) -> str:
+    if found["scheme"]:
+        return f"{found['scheme']}[:]"
+    if found["www"]:
+        return f"{found['www']}[.]"
+    return _DEFUSED[found[0]]
+
+
+def defuse(text: str) -> str:
+    """Links, mentions and control sequences in `text` made inert (see the module doc)."""
+    return _DEFUSE.sub(_defused, text)
+
+
 def line(text: str) -> str:
-    """A line or value from audit data, ready to show anywhere: masked, then one clean line.
+    """A line or value from audit data, ready to show anywhere: masked, one clean line, and
+    defused (our own `Link`s are only cleaned).
 
     Masked again when cleaning escaped something, so a control character cannot hide a
     credential's key. The same short values (names, verbs, clusters, rule texts) come back for
     every alert of a batch, so their results are kept; long ones are worked out each time."""
+    if isinstance(text, Link):
+        return Link(clean(text))
     return _line_cached(text) if len(text) <= CACHED_LENGTH else _line(text)
+
+
+def attribute_value(text: str) -> str:
+    """A message attribute's value: masked and one clean line, otherwise as it is."""
+    return _masked(text)
 
 
 # Bounded in count and size: at most 4,096 values of at most 256 characters each.
 CACHED_LENGTH = 256
 
 
-def _line(text: str) -> str:
+def _masked(text: str) -> str:
     masked = mask(text)
     cleaned = clean(masked)
     return cleaned if cleaned is masked else mask(cleaned)
+
+
+def _line(text: str) -> str:
+    return defuse(_masked(text))
 
 
 _line_cached = functools.lru_cache(maxsize=4096)(_line)

@@ -200,10 +200,14 @@ def _entries(chunk: list[Outgoing], fifo: bool) -> list[PublishBatchRequestEntry
         if fifo:
             # FIFO topics need a group (ordered per cluster) and drop retried duplicates.
             entry["MessageGroupId"] = message.attributes.get("cluster", "eks")[:128]
-            digest = hashlib.sha256(f"{message.audit_id}\n{message.subject}".encode())
-            entry["MessageDeduplicationId"] = digest.hexdigest()
+            entry["MessageDeduplicationId"] = message.dedup_id or _fallback_id(message)
         entries.append(entry)
     return entries
+
+
+def _fallback_id(message: Outgoing) -> str:
+    """For a message not rendered from an alert (it has no action identity)."""
+    return hashlib.sha256(f"{message.audit_id}\n{message.subject}".encode()).hexdigest()
 
 
 def _index(entry: Mapping[str, Any]) -> int:
