@@ -52,7 +52,7 @@ def test_pagerduty_example_applies_and_destroys(aws: dict[str, Any], tmp_path: P
     policy = json.loads(attributes["Attributes"]["DeliveryPolicy"])
     assert policy["healthyRetryPolicy"]["numRetries"] == 30
 
-    function = aws["lambda"].get_function(FunctionName="eks-audit-bot")["Configuration"]
+    function = aws["lambda"].get_function(FunctionName="eks-audit-bot-prod")["Configuration"]
     env = function["Environment"]["Variables"]
     assert env["PAGERDUTY_TOPIC_ARN"] == pages
     assert env["PAGERDUTY_MIN_SEVERITY"] == "high"
