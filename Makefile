@@ -28,7 +28,7 @@ TF_DIRS := . examples/terragrunt examples/complete examples/pagerduty examples/o
 # validates them too (and examples/organization validates them as used).
 TF_TEST_DIRS := . modules/central modules/member modules/destination
 
-.PHONY: help demo test venv tf-config lint typecheck pytest example-apply readme zip zip-check tf-fmt tf-validate tf-test checkov pattern clean
+.PHONY: help demo test venv tf-config lint typecheck pytest example-apply readme zip zip-check tf-fmt tf-validate tf-test checkov pattern ip-ranges clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -141,6 +141,9 @@ checkov: $(CHECKOV_VENV)/bin/checkov ## checkov over the module and examples; fi
 
 pattern: tf-config ## Regenerate the default filter pattern file from Terraform itself
 	$(BIN)/python -m tests.terraform_pattern --write
+
+ip-ranges: venv ## Refresh kube/aws_ip_ranges.json from AWS's ip-ranges.json (needs the internet), then `make zip`
+	$(BIN)/python scripts/aws_ip_ranges.py
 
 clean: ## Remove the virtualenv and build leftovers
 	rm -rf $(VENV) $(CHECKOV_VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -9,6 +9,9 @@
 #   sub-modules create or depend on (roles, stream, event source mapping, Logs destination,
 #   topics, subscriptions, queue, table, keys, bus, trails), by operation only: the function
 #   decides what is ours.
+# - credentials: with a state table, the STS calls that issue credentials under a generic
+#   session name (`aws eks get-token --role-arn` gives `EKSGetTokenAuth`): the function keeps
+#   who obtained each credential, to name the person behind the session in audit-log alerts.
 # What is watched is one list, lambda/eks_audit_bot/aws/watched.json, which the function reads
 # too. Every pattern matches the AWS service's own `source` as well: EventBridge refuses
 # PutEvents with an `aws.` source, so only AWS emits them. A disabled rule delivers nothing,
@@ -19,13 +22,15 @@ locals {
   cloudtrail_event = "AWS API Call via CloudTrail"
 
   rule_names = {
-    eks_api = "${local.name}-eks-api"
-    tamper  = "${local.name}-tamper"
-    alarms  = "${local.name}-alarms"
+    eks_api     = "${local.name}-eks-api"
+    tamper      = "${local.name}-tamper"
+    alarms      = "${local.name}-alarms"
+    credentials = "${local.name}-credentials"
   }
   rules_created = concat(
     var.create_cloudtrail_rules ? ["eks_api", "tamper"] : [],
     var.create_alarms ? ["alarms"] : [],
+    var.create_cloudtrail_rules && local.dedup_table_name != null ? ["credentials"] : [],
   )
 
   # What the module watches, and the operations that change it: one list for these rules, the
@@ -37,6 +42,18 @@ locals {
     [for watch in values(local.watched) : watch.eventbridge_source if watch.rule == key],
     key == "watch" ? [] : ["aws.events"],
   )) }
+  # Session names that name no person: the function's own list, and names of digits only.
+  # AssumeRoleWithSAML names its session in the assertion, not the request: all of those.
+  generic_sessions = jsondecode(file("${path.module}/lambda/eks_audit_bot/core/generic_sessions.json"))
+  generic_session_names = concat(
+    local.generic_sessions.names,
+    [for prefix in concat(local.generic_sessions.prefixes, [for digit in range(10) : tostring(digit)]) : { prefix = prefix }],
+  )
+  credential_calls = [
+    { eventSource = ["sts.amazonaws.com"], eventName = ["AssumeRole", "AssumeRoleWithWebIdentity"], requestParameters = { roleSessionName = local.generic_session_names } },
+    { eventSource = ["sts.amazonaws.com"], eventName = ["AssumeRoleWithSAML"] },
+  ]
+
   # EKS API calls name the cluster in the path parameter `name`.
   eks_api_calls = merge(
     { eventSource = ["eks.amazonaws.com"], eventName = local.eks_api_event_names },
@@ -90,12 +107,17 @@ locals {
       "detail-type" = ["CloudWatch Alarm State Change"]
       detail        = { alarmName = local.alarm_names }
     }
+    credentials = {
+      source        = ["aws.sts"]
+      "detail-type" = [local.cloudtrail_event]
+      detail        = { "$or" = local.credential_calls }
+    }
   }
   # The rules each rule guards: PutRule, DisableRule and DeleteRule name a rule `name`;
   # PutTargets and RemoveTargets name it `rule`.
   guarded_rules = {
     eks_api = [for key in ["tamper"] : local.rule_names[key] if contains(local.rules_created, key)]
-    tamper  = [for key in ["eks_api", "alarms"] : local.rule_names[key] if contains(local.rules_created, key)]
+    tamper  = [for key in ["eks_api", "alarms", "credentials"] : local.rule_names[key] if contains(local.rules_created, key)]
   }
   rule_calls_by_rule = { for key, names in local.guarded_rules : key => length(names) == 0 ? [] : [
     { eventSource = ["events.amazonaws.com"], eventName = ["PutRule", "DisableRule", "DeleteRule"], requestParameters = { name = names } },

@@ -25,12 +25,29 @@ locals {
     [for code in local.watch.any_user_response_codes : "$.responseStatus.code = ${code}"],
   )
 
-  # People, any verb: streaming subresources (exec/attach/port-forward open with `get` or
-  # `create`) and resources whose reads matter (secrets); what any_user_* covers is not repeated.
-  any_verb_terms = concat(
-    [for name in local.watch.subresources : "$.objectRef.subresource = \"${name}\"" if !contains(local.watch.any_user_subresources, name)],
-    [for name in local.watch.ignored_verbs_except_resources : "$.objectRef.resource = \"${name}\"" if !contains(local.watch.any_user_resources, name)],
+  # Resources whose reads matter (secrets), any verb, by anyone but a node: people's reads,
+  # service accounts' beyond their namespace and cluster-wide lists alert; kubelets read their
+  # own pods' secrets all day (the node authorizer keeps them to those).
+  non_node_terms = [for name in local.watch.ignored_verbs_except_resources : "($.objectRef.resource = \"${name}\" && $.user.username != \"system:node:*\")" if !contains(local.watch.any_user_resources, name)]
+
+  # Anyone, automation included, writing the object itself (not a status or other subresource)
+  # where the rules about dangerous actions by whoever look: RBAC, admission webhooks,
+  # workloads and their templates, permission enumeration, aws-auth. The function spares
+  # those whose job it is (controllers, EKS, GitOps tools and operators by their names).
+  automation_write_what = concat(
+    [for group in local.watch.automation_write_api_groups : "$.objectRef.apiGroup = \"${group}\""],
+    [for name in local.watch.automation_write_resources : "$.objectRef.resource = \"${name}\""],
+    [for name in local.watch.automation_write_names : "$.objectRef.name = \"${name}\""],
   )
+  automation_write_any         = length(local.automation_write_what) > 1 ? "(${join(" || ", local.automation_write_what)})" : join("", local.automation_write_what)
+  automation_write_what_clause = length(local.automation_write_what) == 0 ? "" : "($.objectRef.subresource NOT EXISTS && ${local.automation_write_any})"
+  automation_write_clause = length(local.automation_write_what) == 0 ? "" : format(
+    "(%s)", join(" && ", concat(["$.objectRef.subresource NOT EXISTS"], local.verb_terms, [local.automation_write_any]))
+  )
+
+  # People, any verb: streaming subresources (exec/attach/port-forward open with `get` or
+  # `create`); what any_user_* covers is not repeated.
+  any_verb_terms = [for name in local.watch.subresources : "$.objectRef.subresource = \"${name}\"" if !contains(local.watch.any_user_subresources, name)]
 
   # People's writes: all of them, or (all_writes = false) only those in the listed namespaces,
   # resources and API groups. A resource already watched for every verb needs no second term.
@@ -61,26 +78,49 @@ locals {
   person_terms  = compact(concat(local.ignored_terms, [local.what_clause]))
   person_clause = length(local.person_terms) > 1 ? "(${join(" && ", local.person_terms)})" : join("", local.person_terms)
 
-  # With trusted_source_cidrs: every request of a service account or node whose first source
-  # IP lies outside them, or that carries more than one (client-chosen X-Forwarded-For entries
-  # come first). CloudWatch compares text, so only CIDRs of /8, /16, /24 or /32 become a prefix
-  # to leave out; requests from other trusted ranges reach the function, which checks every
-  # CIDR exactly. Loopback is always trusted, as in the function.
+  # When people's watched requests are every write and nothing else (the default), people and
+  # the automation writes share one verb check: (writes && (people || automation's writes)),
+  # which keeps the pattern far enough under 1024 characters for trusted_source_cidrs.
+  share_verbs = (local.watch.all_writes && length(local.any_verb_terms) == 0 && length(local.verb_terms) > 0
+  && length(local.ignored_terms) > 0 && local.automation_write_what_clause != "")
+  shared_clause = local.share_verbs ? format("(%s && ((%s) || %s))",
+    join(" && ", local.verb_terms), join(" && ", local.ignored_terms), local.automation_write_what_clause,
+  ) : ""
+
+  # Service accounts and nodes calling from outside the trusted networks (the function checks
+  # every address exactly). With trusted_source_cidrs: every request whose first source IP lies
+  # outside them, or that carries more than one (client-chosen X-Forwarded-For entries come
+  # first). CloudWatch compares text, so only CIDRs of /8, /16, /24 or /32 become a prefix to
+  # leave out; requests from other trusted ranges reach the function. Loopback is always
+  # trusted, as in the function. Without trusted_source_cidrs: every request whose first source
+  # IP is not in RFC 1918, loopback or IPv6 unique local space (one regular expression; kept
+  # short for the 1024-character limit, so 100.64.0.0/10 and link-local sources pass too and
+  # the function, which trusts them, stays quiet). AWS's own ranges (NAT gateways) are too many
+  # for a pattern: those requests reach the function, which knows the region's ranges. Every
+  # system: user is matched (the function judges only service accounts and nodes by address).
   trusted_prefixes = distinct(concat(["127.*"], [
     for cidr in var.trusted_source_cidrs : format("%s%s",
       join(".", slice(split(".", cidrhost(cidr, 0)), 0, tonumber(split("/", cidr)[1]) / 8)),
       tonumber(split("/", cidr)[1]) == 32 ? "" : ".*",
     ) if tonumber(split("/", cidr)[1]) % 8 == 0
   ]))
-  automation_outside_clause = length(var.trusted_source_cidrs) == 0 ? "" : format(
-    "(($.user.username = \"system:serviceaccount:*\" || $.user.username = \"system:node:*\") && ($.sourceIPs[1] = * || (%s)))",
-    join(" && ", [for prefix in local.trusted_prefixes : "$.sourceIPs[0] != \"${prefix}\""]),
+  private_address = "%^10\\.|^192\\.168\\.|^172\\.1[6-9]\\.|^172\\.2\\d\\.|^172\\.3[01]\\.|^127\\.|^f[cd]%"
+  first_address_outside = length(var.trusted_source_cidrs) == 0 ? "$.sourceIPs[0] != ${local.private_address}" : format(
+    "(%s)", join(" && ", [for prefix in local.trusted_prefixes : "$.sourceIPs[0] != \"${prefix}\""]),
+  )
+  # Only where the pattern may pass automation at all (no user_names, or some of them system:).
+  automation_watched = length(local.watch.user_names) == 0 || anytrue([for name in local.watch.user_names : startswith(name, "system:")])
+  automation_outside_clause = !local.automation_watched ? "" : format(
+    "($.user.username = \"system:*\" && ($.sourceIPs[1] = * || %s))",
+    local.first_address_outside,
   )
 
   subject_terms = compact(concat(
-    [length(local.what_terms) > 0 ? local.person_clause : ""],
+    [local.share_verbs ? local.shared_clause : length(local.what_terms) > 0 ? local.person_clause : ""],
     length(local.ignored_terms) > 0 ? local.except_terms : [],
     local.any_user_terms,
+    local.non_node_terms,
+    [local.share_verbs ? "" : local.automation_write_clause],
     [local.automation_outside_clause],
   ))
   subject_clause = length(local.subject_terms) > 1 ? "(${join(" || ", local.subject_terms)})" : join("", local.subject_terms)

@@ -33,6 +33,26 @@ locals {
         Condition = { StringEquals = { "kms:ViaService" = local.sns_via_service } }
       },
     ],
+    local.dedup_table_arn == null ? [] : [
+      {
+        # The person behind a generic role session: one link per credential an STS call
+        # issued, written (dedup.tf's PutItem) and read back by its hashed id.
+        Sid      = "CredentialLinks"
+        Effect   = "Allow"
+        Action   = "dynamodb:GetItem"
+        Resource = local.dedup_table_arn
+      },
+    ],
+    !var.credential_lookup ? [] : [
+      {
+        # The person behind a generic role session: the STS call that issued its credential.
+        # LookupEvents has no resource-level permissions.
+        Sid      = "CredentialLookup"
+        Effect   = "Allow"
+        Action   = "cloudtrail:LookupEvents"
+        Resource = "*"
+      },
+    ],
     local.on_failure_destination_arn == null ? [] : [
       {
         Sid      = "OnFailureDestination"

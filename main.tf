@@ -61,10 +61,13 @@ locals {
 
   # Rule ids users may disable or re-rate: the shipped catalogs (also in the function zip) and
   # their own custom rules.
-  rule_ids = concat(
+  kube_rule_ids = concat(
     [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/kube/rules.json")).rules : rule.id],
-    [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/aws/rules.json")).rules : rule.id],
     [for rule in var.custom_rules : rule.id],
+  )
+  rule_ids = concat(
+    local.kube_rule_ids,
+    [for rule in jsondecode(file("${path.module}/lambda/eks_audit_bot/aws/rules.json")).rules : rule.id],
   )
   # What the function accepts in a rule's `match` (kube/rule_model.py); the predicate
   # names come from the file a test keeps equal to the function's registry.
@@ -99,9 +102,11 @@ locals {
         { for repeats in compact([rule.repeats == null ? "" : "set"]) : "repeats" => rule.repeats },
       )
     }])
+    RULE_EXCEPTIONS      = jsonencode(var.rule_exceptions)
     HTTPS_FORMAT         = var.https_format
     PROTECTED_NAMESPACES = jsonencode(var.protected_namespaces)
     TRUSTED_SOURCE_CIDRS = jsonencode(var.trusted_source_cidrs)
+    CREDENTIAL_LOOKUP    = tostring(var.credential_lookup)
     # CloudTrail and alarms: which clusters' EKS API calls alert, and the name the module's own
     # function, rules and alarms start with.
     EKS_BOT_NAME            = local.name

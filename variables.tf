@@ -586,6 +586,28 @@ variable "custom_rules" {
   }
 }
 
+variable "rule_exceptions" {
+  type = list(object({
+    rule      = string
+    principal = string
+    namespace = optional(string, "*")
+  }))
+  description = "Per-rule exceptions: `rule` (an audit-log rule id) does not alert for `principal` (a glob on the Kubernetes username, IAM ARN, canonical ARN or role name) in `namespace` (a glob; `\"\"` is cluster-scoped). For automation whose job a dangerous action is beyond the built-in list (docs/automation-and-identity.md), e.g. `{ rule = \"privileged-workload\", principal = \"system:serviceaccount:monitoring:node-exporter-operator\", namespace = \"monitoring\" }`."
+  default     = []
+  nullable    = false
+
+  validation {
+    # An unknown id would make the function fail at every cold start.
+    condition     = alltrue([for entry in var.rule_exceptions : contains(local.kube_rule_ids, entry.rule)])
+    error_message = "rule_exceptions rules must name audit-log rules of the catalog (lambda/eks_audit_bot/kube/rules.json) or of custom_rules; unknown: ${join(", ", [for entry in var.rule_exceptions : entry.rule if !contains(local.kube_rule_ids, entry.rule)])}."
+  }
+
+  validation {
+    condition     = alltrue([for entry in var.rule_exceptions : length(trimspace(entry.principal)) > 0 && trimspace(entry.principal) != "*"])
+    error_message = "rule_exceptions entries need a principal glob that is not \"*\" (that would spare everyone: use disabled_rules)."
+  }
+}
+
 variable "https_format" {
   type        = string
   description = "Message format for `https` subscriptions: `json` (the alert document) or `chatbot` (Amazon Q Developer in chat applications custom notifications, for Slack and Teams)."
@@ -615,15 +637,18 @@ variable "watch" {
     all_writes                     = optional(bool, true)
     namespaces                     = optional(list(string), ["kube-system"])
     namespaced_resources           = optional(list(string), ["secrets", "serviceaccounts"])
-    cluster_resources              = optional(list(string), ["namespaces", "customresourcedefinitions", "apiservices", "certificatesigningrequests"])
+    cluster_resources              = optional(list(string), ["namespaces", "customresourcedefinitions", "apiservices", "certificatesigning*"])
     api_groups                     = optional(list(string), ["rbac.authorization.k8s.io", "admissionregistration.k8s.io"])
-    subresources                   = optional(list(string), ["exec", "attach", "portforward", "ephemeralcontainers"])
+    subresources                   = optional(list(string), ["exec", "attach", "portforward", "ephemeral*"])
     ignored_verbs                  = optional(list(string), ["get", "list", "watch"])
     ignored_verbs_except_resources = optional(list(string), ["secrets"])
     excluded_stages                = optional(list(string), ["RequestReceived"])
-    any_user_subresources          = optional(list(string), ["exec", "attach", "portforward", "ephemeralcontainers", "token"])
-    any_user_resources             = optional(list(string), ["certificatesigningrequests"])
+    any_user_subresources          = optional(list(string), ["exec", "attach", "portforward", "ephemeral*", "token"])
+    any_user_resources             = optional(list(string), ["certificatesigning*"])
     any_user_response_codes        = optional(list(number), [403])
+    automation_write_api_groups    = optional(list(string), ["rbac*", "admission*", "apps", "batch"])
+    automation_write_resources     = optional(list(string), ["pods", "selfsubjectrules*"])
+    automation_write_names         = optional(list(string), ["aws-auth"])
   })
   description = <<-EOT
     What the generated CloudWatch filter pattern lets through to the function (ignored when `filter_pattern` is set):
@@ -631,11 +656,17 @@ variable "watch" {
     - come from anyone, automation included, and are on one of the `any_user_subresources` or `any_user_resources`
       or got one of the `any_user_response_codes` (what the out-of-character rules look at); or
     - come from `ignored_user_names_except` (any request); or
-    - come from users not in `ignored_user_names` and are on one of the `subresources` or `ignored_verbs_except_resources`
-      (any verb) or have a verb not in `ignored_verbs`: any such write with `all_writes` (the default), else only
+    - are on one of the `ignored_verbs_except_resources`, any verb, by anyone but a node (kubelets read their pods'
+      secrets all day); or
+    - come from anyone, automation included, and write (a verb not in `ignored_verbs`) the object itself, not a
+      subresource, in one of the `automation_write_api_groups`, on one of the `automation_write_resources` or named
+      one of the `automation_write_names` (what the rules about dangerous actions by whoever look at); or
+    - come from users not in `ignored_user_names` and are on one of the `subresources` (any verb) or have a verb not
+      in `ignored_verbs`: any such write with `all_writes` (the default), else only
       writes in one of the `namespaces`, on one of the `namespaced_resources` or `cluster_resources`, or in one of the
       `api_groups`.
-    With `trusted_source_cidrs`, requests of service accounts and nodes from elsewhere pass too.
+    Requests of service accounts and nodes from outside the trusted networks pass too: from a first source IP that is
+    not private (or outside `trusted_source_cidrs` when set), or with more than one source IP.
     Values are exact, or take `*` as first or last character.
   EOT
   default     = {}
@@ -649,6 +680,8 @@ variable "watch" {
         var.watch.api_groups, var.watch.subresources, var.watch.ignored_verbs,
         var.watch.ignored_verbs_except_resources, var.watch.excluded_stages,
         var.watch.any_user_subresources, var.watch.any_user_resources,
+        var.watch.automation_write_api_groups, var.watch.automation_write_resources,
+        var.watch.automation_write_names,
       ]) : can(regex("^\\*?[^*\"\\\\]+\\*?$", value))
     ])
     error_message = "watch values must be non-empty, without quotes or backslashes, with `*` only as the first or last character (CloudWatch wildcards): ${join(", ", flatten([for key in local.watch_list_keys : [for i, value in var.watch[key] : format("watch.%s[%d] = %q", key, i, value) if !can(regex("^\\*?[^*\"\\\\]+\\*?$", value))]]))} is not."
@@ -685,7 +718,7 @@ variable "protected_namespaces" {
 
 variable "trusted_source_cidrs" {
   type        = list(string)
-  description = "IPv4 CIDR blocks service accounts and nodes call the API from (the VPC, pod and node ranges). When set, any of their requests from elsewhere alerts `high` (a credential used outside the cluster); empty: not checked. Loopback is always trusted."
+  description = "IPv4 CIDR blocks service accounts and nodes call the API from (the VPC, pod and node ranges, NAT gateway addresses): any of their requests from elsewhere alerts `high` (a credential used outside the cluster). Empty: the private ranges and AWS's published ranges of the cluster's region are trusted. Loopback is always trusted."
   default     = []
   nullable    = false
 
@@ -693,6 +726,13 @@ variable "trusted_source_cidrs" {
     condition     = alltrue([for cidr in var.trusted_source_cidrs : can(cidrnetmask(cidr)) && can(regex("/([89]|[12][0-9]|3[0-2])$", cidr))])
     error_message = "trusted_source_cidrs entries must be IPv4 CIDR blocks with a prefix length of 8 to 32, e.g. 10.0.0.0/16: ${join(", ", [for i, cidr in var.trusted_source_cidrs : format("trusted_source_cidrs[%d] = %q", i, cidr) if !(can(cidrnetmask(cidr)) && can(regex("/([89]|[12][0-9]|3[0-2])$", cidr)))])} is not."
   }
+}
+
+variable "credential_lookup" {
+  type        = bool
+  description = "Name the person behind a generic role session (`EKSGetTokenAuth`, an SDK's default name) by looking up the STS call that issued its credential with CloudTrail LookupEvents (at most 3 per invocation) when the state table has no link for it. Finds calls of this account and region only; needs `cloudtrail:LookupEvents`."
+  default     = true
+  nullable    = false
 }
 
 # ---- CloudTrail, tampering and silence ----

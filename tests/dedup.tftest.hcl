@@ -164,3 +164,48 @@ run "dedup_table_name_is_a_table_name" {
 
   expect_failures = [var.dedup_table_name]
 }
+
+run "a_state_table_keeps_who_obtained_each_credential" {
+  command = apply
+
+  variables {
+    create_dedup_table = true
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.this["credentials"].event_pattern) == {
+      "detail-type" = ["AWS API Call via CloudTrail"]
+      detail = { "$or" = [
+        {
+          eventSource       = ["sts.amazonaws.com"]
+          eventName         = ["AssumeRole", "AssumeRoleWithWebIdentity"]
+          requestParameters = { roleSessionName = concat(["EKSGetTokenAuth"], [for prefix in ["aws-go-sdk-", "botocore-session-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"] : { prefix = prefix }]) }
+        },
+        { eventSource = ["sts.amazonaws.com"], eventName = ["AssumeRoleWithSAML"] },
+      ] }
+    }
+    error_message = "With a state table, the STS calls that issue credentials under a generic session name (all SAML ones) reach the function."
+  }
+  assert {
+    condition     = aws_cloudwatch_event_target.this["credentials"].arn == aws_lambda_function.this.arn && contains(jsondecode(aws_cloudwatch_event_rule.this["tamper"].event_pattern).detail["$or"][2].requestParameters.name, "eks-audit-bot-credentials")
+    error_message = "The credentials rule invokes the function, and disabling it is tampering."
+  }
+  assert {
+    condition = contains(jsondecode(aws_iam_role_policy.this.policy).Statement, {
+      Sid      = "CredentialLinks"
+      Effect   = "Allow"
+      Action   = "dynamodb:GetItem"
+      Resource = "arn:aws:dynamodb:eu-west-1:123456789012:table/eks-audit-bot-dedup"
+    })
+    error_message = "The function reads the links back from the table only."
+  }
+}
+
+run "no_state_table_no_credentials_rule" {
+  command = plan
+
+  assert {
+    condition     = !contains(keys(aws_cloudwatch_event_rule.this), "credentials")
+    error_message = "Without a table there is nowhere to keep links: no STS calls are delivered."
+  }
+}

@@ -97,9 +97,11 @@ run "defaults_and_several_clusters" {
       DISABLED_RULES               = "[]"
       RULE_SEVERITIES              = "{}"
       CUSTOM_RULES                 = "[]"
+      RULE_EXCEPTIONS              = "[]"
       HTTPS_FORMAT                 = "json"
       PROTECTED_NAMESPACES         = "[\"kube-system\",\"kube-public\",\"kube-node-lease\"]"
       TRUSTED_SOURCE_CIDRS         = "[]"
+      CREDENTIAL_LOOKUP            = "true"
       EKS_BOT_NAME                 = "eks-audit-bot"
       WATCHED_CLUSTERS             = "[\"prod\",\"staging\",\"tools\"]"
       CLOUDTRAIL_ALL_CLUSTERS      = "false"
@@ -124,6 +126,10 @@ run "defaults_and_several_clusters" {
 
 run "policy_is_least_privilege" {
   command = apply
+
+  variables {
+    credential_lookup = false # its statement is checked below (credential_lookup_may_read_cloudtrail)
+  }
 
   assert {
     condition = jsondecode(aws_iam_role_policy.this.policy).Statement == [
@@ -266,11 +272,13 @@ run "tuning_reaches_the_function" {
       DISABLED_RULES            = "[\"port-forward\",\"payments-secret-write\"]"
       RULE_SEVERITIES           = "{\"configmap-kube-system-changed\":\"critical\"}"
       CUSTOM_RULES              = "[{\"explanation\":\"\",\"id\":\"payments-secret-write\",\"match\":{\"namespaces\":[\"payments\"],\"resources\":[\"secrets\"]},\"runbook\":\"\",\"severity\":\"high\",\"title\":\"Secret changed in payments\"}]"
+      RULE_EXCEPTIONS           = "[]"
       HTTPS_FORMAT              = "chatbot"
       PROTECTED_NAMESPACES      = "[\"kube-system\",\"kube-public\",\"kube-node-lease\"]"
       TRUSTED_SOURCE_CIDRS      = "[]"
       WATCHED_KMS_KEYS          = "[\"arn:aws:kms:eu-west-1:123456789012:key/abcd\"]"
       EVENT_ACCOUNT_IDS         = "[\"123456789012\"]"
+      CREDENTIAL_LOOKUP         = "true"
     })
     error_message = "Rule tuning variables must reach the function as the documented environment variables (unset match lists omitted)."
   }
@@ -307,8 +315,28 @@ run "custom_watch_builds_the_pattern" {
   }
 
   assert {
-    condition     = output.filter_pattern == "{ $.stage != \"RequestReceived\" && $.user.username = \"arn:aws:sts::123456789012:assumed-role/Admin/*\" && (($.user.username != \"system:*\" && $.user.username != \"eks:*\" && ($.objectRef.subresource = \"exec\" || $.objectRef.resource = \"secrets\" || ($.verb != \"get\" && $.verb != \"list\" && $.verb != \"watch\" && ($.objectRef.namespace = \"payments\" || $.objectRef.resource = \"deployments\")))) || $.user.username = \"system:anonymous\" || $.objectRef.subresource = \"token\") }"
+    # Secrets go to the function whoever reads them but nodes, and automation's writes where the
+    # rules about dangerous actions by whoever look (issue 17; was: secrets for people only).
+    condition     = output.filter_pattern == "{ $.stage != \"RequestReceived\" && $.user.username = \"arn:aws:sts::123456789012:assumed-role/Admin/*\" && (($.user.username != \"system:*\" && $.user.username != \"eks:*\" && ($.objectRef.subresource = \"exec\" || ($.verb != \"get\" && $.verb != \"list\" && $.verb != \"watch\" && ($.objectRef.namespace = \"payments\" || $.objectRef.resource = \"deployments\")))) || $.user.username = \"system:anonymous\" || $.objectRef.subresource = \"token\" || ($.objectRef.resource = \"secrets\" && $.user.username != \"system:node:*\") || ($.objectRef.subresource NOT EXISTS && $.verb != \"get\" && $.verb != \"list\" && $.verb != \"watch\" && ($.objectRef.apiGroup = \"rbac*\" || $.objectRef.apiGroup = \"admission*\" || $.objectRef.apiGroup = \"apps\" || $.objectRef.apiGroup = \"batch\" || $.objectRef.resource = \"pods\" || $.objectRef.resource = \"selfsubjectrules*\" || $.objectRef.name = \"aws-auth\"))) }"
     error_message = "The pattern must follow the watch input."
+  }
+}
+
+run "automation_writes_can_be_left_out_of_the_pattern" {
+  command = plan
+
+  variables {
+    watch = {
+      automation_write_api_groups    = []
+      automation_write_resources     = []
+      automation_write_names         = []
+      ignored_verbs_except_resources = []
+    }
+  }
+
+  assert {
+    condition     = output.filter_pattern == "{ $.stage != \"RequestReceived\" && (($.user.username != \"system:*\" && $.user.username != \"eks:*\" && $.verb != \"get\" && $.verb != \"list\" && $.verb != \"watch\") || $.user.username = \"system:anonymous\" || $.objectRef.subresource = \"exec\" || $.objectRef.subresource = \"attach\" || $.objectRef.subresource = \"portforward\" || $.objectRef.subresource = \"ephemeral*\" || $.objectRef.subresource = \"token\" || $.objectRef.resource = \"certificatesigning*\" || $.responseStatus.code = 403) }"
+    error_message = "Without automation_write_* and secrets, automation passes only for the out-of-character subresources, certificates and refusals."
   }
 }
 
@@ -567,5 +595,51 @@ run "truncated_lines_filter_can_be_left_out" {
   assert {
     condition     = length(aws_cloudwatch_log_subscription_filter.truncated) == 0 && length(aws_cloudwatch_log_subscription_filter.this) == 1
     error_message = "watch_truncated_lines = false must leave only the main subscription filter (the second slot stays free)."
+  }
+}
+
+run "credential_lookup_may_read_cloudtrail" {
+  command = apply
+
+  assert {
+    condition = contains(jsondecode(aws_iam_role_policy.this.policy).Statement, {
+      Sid      = "CredentialLookup"
+      Effect   = "Allow"
+      Action   = "cloudtrail:LookupEvents"
+      Resource = "*"
+    }) && aws_lambda_function.this.environment[0].variables.CREDENTIAL_LOOKUP == "true"
+    error_message = "By default the function may look up the STS call behind a generic session (LookupEvents has no resource-level permissions), and does."
+  }
+}
+
+run "credential_lookup_can_be_turned_off" {
+  command = plan
+
+  variables {
+    credential_lookup = false
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables.CREDENTIAL_LOOKUP == "false"
+    error_message = "credential_lookup = false must reach the function."
+  }
+}
+
+run "rule_exceptions_reach_the_function" {
+  command = plan
+
+  variables {
+    rule_exceptions = [
+      { rule = "privileged-workload", principal = "system:serviceaccount:monitoring:node-exporter-operator", namespace = "monitoring" },
+      { rule = "secret-read-outside-namespace", principal = "system:serviceaccount:backup:*" },
+    ]
+  }
+
+  assert {
+    condition = jsondecode(aws_lambda_function.this.environment[0].variables.RULE_EXCEPTIONS) == [
+      { rule = "privileged-workload", principal = "system:serviceaccount:monitoring:node-exporter-operator", namespace = "monitoring" },
+      { rule = "secret-read-outside-namespace", principal = "system:serviceaccount:backup:*", namespace = "*" },
+    ]
+    error_message = "rule_exceptions must reach the function as RULE_EXCEPTIONS, the namespace defaulting to any."
   }
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
+import json
 import re
 import subprocess
 import sys
@@ -33,12 +34,17 @@ def test_every_input_format_gives_the_same_matches(
 ) -> None:
     code, out, _ = run(capsys, "test-pattern", CLI / name)
     assert code == 0
-    assert "5 matched" in out
+    # Argo CD's patch of a Deployment reaches the function since issue 17 (a workload template:
+    # dangerous actions alert whoever does them; the function spares Argo CD, whose job it is).
+    assert "6 matched" in out
     assert "bad lines: 0" in out
-    assert "Matched by user:     alice@example.com 3, bob 1, carol@example.com 1" in out
+    assert (
+        "Matched by user:     alice@example.com 3, bob 1, argocd/argocd-application-controller 1,"
+        " carol@example.com 1"
+    ) in out
     table = [line.split() for line in out.splitlines()]
     assert ["1", "create", "clusterrolebindings", "bob"] in table
-    assert "system:serviceaccount" not in out  # Argo CD is excluded by the default pattern
+    assert "system:node" not in out  # the kubelet's lease is excluded by the default pattern
 
 
 def test_default_pattern_is_the_module_file(capsys: pytest.CaptureFixture[str]) -> None:
@@ -55,7 +61,7 @@ def test_gzip_is_detected_by_magic_bytes_not_the_name(
     packed.write_bytes(gzip.compress(EVENTS.read_bytes()))
     code, out, _ = run(capsys, "test-pattern", packed)
     assert code == 0
-    assert "Read 11 log events: 5 matched, 6 not matched; bad lines: 0" in out
+    assert "Read 11 log events: 6 matched, 5 not matched; bad lines: 0" in out
 
 
 def test_stdin_and_several_inputs(
@@ -64,7 +70,7 @@ def test_stdin_and_several_inputs(
     feed_stdin(monkeypatch, gzip.compress((CLI / "insights.csv").read_bytes()))
     code, out, _ = run(capsys, "test-pattern", "-", EVENTS)
     assert code == 0
-    assert "Read 22 log events: 10 matched" in out
+    assert "Read 22 log events: 12 matched" in out
 
 
 def test_show_matches_lists_events_without_bodies(capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,8 +85,9 @@ def test_show_matches_lists_events_without_bodies(capsys: pytest.CaptureFixture[
     execs = [line for line in lines if "pods/exec\tpayments/api-7d9f8c6b5-x2x9k" in line]
     assert len(execs) == 1
     assert execs[0].split("\t")[1] == "ResponseStarted+ResponseComplete"
-    assert len(lines) == 4  # 5 matched log events: 4 requests
-    assert "Read 11 log events: 5 matched, 6 not matched; bad lines: 0" in err
+    # 6 matched log events: 5 requests (Argo CD's Deployment patch among them since issue 17)
+    assert len(lines) == 5
+    assert "Read 11 log events: 6 matched, 5 not matched; bad lines: 0" in err
     assert "Pattern:" not in out
     assert "ASIA" not in out
     assert "requestURI" not in out
@@ -126,7 +133,7 @@ def test_many_bad_lines_are_summarised(tmp_path: Path, capsys: pytest.CaptureFix
     assert f"{noisy}:20: not JSON" in out
     assert f"{noisy}:21: not JSON" not in out
     assert "... and 5 more" in out
-    assert "5 matched" in out
+    assert "6 matched" in out
 
 
 def test_damaged_documents_and_gzip_are_reported(
@@ -228,6 +235,28 @@ def test_a_bad_custom_rule_names_the_file_and_the_field(
     rules.write_text("{not json")
     _, _, err = run(capsys, "replay", "--custom-rules", rules, EVENTS)
     assert err.startswith(f"error: --custom-rules {rules}: invalid JSON")
+
+
+def test_rule_exceptions_spare_what_they_name_and_a_bad_one_names_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = Path(__file__).parent / "fixtures" / "whose_job" / "stolen-service-account.json"
+    events = tmp_path / "stolen.jsonl"
+    lines = [json.dumps(event) for event in json.loads(cases.read_text())["events"]]
+    events.write_text("\n".join(lines) + "\n")
+    exceptions = tmp_path / "exceptions.json"
+    spared = "system:serviceaccount:shop:storefront"
+    exceptions.write_text(json.dumps([{"rule": "privileged-workload", "principal": spared}]))
+    _, plain, _ = run(capsys, "replay", "--json", events)
+    _, excepted, _ = run(capsys, "replay", "--json", "--rule-exceptions", exceptions, events)
+    rules = [json.loads(line)["rule"]["id"] for line in excepted.splitlines()]
+    assert len(plain.splitlines()) == 5
+    assert "privileged-workload" not in rules
+    assert len(rules) == 4
+    exceptions.write_text('[{"rule": "privileged-pod", "principal": "x"}]')
+    code, _, err = run(capsys, "replay", "--rule-exceptions", exceptions, events)
+    assert code == 2
+    assert err.startswith(f"error: --rule-exceptions {exceptions}[0]: field 'rule'")
 
 
 def test_a_custom_rule_id_can_be_disabled(

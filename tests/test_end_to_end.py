@@ -102,11 +102,25 @@ def test_a_manual_change_written_to_the_log_group_alerts(
 def test_the_pattern_keeps_automation_from_ever_invoking_the_function(
     inbox: Inbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    quiet = ["service-account-argocd-sync", "node-updates-lease", "eks-addon-manager-update"]
+    quiet = ["node-updates-lease"]
     with deliver_to_handler(monkeypatch) as invocations:
         deploy(inbox)
         put_lines([line for name in quiet for line in case_messages(load_case(name))])
     assert invocations == []
+    assert inbox.received() == []
+
+
+def test_argo_cd_and_eks_updating_workloads_reach_the_function_which_spares_them(
+    inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A workload template may be privileged: dangerous actions alert whoever does them, so the
+    # pattern lets automation's writes through and the function spares Argo CD and EKS, whose
+    # job it is (issue 17).
+    syncs = ["service-account-argocd-sync", "eks-addon-manager-update"]
+    with deliver_to_handler(monkeypatch) as invocations:
+        deploy(inbox)
+        put_lines([line for name in syncs for line in case_messages(load_case(name))])
+    assert len(invocations) == 1
     assert inbox.received() == []
 
 

@@ -117,6 +117,7 @@ def test_the_pattern_keeps_member_automation_off_the_stream(fleet: Fleet) -> Non
     create_member_cluster(payments, "payments", fleet.central.destination_arn, default_pattern())
     lease = audit_event("kubelet", MEMBER_A, "update", "leases", "node-1")
     lease["user"] = {"username": "system:node:ip-10-0-1-23.ec2.internal", "groups": []}
+    lease["sourceIPs"] = ["10.0.1.23"]  # the node's own address, in the VPC
     write_audit_log(payments, "payments", [lease])
     assert fleet.senders == []
     assert StreamReader(fleet.central.stream_arn).poll() == []

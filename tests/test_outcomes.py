@@ -171,7 +171,9 @@ def _as_service_account(event: dict[str, Any], namespace: str, name: str) -> dic
 
 def test_automation_meets_only_the_out_of_character_rules() -> None:
     # A controller binding cluster-admin is its job (GitOps); exec'ing into a pod is not.
-    binding = _as_service_account(raw("binding-privileged-role"), "argocd", "argocd-server")
+    binding = _as_service_account(
+        raw("binding-privileged-role"), "argocd", "argocd-application-controller"
+    )
     shell = _as_service_account(raw("exec-into-pod"), "argocd", "argocd-server")
     result = run(binding, shell)
     assert rules_of(result) == ["automation-exec"]
@@ -193,12 +195,18 @@ def test_alert_on_automation_applies_every_rule() -> None:
     assert rules_of(run(binding, alert_on_automation=True)) == ["binding-privileged-role"]
 
 
-def test_source_networks_are_not_checked_unless_configured() -> None:
-    outside = _as_service_account(raw("exec-into-pod"), "monitoring", "grafana")
-    outside = outside | {"sourceIPs": ["198.51.100.23"]}
-    assert rules_of(run(outside)) == ["automation-exec"]  # its behaviour, not its address
-    listing = _as_service_account(raw("secrets-listed-cluster-wide"), "monitoring", "grafana")
-    assert run(listing | {"sourceIPs": ["198.51.100.23"]}).alerts == []
+def test_source_networks_are_checked_with_no_configuration() -> None:
+    """Issue 17.2 reversed the old default (no check unless `trusted_source_cidrs`): from a
+    private address automation is judged by its behaviour, from a public one by its address."""
+    shell = _as_service_account(raw("exec-into-pod"), "monitoring", "grafana")
+    assert rules_of(run(shell)) == ["automation-exec"]  # its behaviour, from the VPC
+    outside = shell | {"sourceIPs": ["198.51.100.23"]}
+    assert rules_of(run(outside)) == ["automation-outside-trusted-networks"]
+    # Listing secrets cluster-wide alerts by itself (issue 17): an ordinary read stands here.
+    listing = _as_service_account(raw("manual-change", "quiet.json"), "monitoring", "grafana")
+    assert run(listing).alerts == []
+    outside_listing = run(listing | {"sourceIPs": ["198.51.100.23"]})
+    assert rules_of(outside_listing) == ["automation-outside-trusted-networks"]
 
 
 # ---- the CLI replays with the same detection settings ----
@@ -221,8 +229,12 @@ def test_replay_takes_trusted_networks_and_protected_namespaces(
         docs = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
         return sorted(doc["rule"]["id"] for doc in docs)
 
-    assert rules() == ["secret-changed"]
+    # By default a public address is outside the trusted networks (issue 17.2); listing the
+    # networks the service account calls from narrows the trust and quiets it.
+    assert rules() == ["automation-outside-trusted-networks", "secret-changed"]
     assert rules("--trusted-source-cidr", "10.0.0.0/16", "--protected-namespace", "platform") == [
         "automation-outside-trusted-networks",
         "protected-namespace-changed",
     ]
+    listed = ["--trusted-source-cidr", "10.0.0.0/16", "--trusted-source-cidr", "198.51.100.0/24"]
+    assert rules(*listed) == ["secret-changed"]

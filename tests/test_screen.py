@@ -58,6 +58,13 @@ DEPLOYMENTS = {
     ),
     "protected-payments": Settings(TOPIC, protected_namespaces=("payments",)),
     "custom-rule": Settings(TOPIC, custom_rules=(SA_READS,)),
+    "rule-exceptions": Settings(
+        TOPIC,
+        rule_exceptions=(
+            {"rule": "privileged-workload", "principal": "system:serviceaccount:payments:*"},
+            {"rule": "secret*", "principal": "eks:x", "namespace": "kube-system"},
+        ),
+    ),
     "min-high": Settings(TOPIC, min_severity=Severity.HIGH),
 }
 
@@ -181,8 +188,12 @@ def test_a_cut_line_is_judged_in_full() -> None:
 
 
 def test_trusted_networks_keep_automation_on_the_full_path_so_calls_from_elsewhere_alert() -> None:
+    """The screen reads the addresses apart from the shape: automation from a trusted network
+    is dropped there, the same shape from anywhere else is judged in full."""
     guarded = DEPLOYMENTS["trusted-networks"]
-    assert screened(read(), guarded) is None
+    assert screened(read(), guarded) == "automation"
+    assert screened(read(sourceIPs=["198.51.100.7"]), guarded) is None
+    assert screened(read(sourceIPs=["10.0.1.23", "198.51.100.7"]), guarded) is None
     assert screened(read(user={"username": "system:kube-scheduler"}), guarded) == "automation"
     outsider = read(sourceIPs=["198.51.100.7"])
     catalog = RuleCatalog.load(guarded)
@@ -221,6 +232,18 @@ def test_the_realistic_mix_gives_what_the_full_path_gives(deployment: str) -> No
         assert dropped["automation"] > 1000
 
 
+WHOSE_JOB = Path(__file__).parent / "fixtures" / "whose_job"
+
+
+@pytest.mark.parametrize("deployment", sorted(DEPLOYMENTS))
+@pytest.mark.parametrize("case", ["normal-day", "stolen-service-account"])
+def test_whose_job_it_is_gives_what_the_full_path_gives(deployment: str, case: str) -> None:
+    events = json.loads((WHOSE_JOB / f"{case}.json").read_text())["events"]
+    records = [(str(index), json.dumps(event)) for index, event in enumerate(events)]
+    with_screen, full = both_ways(records, DEPLOYMENTS[deployment])
+    assert with_screen == full
+
+
 USERS = st.sampled_from(
     [
         {"username": "system:node:n1"},
@@ -234,12 +257,17 @@ USERS = st.sampled_from(
         {"username": "kubernetes-admin", "extra": {"arn": [CI_ROLE], "canonicalArn": [CI_ROLE]}},
         {"username": "kubernetes-admin", "extra": {"sessionName": ["bob"], "canonicalArn": [5]}},
         {"username": "eks:node-manager", "extra": {"canonicalArn": [SLR]}},
+        {"username": "system:serviceaccount:kube-system:replicaset-controller"},
+        {"username": "system:serviceaccount:argocd:argocd-application-controller"},
+        {"username": "system:serviceaccount:cert-manager:cert-manager"},
+        {"username": "system:kube-controller-manager"},
     ]
 )
 RESOURCES = [
     "pods", "secrets", "configmaps", "leases", "serviceaccounts", "events", "namespaces",
     "clusterrolebindings", "rolebindings", "clusterroles", "deployments", "services",
     "tokenreviews", "certificatesigningrequests", "selfsubjectaccessreviews",
+    "selfsubjectrulesreviews", "mutatingwebhookconfigurations",
 ]  # fmt: skip
 REFS = st.one_of(
     st.none(),

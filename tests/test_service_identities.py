@@ -113,10 +113,9 @@ def binding_by(canonical_arn: str) -> dict[str, Any]:
         (f"arn:aws:iam::{ACCOUNT}:role/team/aws-service-role/eks.amazonaws.com/admin", 1),
         (f"arn:aws:iam::{ACCOUNT}:role/x/aws-service-role/eks.amazonaws.com/y/admin", 1),
         (f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForX", 0),
-        (f"arn:aws:iam::{ACCOUNT}:role/AWSServiceRoleForAmazonEKSNodegroup", 0),
         (f"arn:aws:iam::{ACCOUNT}:role/ops/AWSServiceRoleForAmazonEKSNodegroup", 1),
     ],
-    ids=["path-contains-it", "nested", "service-linked", "path-less-eks-role", "other-path"],
+    ids=["path-contains-it", "nested", "service-linked", "other-path"],
 )
 def test_kubernetes_requests_by_eks_service_roles_only_in_their_exact_forms(
     canonical_arn: str, alerts: int, inbox: Inbox

@@ -54,6 +54,8 @@ def subscribed() -> set[tuple[str, str]]:
 def test_every_subscribed_operation_has_a_rule_and_a_phrase() -> None:
     rules = [rule for rule in builtin_aws_rules() if rule.source == "cloudtrail"]
     for watch in watches():
+        if not watch.alerts:  # recorded only: the STS calls that name a credential's person
+            continue
         for operation, phrase in watch.operations.items():
             assert phrase.phrase, (watch.kind, operation)
             assert phrase.resource, (watch.kind, operation)

@@ -85,3 +85,11 @@ def count_metric(name: str, value: int, *, reason: str) -> None:
         name=name, unit=MetricUnit.Count, value=value, namespace=METRICS_NAMESPACE
     ) as metric:
         metric.add_dimension(name="reason", value=reason)
+
+
+def account_for_people(failures: Counter[str]) -> None:
+    """Lookups of the person behind a generic session that failed (the alert named the person
+    unknown and went out): logged and counted by reason, never with the access key."""
+    for reason, count in sorted(failures.items()):
+        logger.warning("person lookup failed", extra={"reason": reason, "count": count})
+        count_metric("PersonLookupFailures", count, reason=reason)

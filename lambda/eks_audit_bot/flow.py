@@ -29,9 +29,11 @@ if TYPE_CHECKING:
     from eks_audit_bot.aws.alert import AwsAlert
     from eks_audit_bot.aws.calls import EventResult
     from eks_audit_bot.aws.rules import AwsCatalog
+    from eks_audit_bot.core.credential import CredentialResolver, CredentialStore
     from eks_audit_bot.core.outgoing import Outgoing
     from eks_audit_bot.core.view import AlertView
     from eks_audit_bot.output.dedup import Claim, Ledger, StoreError
+    from eks_audit_bot.output.links import Links
     from eks_audit_bot.output.sns import Report
 
     type Sent = list[tuple[AlertView, list[Outgoing]]]
@@ -61,6 +63,22 @@ class Catalogs:
         return self._aws
 
 
+def links_for(settings: Settings) -> Links | None:
+    """The person behind generic sessions: the state table's links (with DEDUP_TABLE_NAME) and
+    the LookupEvents fallback (CREDENTIAL_LOOKUP), clients made on first use; None: neither."""
+    if not settings.dedup_table_name and not settings.credential_lookup:
+        return None
+    from eks_audit_bot.output.links import Links, LinkTable  # noqa: PLC0415
+
+    name = settings.dedup_table_name
+    table = LinkTable(name, settings.region) if name else None
+    if not settings.credential_lookup:
+        return Links(table, None)
+    from eks_audit_bot.aws.lookup import lookup_in  # noqa: PLC0415
+
+    return Links(table, lookup_in(settings.region))
+
+
 class Sink(Protocol):
     def publish(self, messages: list[Outgoing]) -> Report: ...
 
@@ -83,9 +101,15 @@ def run(
     sink: Sink,
     *,
     ledger: Ledger | None = None,
+    people: CredentialResolver | None = None,
 ) -> Outcome:
-    """Records of one batch (one log group and stream) in, messages handed to `sink` out."""
+    """Records of one batch (one log group and stream) in, messages handed to `sink` out.
+    With `people`, an alert whose role session names nobody names the person behind it."""
     result = pipeline.process(records, location, settings, catalog)
+    if result.alerts and people is not None:
+        from eks_audit_bot.kube.people import name_people  # noqa: PLC0415 - alerts only
+
+        result.alerts[:] = name_people(result.alerts, people)
     if not result.alerts:
         from eks_audit_bot.output.sns import Report  # noqa: PLC0415 - see the module doc
 
@@ -116,15 +140,17 @@ def run_event(
     where: str = "",
     *,
     ledger: Ledger | None = None,
+    credentials: CredentialStore | None = None,
 ) -> EventOutcome:
     """One EventBridge event in: an unknown or unreadable one is a counted skip, an API call or
-    alarm state change becomes at most one alert (and a page), handed to `sink`. `where` names
+    alarm state change becomes at most one alert (and a page), handed to `sink`; an STS call
+    that issued a credential becomes a link in `credentials` (the state table). `where` names
     the event in skips (replay: its file and line)."""
     # An EventBridge event's stages load with the first one (see the module docstring).
     from eks_audit_bot.aws import intake  # noqa: PLC0415
     from eks_audit_bot.output import message, pagerduty  # noqa: PLC0415
 
-    result = intake.judge(event, settings, catalog, where)
+    result = intake.judge(event, settings, catalog, where, credentials)
 
     def render(alerts: Sequence[AwsAlert]) -> Sent:
         return [(alert, [message.build(alert, settings), *pagerduty.pages([alert], settings)])

@@ -20,6 +20,7 @@ from eks_audit_bot.accounting import (
     account_for,
     account_for_delivery,
     account_for_ledger,
+    account_for_people,
     count_metric,
     logger,
     metrics,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
     from eks_audit_bot.core.outgoing import Outgoing
     from eks_audit_bot.output.dedup import Ledger
+    from eks_audit_bot.output.links import Links
     from eks_audit_bot.output.route import Router
     from eks_audit_bot.output.sns import Report
 
@@ -58,6 +60,7 @@ class Runtime(NamedTuple):
     catalogs: flow.Catalogs
     publisher: flow.Sink
     new_ledger: LedgerFactory | None = None  # with DEDUP_TABLE_NAME: a ledger per invocation
+    links: Links | None = None  # the person behind generic sessions (state table, lookups)
 
     def ledger(self, context: LambdaContext) -> Ledger | None:
         if self.new_ledger is None:
@@ -117,7 +120,8 @@ def runtime() -> Runtime:
     """Built once per cold start: settings, the rule catalog, the SNS sink, the ledger."""
     settings = Settings.from_env()
     sink = SnsSink(settings)
-    return Runtime(settings, flow.Catalogs(settings), sink, _ledger_factory(settings))
+    catalogs = flow.Catalogs(settings)
+    return Runtime(settings, catalogs, sink, _ledger_factory(settings), flow.links_for(settings))
 
 
 def _ledger_factory(settings: Settings) -> LedgerFactory | None:
@@ -204,11 +208,12 @@ def deliver(
         count_metric("BatchesSkipped", 1, reason=batch.skip_reason)
         metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=0)
         return {"received": 0, "alerts": 0, "skipped": 0}
-    return _finish(
-        flow.run(
-            batch.records, location, env.settings, env.catalogs.kube, env.publisher, ledger=ledger
-        )
-    )
+    people = env.links.resolver() if env.links is not None else None
+    args = (batch.records, location, env.settings, env.catalogs.kube, env.publisher)
+    outcome = flow.run(*args, ledger=ledger, people=people)
+    if people is not None:
+        account_for_people(people.failures)
+    return _finish(outcome)
 
 
 def handle_event(
@@ -217,8 +222,11 @@ def handle_event(
     """Process one EventBridge event (an AWS API call or an alarm state change)."""
     logger.append_keys(event_id=str(event.get("id", ""))[:100])
     logger.append_keys(detail_type=str(event.get("detail-type", ""))[:100])
+    table = env.links.table if env.links is not None else None
     return _finish(
-        flow.run_event(event, env.settings, env.catalogs.aws, env.publisher, ledger=ledger)
+        flow.run_event(
+            event, env.settings, env.catalogs.aws, env.publisher, ledger=ledger, credentials=table
+        )
     )
 
 

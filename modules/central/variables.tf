@@ -193,9 +193,15 @@ variable "function" {
         resources = optional(number, 1)
       }))
     })))
+    rule_exceptions = optional(list(object({
+      rule      = string
+      principal = string
+      namespace = optional(string, "*")
+    })))
     https_format                     = optional(string)
     protected_namespaces             = optional(list(string))
     trusted_source_cidrs             = optional(list(string))
+    credential_lookup                = optional(bool)
     pagerduty_topic_arn              = optional(string)
     pagerduty_min_severity           = optional(string)
     pagerduty_topic_kms_key_arn      = optional(string)

@@ -1,6 +1,7 @@
 # A member account and region of an organization deployment: its EKS audit logs go to the
-# central account's CloudWatch Logs destination, its EKS API calls and tampering with the
-# pipeline (CloudTrail events) to the central EventBridge bus. Nothing runs here.
+# central account's CloudWatch Logs destination, its EKS API calls, tampering with the
+# pipeline and the STS calls that issue role credentials (CloudTrail events) to the central
+# EventBridge bus. Nothing runs here.
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
@@ -15,13 +16,14 @@ locals {
   clusters    = { for name in var.log_group_names : regex("^/aws/eks/([^/]+)/cluster$", name)[0] => name }
 
   # What the central function alerts on among this account's API calls: the EKS changes and
-  # everything the pipeline is made of, from the list the root module's own rules and the
+  # everything the pipeline is made of, and the STS calls that name the person behind a
+  # generic session, from the list the root module's own rules and the
   # function use (lambda/eks_audit_bot/aws/watched.json), in two rules as the root module has
   # them (one pattern would pass EventBridge's 2048 characters). Lambda's event names carry
   # an API version (`UpdateFunctionCode20150331v2`), hence prefixes there. Every pattern
   # matches the service's own `source`: only AWS emits `aws.` sources.
   watched = jsondecode(file("${path.module}/../../lambda/eks_audit_bot/aws/watched.json")).watches
-  forward_patterns = { for key, rules in { forward = ["eks_api", "tamper"], forward_watch = ["watch"] } : key => {
+  forward_patterns = { for key, rules in { forward = ["eks_api", "tamper", "credentials"], forward_watch = ["watch"] } : key => {
     sources = distinct([for watch in values(local.watched) : watch.eventbridge_source if contains(rules, watch.rule)])
     calls   = { for watch in values(local.watched) : watch.event_source => keys(watch.operations)... if contains(rules, watch.rule) }
   } }

@@ -82,7 +82,7 @@ variable "filter_pattern" {
 
 variable "create_event_forwarding" {
   type        = bool
-  description = "Forward EKS API calls and tampering with the audit pipeline (CloudTrail events on the default bus) to the central bus `event_bus_arn`, through a rule and a role of this module."
+  description = "Forward EKS API calls, tampering with the audit pipeline and the STS calls that issue role credentials (CloudTrail events on the default bus) to the central bus `event_bus_arn`, through a rule and a role of this module."
   default     = true
   nullable    = false
 }

@@ -12,9 +12,10 @@ Pure: no AWS calls and no logging.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eks_audit_bot.aws import calls as cloudtrail
+from eks_audit_bot.aws import credentials as aws_credentials
 from eks_audit_bot.aws import envelope, eventbridge
 from eks_audit_bot.aws.alarm import AlarmChange
 from eks_audit_bot.aws.rules import AwsCatalog
@@ -22,11 +23,20 @@ from eks_audit_bot.core.invalid import InvalidEvent, SkipReason
 from eks_audit_bot.core.tally import Skip
 from eks_audit_bot.settings import Settings
 
+if TYPE_CHECKING:
+    from eks_audit_bot.core.credential import CredentialStore
+
 
 def judge(
-    event: Mapping[str, Any], settings: Settings, catalog: AwsCatalog, where: str = ""
+    event: Mapping[str, Any],
+    settings: Settings,
+    catalog: AwsCatalog,
+    where: str = "",
+    credentials: CredentialStore | None = None,
 ) -> cloudtrail.EventResult:
-    """What became of one EventBridge event: its alert, its skip, or why it needed neither."""
+    """What became of one EventBridge event: its alert, its skip, or why it needed neither.
+    An STS call that issued a credential is remembered (`credentials`), only once its envelope
+    holds: a forged one never links a credential to a person."""
     result = cloudtrail.EventResult(received=1)
     try:
         decoded = eventbridge.decode_event(event)
@@ -39,6 +49,8 @@ def judge(
         detail = envelope.describe(forgery)
         result.skips.append(Skip(where or "event", SkipReason.FORGED_EVENT, detail))
         envelope.alert_for_forgery(forgery, settings, catalog, result)
+    elif aws_credentials.is_issuing_call(decoded):
+        aws_credentials.remember(decoded, credentials, result)
     else:
         decoded.judge(settings, catalog, result)
     return result

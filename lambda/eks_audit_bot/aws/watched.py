@@ -55,6 +55,7 @@ class Watch:
     owner: str
     resource_types: tuple[str, ...]
     operations: Mapping[str, Phrase]
+    alerts: bool = True  # False: recorded only (STS calls naming a credential's person)
 
 
 @cache
@@ -74,6 +75,7 @@ def _watch(kind: str, body: Mapping[str, Any]) -> Watch:
         owner=body["owner"],
         resource_types=tuple(body["resource_types"]),
         operations={name: Phrase(**entry) for name, entry in body["operations"].items()},
+        alerts=body.get("alerts", True),
     )
 
 

@@ -144,6 +144,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     }
     env["SNS_TOPIC_ARN"] = env["SNS_TOPIC_ARN"] or "replay"
     env["CUSTOM_RULES"] = _read_option_file("--custom-rules", args.custom_rules)
+    env["RULE_EXCEPTIONS"] = _read_option_file("--rule-exceptions", args.rule_exceptions)
     return Settings.from_env(env)
 
 

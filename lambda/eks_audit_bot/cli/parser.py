@@ -218,6 +218,12 @@ def _settings_options(parser: argparse.ArgumentParser) -> None:
         help="a JSON list of your own rules (the module's custom_rules; see lambda/README.md)",
     )
     group.add_argument(
+        "--rule-exceptions",
+        metavar="FILE",
+        help='a JSON list of {"rule", "principal", "namespace"} a rule spares (the module\'s '
+        "rule_exceptions; see docs/automation-and-identity.md)",
+    )
+    group.add_argument(
         "--digest-threshold",
         type=_positive,
         metavar="N",

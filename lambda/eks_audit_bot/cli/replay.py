@@ -27,8 +27,10 @@ from eks_audit_bot.cli.cloudtrail import as_event, aws_kind
 from eks_audit_bot.cli.records import NO_ORIGIN, BadInput, Item, Origin, Record
 from eks_audit_bot.cli.terminal import safe_json, safe_lines
 from eks_audit_bot.core.alert import Location
+from eks_audit_bot.core.credential import CredentialStore
 from eks_audit_bot.core.outgoing import Outgoing
 from eks_audit_bot.filter_pattern import CompiledPattern
+from eks_audit_bot.output.links import Links, MemoryTable
 from eks_audit_bot.output.sns import CONFIGURATION_ERRORS, Failure, Publisher, Report
 from eks_audit_bot.settings import Settings
 
@@ -83,17 +85,23 @@ class ReplayTally:
 def run(replay: Replay, items: Iterable[Item], sink: flow.Sink) -> ReplayTally:
     """Replay every log event; hand each chunk's messages to `sink` as soon as they exist."""
     tally = ReplayTally()
-    audit_items = _replayed_aws_events(items, replay, sink, tally)
+    # STS calls among the inputs name the person behind later generic sessions (in memory).
+    links = Links(MemoryTable(), None)
+    audit_items = _replayed_aws_events(items, replay, sink, tally, links.table)
     for chunk in chunks(delivered(audit_items, replay.pattern, tally), replay.chunk_size):
         location = _location(chunk[0].origin, replay)
         records = [(record.where, _decoded(record)) for record in chunk]
-        outcome = flow.run(records, location, replay.settings, replay.catalogs.kube, sink)
-        _count(outcome, tally)
+        args = (records, location, replay.settings, replay.catalogs.kube, sink)
+        _count(flow.run(*args, people=links.resolver()), tally)
     return tally
 
 
 def _replayed_aws_events(
-    items: Iterable[Item], replay: Replay, sink: flow.Sink, tally: ReplayTally
+    items: Iterable[Item],
+    replay: Replay,
+    sink: flow.Sink,
+    tally: ReplayTally,
+    credentials: CredentialStore | None = None,
 ) -> Iterator[Item]:
     """Replay each CloudTrail record or EventBridge event as the function's own invocation;
     yield everything else."""
@@ -105,7 +113,8 @@ def _replayed_aws_events(
         tally.read += 1
         tally.aws_events += 1
         event = as_event(parsed)
-        _count(flow.run_event(event, replay.settings, replay.catalogs.aws, sink, item.where), tally)
+        args = (event, replay.settings, replay.catalogs.aws, sink, item.where)
+        _count(flow.run_event(*args, credentials=credentials), tally)
 
 
 def _count(outcome: flow.Outcome | flow.EventOutcome, tally: ReplayTally) -> None:

@@ -27,8 +27,9 @@ def flag_error(message: str, args: argparse.Namespace) -> str:
 
     def option(found: re.Match[str]) -> str:
         flag = SETTING_FLAGS[found.group(1)]
-        if flag == "--custom-rules" and getattr(args, "custom_rules", None):
-            flag = f"--custom-rules {args.custom_rules}"
+        path = getattr(args, flag.removeprefix("--").replace("-", "_"), None)
+        if flag in ("--custom-rules", "--rule-exceptions") and path:
+            flag = f"{flag} {path}"
         return flag + (" " if found.group(2) else "")
 
     return _SETTING.sub(option, message)

@@ -30,6 +30,9 @@ class Actor:
     groups: tuple[str, ...] = ()
     impersonated_user: str = ""
     impersonated_groups: tuple[str, ...] = ()
+    # How the person was found when the session named nobody (`core.credential`), e.g.
+    # "assumed role eks-admin as alice@example.com at 10:02 UTC ..."; empty otherwise.
+    person_source: str = ""
 
     @property
     def role_name(self) -> str:

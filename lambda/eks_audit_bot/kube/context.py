@@ -5,17 +5,13 @@ Built once per catalog (at cold start) so predicates stay pure functions of an e
 
 from __future__ import annotations
 
-import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from eks_audit_bot.core.actor import Actor, matches_principal
+from eks_audit_bot.kube.classify import matches_user_agent
+from eks_audit_bot.kube.exemptions import Exemptions, builtin_exemptions
+from eks_audit_bot.kube.networks import TrustedNetworks
 from eks_audit_bot.settings import DEFAULT_PROTECTED_NAMESPACES, Network, Settings
-
-# The API server's own host: requests from it never cross a network.
-LOOPBACK: tuple[Network, ...] = (
-    ipaddress.ip_network("127.0.0.0/8"),
-    ipaddress.ip_network("::1/128"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,37 +20,57 @@ class RuleContext:
     is and where it calls from."""
 
     protected_namespaces: frozenset[str] = frozenset(DEFAULT_PROTECTED_NAMESPACES)
-    # Empty: where automation calls from is not checked.
+    # `trusted_source_cidrs`; empty: the defaults (private ranges and AWS's of `region`).
     trusted_networks: tuple[Network, ...] = ()
     automation_principals: tuple[str, ...] = ()
+    automation_user_agents: tuple[str, ...] = ()
+    alert_on_automation: bool = False
+    # Whose job it is: who the rules about dangerous actions spare, and where.
+    exemptions: Exemptions = field(default_factory=lambda: Exemptions(builtin_exemptions()))
+    # The cluster's region, whose AWS ranges are trusted by default ("": every region's).
+    region: str = ""
+    trusted: TrustedNetworks = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        networks = self.trusted_networks
+        trusted = (
+            TrustedNetworks.listed(networks) if networks else TrustedNetworks.default(self.region)
+        )
+        object.__setattr__(self, "trusted", trusted)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RuleContext:
+    def from_settings(cls, settings: Settings, exemptions: Exemptions) -> RuleContext:
         return cls(
             protected_namespaces=frozenset(settings.protected_namespaces),
             trusted_networks=settings.trusted_source_cidrs,
             automation_principals=settings.automation_principals,
+            region=settings.region,
+            automation_user_agents=settings.automation_user_agents,
+            alert_on_automation=settings.alert_on_automation,
+            exemptions=exemptions,
         )
+
+    def in_region(self, region: str) -> RuleContext:
+        """The same context for a cluster in `region` (its AWS ranges trusted)."""
+        return self if region == self.region else replace(self, region=region)
 
     def is_protected(self, namespace: str) -> bool:
         return namespace in self.protected_namespaces
 
     def untrusted_addresses(self, source_ips: tuple[str, ...]) -> list[str]:
         """Source IPs outside every trusted network (all of them count: the API server puts
-        client-chosen X-Forwarded-For entries first and the real peer last). Empty when no
-        networks are configured. An address that does not parse is untrusted."""
-        if not self.trusted_networks:
-            return []
-        return [ip for ip in source_ips if not _within(ip, self.trusted_networks + LOOPBACK)]
+        client-chosen X-Forwarded-For entries first and the real peer last). An address that
+        does not parse is untrusted."""
+        return [ip for ip in source_ips if not self.trusted.contains(ip)]
 
     def lists(self, actor: Actor) -> bool:
         """The identity matches `automation_principals`: its behaviour is expected."""
         return matches_principal(actor, self.automation_principals)
 
-
-def _within(address: str, networks: tuple[Network, ...]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.strip())
-    except ValueError:
-        return False
-    return any(ip.version == network.version and ip in network for network in networks)
+    def listed_automation(self, actor: Actor, user_agent: str) -> bool:
+        """The identity is automation by `automation_principals` (with one of the
+        `automation_user_agents`, when any are set) and automation is not alerted on."""
+        if self.alert_on_automation or not self.lists(actor):
+            return False
+        agents = self.automation_user_agents
+        return not agents or matches_user_agent(user_agent, agents)

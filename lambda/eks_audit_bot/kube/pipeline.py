@@ -129,7 +129,9 @@ class _Judge(NamedTuple):
 
     @classmethod
     def of(cls, location: Location, settings: Settings, catalog: RuleCatalog) -> _Judge:
-        return cls(location, settings, catalog, Result(), Screen(settings, catalog), [])
+        """The judge of one batch, with the catalog of its cluster's region (its networks)."""
+        regional = catalog.for_region(location.region)
+        return cls(location, settings, regional, Result(), Screen(settings, regional), [])
 
     def finish(self, actions: Actions) -> Result:
         """The alerts in the order actions were first seen, then those of the batch rules."""

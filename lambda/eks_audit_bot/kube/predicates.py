@@ -37,9 +37,11 @@ PRIVILEGED_USERS = frozenset({"system:admin", "kubernetes-admin"})
 PRIVILEGED_USER_PREFIXES = ("system:kube-", "system:node:", "eks:", "system:serviceaccount:kube-")
 ANONYMOUS_PREDICATES = frozenset({"anonymous-actor"})
 AUTOMATION_PREDICATES = frozenset(
-    {"automation-actor", "service-account-actor", "workload-identity"}
+    {"automation-actor", "service-account-actor", "workload-identity", "any-identity"}
 )
 _WORKLOAD_KINDS = frozenset({ActorKind.SERVICE_ACCOUNT, ActorKind.NODE})
+# Identities that are never a service account themselves: any token they mint is another's.
+_SYSTEM_KINDS = frozenset({ActorKind.CONTROL_PLANE, ActorKind.EKS})
 # Predicates that read only an event's shape: the actor's kind and whom it impersonates, the
 # verb, the object reference (not the name) and the outcome. Events that share a shape agree
 # on them, so the screen (`kube/screen.py`) evaluates them once per shape.
@@ -159,15 +161,34 @@ def workload_identity(event: AuditEvent, actor: Actor, context: RuleContext) -> 
     return actor.kind in _WORKLOAD_KINDS
 
 
+def any_identity(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
+    """Whoever acts, automation included, unless `automation_principals` lists them (with one
+    of `automation_user_agents`, when set): a dangerous action alerts whoever does it, except
+    those whose job it is (the rest of that is `exemptions`)."""
+    return not context.listed_automation(actor, event.user_agent)
+
+
+def outside_own_namespace(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
+    """A service account reaching beyond its own namespace: into another one, or across all."""
+    if actor.kind is not ActorKind.SERVICE_ACCOUNT:
+        return False
+    own = actor.username.removeprefix(SERVICE_ACCOUNT_PREFIX).partition(":")[0]
+    return event.object_ref.namespace != own
+
+
 def outside_trusted_networks(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
-    """A source IP is outside `trusted_source_cidrs` (never true when none are set)."""
+    """A source IP is outside the trusted networks: `trusted_source_cidrs`, or by default the
+    private ranges and AWS's published ranges of the cluster's region (`networks`)."""
     return bool(context.untrusted_addresses(event.source_ips))
 
 
 def token_for_another_identity(event: AuditEvent, actor: Actor, context: RuleContext) -> bool:
-    """A service account minting a token for another one, or a node minting one that is not
-    bound to a pod (kubelets mint tokens for their pods' service accounts)."""
+    """A service account minting a token for another one, a node minting one that is not
+    bound to a pod (kubelets mint tokens for their pods' service accounts), or a control-plane
+    or EKS identity minting any (never a person: `serviceaccount-token-minted` is theirs)."""
     ref = event.object_ref
+    if actor.kind in _SYSTEM_KINDS:
+        return True
     if actor.kind is ActorKind.SERVICE_ACCOUNT:
         return actor.username != f"{SERVICE_ACCOUNT_PREFIX}{ref.namespace}:{ref.name}"
     request = object_of(event)
@@ -206,13 +227,13 @@ def impersonates_privileged(event: AuditEvent, actor: Actor, context: RuleContex
 
 def shape_predicates(context: RuleContext) -> frozenset[str]:
     """`SHAPE_PREDICATES`, and those the settings reduce to the shape: without listed
-    automation principals the automation-actor ones read only the kind, and without trusted
-    networks `outside-trusted-networks` is never true."""
+    automation principals the automation-actor ones read only the kind. Never
+    `outside-trusted-networks`: it reads the addresses (the screen asks about them apart)."""
     known = set(SHAPE_PREDICATES)
     if not context.automation_principals:
         known |= {"automation-actor", "service-account-actor"}
-    if not context.trusted_networks:
-        known.add("outside-trusted-networks")
+    if not context.automation_principals or context.alert_on_automation:
+        known.add("any-identity")
     return frozenset(known)
 
 
@@ -239,6 +260,8 @@ PREDICATES: Mapping[str, Predicate] = {
     "automation-actor": automation_actor,
     "service-account-actor": service_account_actor,
     "workload-identity": workload_identity,
+    "any-identity": any_identity,
+    "outside-own-namespace": outside_own_namespace,
     "outside-trusted-networks": outside_trusted_networks,
     "token-for-another-identity": token_for_another_identity,
     "allowed": allowed,

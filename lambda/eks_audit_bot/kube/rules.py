@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
@@ -28,6 +28,7 @@ from eks_audit_bot.kube import classify
 from eks_audit_bot.kube.alert import outcome_of
 from eks_audit_bot.kube.audit import READ_VERBS, REVIEW_RESOURCES, AuditEvent
 from eks_audit_bot.kube.context import RuleContext
+from eks_audit_bot.kube.exemptions import Exemptions, builtin_exemptions, user_exemptions
 from eks_audit_bot.kube.predicates import shape_predicates
 from eks_audit_bot.kube.rule_model import Audience, Match, Rule, parse_rule
 from eks_audit_bot.settings import Settings
@@ -64,6 +65,10 @@ class RuleCatalog:
     batch_outcomes: frozenset[Outcome] = field(init=False, repr=False, compare=False)
     # The candidates whose verbs and object globs accept a shape, as each shape comes up.
     by_shape: dict[tuple[str, ...], tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
+    # The catalog for each other region a batch came from (`for_region`).
+    _regional: dict[str, RuleCatalog] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         candidates = {}
@@ -88,9 +93,11 @@ class RuleCatalog:
         Raises `RuleError` (a `ConfigError`) naming the setting, rule and field at fault.
         """
         rules = _merge(builtin_rules(), _custom_rules(settings.custom_rules))
+        builtin = () if settings.alert_on_automation else builtin_exemptions()
+        user = user_exemptions(settings.rule_exceptions, {rule.id for rule in rules})
         return cls(
             tuned(rules, settings.rule_severities, settings.disabled_rules),
-            RuleContext.from_settings(settings),
+            RuleContext.from_settings(settings, Exemptions(builtin + user)),
         )
 
     def match(
@@ -107,18 +114,41 @@ class RuleCatalog:
                 and rule.severity_for(outcome).rank <= best.severity_for(outcome).rank
             ):
                 continue
-            if rule.match.accepts_content(event, actor, self.context):
+            if not self._exempt(rule, event, actor) and rule.match.accepts_content(
+                event, actor, self.context
+            ):
                 best = rule
         return best.hit() if best else None
 
-    def could_match(self, event: AuditEvent, actor: Actor, audience: Audience) -> bool:
+    def for_region(self, region: str) -> RuleCatalog:
+        """This catalog for a cluster in `region`: AWS's ranges there are trusted networks."""
+        if region == self.context.region:
+            return self
+        found = self._regional.get(region)
+        if found is None:
+            found = self._regional[region] = replace(self, context=self.context.in_region(region))
+        return found
+
+    def _exempt(self, rule: Rule, event: AuditEvent, actor: Actor) -> bool:
+        """Whose job it is: the actor may do what `rule` alerts on, here (`exemptions`)."""
+        ref = event.object_ref
+        return self.context.exemptions.exempt(rule.id, actor, ref.namespace, ref.resource)
+
+    def could_match(
+        self, event: AuditEvent, actor: Actor, audience: Audience, *, trusted: bool = False
+    ) -> bool:
         """Whether any rule could match an event of this shape (`Match.could_accept`): when
-        none can, `decide` gives every event of the shape the same drop reason."""
+        none can, `decide` gives every event of the shape the same drop reason. `trusted`:
+        as if every source address were in a trusted network (else they may be anywhere)."""
         if outcome_of(event) is Outcome.FAILED:
             return False
         known = self.known_from_shape
+        if trusted:
+            known |= {"outside-trusted-networks"}
+            event = event._replace(source_ips=())
         return any(
             rule.match.could_accept(event, actor, self.context, known)
+            and not self._exempt(rule, event, actor)
             for rule in self._candidates(event, audience)
         )
 

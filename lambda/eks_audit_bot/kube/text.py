@@ -158,6 +158,7 @@ def _who(alert: Alert) -> list[tuple[str, str]]:
         impersonation += f" (groups: {', '.join(actor.impersonated_groups)})"
     return [
         ("Person", actor.display_name),
+        ("How we know", actor.person_source),
         ("Kubernetes user", actor.username),
         ("IAM identity", actor.iam_arn if actor.iam_arn != actor.username else ""),
         ("IAM role or user", actor.canonical_arn),

@@ -68,7 +68,9 @@ def rule_document(rule: RuleHit) -> dict[str, str]:
 
 def actor_document(actor: Actor, client: str) -> dict[str, Any]:
     """The `actor` object of every alert document."""
-    return {
+    # How the person behind a generic session was found, only where it was looked for.
+    found = {"person_source": actor.person_source} if actor.person_source else {}
+    return found | {
         "display_name": actor.display_name,
         "username": actor.username,
         "kind": str(actor.kind),

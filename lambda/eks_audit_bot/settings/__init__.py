@@ -48,9 +48,11 @@ class Settings:
     disabled_rules: frozenset[str] = frozenset()
     rule_severities: Mapping[str, Severity] = field(default_factory=dict)
     custom_rules: tuple[Mapping[str, Any], ...] = ()
+    # Per-rule exceptions: {"rule", "principal", "namespace"} each (kube/exemptions.py).
+    rule_exceptions: tuple[Mapping[str, Any], ...] = ()
     https_format: HttpsFormat = HttpsFormat.JSON
     protected_namespaces: tuple[str, ...] = DEFAULT_PROTECTED_NAMESPACES
-    # Empty: where service accounts and nodes call from is not checked.
+    # Empty: the private ranges and AWS's ranges of the cluster's region (kube/networks.py).
     trusted_source_cidrs: tuple[Network, ...] = ()
     # PagerDuty: pages at or above the minimum go to their own topic (output/pagerduty.py).
     pagerduty_topic_arn: str = ""
@@ -71,6 +73,9 @@ class Settings:
     dedup_table_name: str = ""
     dedup_ttl_seconds: int = DEFAULT_DEDUP_TTL_SECONDS
     account_names: Mapping[str, str] = field(default_factory=dict)
+    # The person behind a generic role session: look the issuing STS call up with CloudTrail
+    # LookupEvents when the state table has no link (kube/people.py, output/links.py).
+    credential_lookup: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -57,6 +57,8 @@ SETTINGS: tuple[Setting, ...] = (
             "--rule-severity", "Severity overrides by rule id."),
     Setting("custom_rules", "CUSTOM_RULES", readers.objects, "custom_rules", "--custom-rules",
             "The user's own audit-log rules, as rules.json's."),
+    Setting("rule_exceptions", "RULE_EXCEPTIONS", readers.objects, "rule_exceptions",
+            "--rule-exceptions", "Whose job a rule's action is: rule x principal x namespace."),
     Setting("https_format", "HTTPS_FORMAT", readers.enum(HttpsFormat), "https_format",
             "--https-format", "Body for https subscribers: the JSON document or chat."),
     Setting("protected_namespaces", "PROTECTED_NAMESPACES", readers.namespaces,
@@ -64,7 +66,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Namespaces where any change by a person alerts high."),
     Setting("trusted_source_cidrs", "TRUSTED_SOURCE_CIDRS", readers.networks,
             "trusted_source_cidrs", "--trusted-source-cidr",
-            "Where service accounts and nodes may call from."),
+            "Where service accounts and nodes may call from (default: private and the "
+            "region's AWS ranges)."),
     Setting("pagerduty_topic_arn", "PAGERDUTY_TOPIC_ARN", readers.standard_topic,
             "pagerduty_topic_arn", "",
             "The standard topic pages go to (the module creates it for an integration URL)."),
@@ -89,5 +92,7 @@ SETTINGS: tuple[Setting, ...] = (
             "dedup_ttl_in_seconds", "", "How long a published action is remembered."),
     Setting("account_names", "ACCOUNT_NAMES", readers.account_names, "account_names", "",
             "Account id -> name, for alerts from other accounts."),
+    Setting("credential_lookup", "CREDENTIAL_LOOKUP", readers.boolean, "credential_lookup", "",
+            "Find the person behind a generic role session with CloudTrail LookupEvents."),
 )
 # fmt: on

@@ -61,7 +61,7 @@ run "each_cluster_subscribes_to_the_central_destination" {
         eventSource = ["eks.amazonaws.com"]
         eventName   = [for name in keys(jsondecode(file("${path.module}/../../lambda/eks_audit_bot/aws/watched.json")).watches.cluster.operations) : { prefix = name }]
       }) &&
-      length(jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).detail["$or"]) == 5 &&
+      length(jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).detail["$or"]) == length(distinct([for watch in values(jsondecode(file("${path.module}/../../lambda/eks_audit_bot/aws/watched.json")).watches) : watch.event_source if contains(["eks_api", "tamper", "credentials"], watch.rule)])) &&
       length(aws_cloudwatch_event_rule.forward[0].event_pattern) <= 2048 &&
       aws_cloudwatch_event_target.central[0].arn == var.event_bus_arn &&
       aws_cloudwatch_event_target.central[0].role_arn == aws_iam_role.forward[0].arn
@@ -71,7 +71,7 @@ run "each_cluster_subscribes_to_the_central_destination" {
 
   assert {
     condition = (
-      toset(jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).source) == toset(["aws.eks", "aws.logs", "aws.lambda", "aws.events", "aws.cloudwatch"]) &&
+      toset(jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).source) == toset(["aws.eks", "aws.logs", "aws.lambda", "aws.events", "aws.cloudwatch", "aws.sts"]) &&
       alltrue([for source in jsondecode(aws_cloudwatch_event_rule.forward_watch[0].event_pattern).source : startswith(source, "aws.")]) &&
       length(aws_cloudwatch_event_rule.forward_watch[0].event_pattern) <= 2048
     )
