@@ -10,12 +10,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 
+from credentials_support import assume_role
 from eks_audit_bot import handler
 from fleet import dedup_table
 from lambda_context import FakeContext
-from support import Inbox, load_eventbridge_case
+from support import REGION, Inbox, load_eventbridge_case
 from test_handler import json_lines, metric
 from test_handler_cases import delivered
 
@@ -106,3 +108,18 @@ def test_forgeries_from_one_account_alert_once_with_a_state_table(
     assert [result["skipped"] for result in results] == [1, 1, 1]
     assert sum(result["alerts"] for result in results) == 1
     assert len(delivered(inbox)) == 1
+
+
+def test_a_forged_sts_call_never_links_a_credential_to_a_person(
+    inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A forged AssumeRole would make later audit-log alerts name whoever the forger chose.
+    table = dedup_table()
+    monkeypatch.setenv("DEDUP_TABLE_NAME", table)
+    monkeypatch.setenv("CREDENTIAL_LOOKUP", "false")
+    event = assume_role() | {"source": "custom.sts", "account": INSIDER}
+    assert handler.lambda_handler(event, FakeContext())["skipped"] == 1
+    stored = boto3.client("dynamodb", region_name=REGION).scan(TableName=table)["Items"]
+    assert not [item for item in stored if item["id"]["S"].startswith("credential#")]
+    (note,) = delivered(inbox)
+    assert note["attributes"]["rule"] == "forged-event"
