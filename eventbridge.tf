@@ -108,7 +108,6 @@ locals {
       detail        = { alarmName = local.alarm_names }
     }
     credentials = {
-      source        = ["aws.sts"]
       "detail-type" = [local.cloudtrail_event]
       detail        = { "$or" = local.credential_calls }
     }

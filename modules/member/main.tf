@@ -28,7 +28,9 @@ locals {
     calls   = { for watch in values(local.watched) : watch.event_source => keys(watch.operations)... if contains(rules, watch.rule) }
   } }
   forward_pattern = { for key, pattern in local.forward_patterns : key => jsonencode({
-    source        = pattern.sources
+    # The first rule's lists leave no room for the six sources: by prefix there (only AWS
+    # emits `aws.` sources; the central function checks that the source is the call's service).
+    source        = jsondecode(key == "forward" ? jsonencode([{ prefix = "aws." }]) : jsonencode(pattern.sources))
     "detail-type" = ["AWS API Call via CloudTrail"]
     detail = { "$or" = [for source, names in pattern.calls : {
       eventSource = [source]

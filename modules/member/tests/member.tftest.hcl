@@ -71,7 +71,7 @@ run "each_cluster_subscribes_to_the_central_destination" {
 
   assert {
     condition = (
-      toset(jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).source) == toset(["aws.eks", "aws.logs", "aws.lambda", "aws.events", "aws.cloudwatch", "aws.sts"]) &&
+      jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).source == [{ prefix = "aws." }] &&
       alltrue([for source in jsondecode(aws_cloudwatch_event_rule.forward_watch[0].event_pattern).source : startswith(source, "aws.")]) &&
       length(aws_cloudwatch_event_rule.forward_watch[0].event_pattern) <= 2048
     )
