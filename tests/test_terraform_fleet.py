@@ -270,7 +270,10 @@ def check_members(out: dict[str, Any]) -> None:
             assert target["Arn"] == out["event_bus_arn"]
             pattern = json.loads(rule["EventPattern"])
             assert pattern["detail-type"] == ["AWS API Call via CloudTrail"]
-            assert all(source.startswith("aws.") for source in pattern["source"])
+            assert all(
+                source == {"prefix": "aws."} or str(source).startswith("aws.")
+                for source in pattern["source"]
+            )
 
 
 def alert_through_the_deployment(
