@@ -112,9 +112,14 @@ locals {
     EKS_BOT_NAME            = local.name
     WATCHED_CLUSTERS        = jsonencode(keys(local.clusters))
     CLOUDTRAIL_ALL_CLUSTERS = tostring(var.cloudtrail_all_clusters)
-    DEDUP_TABLE_NAME        = local.dedup_table_name
-    DEDUP_TTL_SECONDS       = local.dedup_table_name == null ? null : tostring(var.dedup_ttl_in_seconds)
-    ACCOUNT_NAMES           = length(var.account_names) == 0 ? null : jsonencode(var.account_names)
+    # What else the function watches beyond `<eks_bot_name>-*` (aws/watched.json): the keys
+    # that encrypt the topics and logs, and whose EventBridge events it believes.
+    WATCHED_KMS_KEYS  = jsonencode(compact([local.sns_topic_kms_key_arn, var.cloudwatch_logs_kms_key_arn, var.pagerduty_topic_kms_key_arn]))
+    EVENT_ACCOUNT_IDS = jsonencode(distinct(concat([local.account_id], var.event_account_ids)))
+    ORGANIZATION_ID   = var.organization_id
+    DEDUP_TABLE_NAME  = local.dedup_table_name
+    DEDUP_TTL_SECONDS = local.dedup_table_name == null ? null : tostring(var.dedup_ttl_in_seconds)
+    ACCOUNT_NAMES     = length(var.account_names) == 0 ? null : jsonencode(var.account_names)
   } : name => value if value != null }, local.pagerduty_environment, local.controls_environment)
 
   # Lambda refuses an environment over 4 KB (keys and values together); counted in UTF-8 bytes

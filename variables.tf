@@ -903,6 +903,39 @@ variable "account_names" {
   }
 }
 
+variable "guarded_resources" {
+  type = object({
+    event_rule_names = optional(list(string), [])
+    alarm_names      = optional(list(string), [])
+  })
+  description = "EventBridge rules and alarms of the sub-modules that this module's rules guard like its own (changing, disabling or deleting them alerts); `modules/central` passes its bus rule, its stream alarms and their rule."
+  default     = {}
+  nullable    = false
+}
+
+variable "event_account_ids" {
+  type        = list(string)
+  description = "Accounts besides this one whose EventBridge events the function believes (the envelope's `account`); an event from any other account is a forgery and alerts as such. `modules/central` passes its `member_account_ids`."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id in var.event_account_ids : can(regex("^[0-9]{12}$", id))])
+    error_message = "event_account_ids must be 12-digit account ids."
+  }
+}
+
+variable "organization_id" {
+  type        = string
+  description = "AWS Organizations id (`o-...`) whose accounts may send EventBridge events (`modules/central` passes its own): the bus policy admits only them, so the function believes any account's events beside checking their source."
+  default     = null
+
+  validation {
+    condition     = var.organization_id == null || can(regex("^o-[a-z0-9]{10,32}$", var.organization_id))
+    error_message = "organization_id must look like o-a1b2c3d4e5."
+  }
+}
+
 # ---- Tags ----
 
 variable "tags" {

@@ -105,6 +105,8 @@ run "defaults_and_several_clusters" {
       EKS_BOT_NAME                 = "eks-audit-bot"
       WATCHED_CLUSTERS             = "[\"prod\",\"staging\",\"tools\"]"
       CLOUDTRAIL_ALL_CLUSTERS      = "false"
+      WATCHED_KMS_KEYS             = "[]"
+      EVENT_ACCOUNT_IDS            = "[\"123456789012\"]"
     })
     error_message = "The default environment must carry the topic, the caller's account id and every setting's default."
   }
@@ -274,6 +276,8 @@ run "tuning_reaches_the_function" {
       HTTPS_FORMAT              = "chatbot"
       PROTECTED_NAMESPACES      = "[\"kube-system\",\"kube-public\",\"kube-node-lease\"]"
       TRUSTED_SOURCE_CIDRS      = "[]"
+      WATCHED_KMS_KEYS          = "[\"arn:aws:kms:eu-west-1:123456789012:key/abcd\"]"
+      EVENT_ACCOUNT_IDS         = "[\"123456789012\"]"
       CREDENTIAL_LOOKUP         = "true"
     })
     error_message = "Rule tuning variables must reach the function as the documented environment variables (unset match lists omitted)."

@@ -29,6 +29,7 @@ from eks_audit_bot.kube.audit import InvalidEvent
 from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import ConfigError, Settings
 from support import load_eventbridge_case
+from tamper_cases import TAMPER_CASES
 
 ROOT = Path(__file__).parents[1]
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:eks-alerts"
@@ -206,6 +207,18 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {
         alarm(("AWS/SQS", "ApproximateNumberOfMessagesVisible"), "ALARM", "INSUFFICIENT_DATA"),
         [alarm(("AWS/SQS", "ApproximateAgeOfOldestMessage"), "ALARM", "OK")],
     ),
+    "health-stream-unread": (
+        alarm(("AWS/Kinesis", "GetRecords.Records"), "ALARM", "OK"),
+        [alarm(("AWS/Kinesis", "GetRecords.Records"), "OK", "ALARM")],
+    ),
+    "health-stream-silent": (
+        alarm(("AWS/Kinesis", "IncomingRecords"), "ALARM", "OK"),
+        [alarm(("AWS/Kinesis", "IncomingBytes"), "ALARM", "OK")],
+    ),
+    "health-iterator-age": (
+        alarm(("AWS/Lambda", "IteratorAge"), "ALARM", "OK"),
+        [alarm(("AWS/Lambda", "Throttles"), "ALARM", "OK")],
+    ),
     "eks-access-entry-updated": (
         eks("UpdateAccessEntry", kubernetesGroups=["platform-admins"]),
         [eks("DescribeAccessEntry", read_only=True)],
@@ -274,6 +287,9 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {
         [alarm(("AWS/Lambda", "Errors"), "OK", "INSUFFICIENT_DATA")],
     ),
 }
+
+
+CASES |= TAMPER_CASES
 
 
 def parse(raw: dict[str, Any]) -> ApiCall | AlarmChange:

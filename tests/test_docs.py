@@ -159,21 +159,12 @@ def test_files_named_by_commands_exist(block: tuple[Path, int, list[str], str]) 
             )
 
 
-# Pages the README links to that are written on other branches (issue 18): the lead removes
-# each name here when its branch is merged, and from then on a missing page fails as any other.
-PENDING_PAGES = {
-    "docs/tamper-protection.md",
-}
-
-
 @pytest.mark.parametrize("doc", DOCS, ids=lambda doc: str(doc.relative_to(ROOT)))
 def test_relative_links_lead_to_files_that_exist(doc: Path) -> None:
     for target in _LINK.findall(doc.read_text(encoding="utf-8")):
         if "://" in target or target.startswith("mailto:"):
             continue
         path = (doc.parent / target).resolve()
-        if str(path.relative_to(ROOT)) in PENDING_PAGES and not path.exists():
-            continue
         assert path.exists(), f"{doc.relative_to(ROOT)} links to {target}"
 
 

@@ -14,7 +14,7 @@ import boto3
 import pytest
 
 from eventbridge import alarm_state_change, deliver_events_to_handler
-from support import REGION, Inbox, load_eventbridge_case
+from support import ACCOUNT, REGION, Inbox, load_eventbridge_case
 
 FUNCTION_ARN = f"arn:aws:lambda:{REGION}:123456789012:function:eks-audit-bot"
 LOG_GROUP = "/aws/eks/prod-eu/cluster"
@@ -52,6 +52,8 @@ def test_an_eks_api_call_reaches_subscribers(
     bus: Any, inbox: Inbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record = load_eventbridge_case("sso-user-grants-cluster-admin")["event"]["detail"]
+    # A call in the account whose bus receives it, as CloudTrail delivers (moto's account).
+    record = record | {"recipientAccountId": ACCOUNT}
     with deliver_events_to_handler(monkeypatch) as invocations:
         put(bus, "aws.eks", "AWS API Call via CloudTrail", record)
     (note,) = inbox.received()

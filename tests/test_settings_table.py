@@ -103,6 +103,7 @@ run "environment" {{
     security_hub_findings  = true
     security_hub_role_name = "eks-audit-bot-securityhub"
     mutes = [{{ rule = "exec-into-pod", reason = "migration", expires = "2099-01-01T00:00:00Z" }}]
+    organization_id     = "o-a1b2c3d4e5"
   }}
   assert {{
     condition     = toset({env}) == toset({expected})

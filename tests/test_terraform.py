@@ -248,19 +248,22 @@ RULE_OF_CASE = {
 
 
 def _example_event(name: str) -> dict[str, Any]:
-    """A fixture event on the example's cluster `prod`, in the example's region."""
+    """A fixture event on the example's cluster `prod`, in the example's account and region
+    (the function believes events from its own account only)."""
     text = json.dumps(load_eventbridge_case(name)["event"])
-    return dict(json.loads(text.replace("prod-eu", "prod").replace("eu-west-1", REGION)))
+    text = text.replace("prod-eu", "prod").replace("eu-west-1", REGION)
+    return dict(json.loads(text.replace("111122223333", ACCOUNT)))
 
 
 def _check_event_rules(aws: dict[str, Any], function_arn: str) -> dict[str, str]:
-    """The three rules target the function, and their patterns select what they should."""
+    """The four rules target the function, and their patterns select what they should."""
     events = aws["events"]
     rules = {rule["Name"]: rule["EventPattern"] for rule in events.list_rules()["Rules"]}
     assert sorted(rules) == [
         "eks-audit-bot-alarms",
         "eks-audit-bot-eks-api",
         "eks-audit-bot-tamper",
+        "eks-audit-bot-watch",
     ]
     for name in rules:
         (target,) = events.list_targets_by_rule(Rule=name)["Targets"]

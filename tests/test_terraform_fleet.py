@@ -260,10 +260,20 @@ def check_members(out: dict[str, Any]) -> None:
                 by_name[f"eks-audit-bot-{REGION}-truncated"]["filterPattern"] == '"[Truncated...]"'
             )
         events = member.client("events")
-        (rule,) = events.list_rules(NamePrefix="eks-audit-bot")["Rules"]
-        (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
-        assert target["Arn"] == out["event_bus_arn"]
-        assert json.loads(rule["EventPattern"])["detail-type"] == ["AWS API Call via CloudTrail"]
+        rules = events.list_rules(NamePrefix="eks-audit-bot")["Rules"]
+        assert sorted(rule["Name"] for rule in rules) == [
+            "eks-audit-bot-forward",
+            "eks-audit-bot-forward-watch",
+        ]
+        for rule in rules:
+            (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+            assert target["Arn"] == out["event_bus_arn"]
+            pattern = json.loads(rule["EventPattern"])
+            assert pattern["detail-type"] == ["AWS API Call via CloudTrail"]
+            assert all(
+                source == {"prefix": "aws."} or str(source).startswith("aws.")
+                for source in pattern["source"]
+            )
 
 
 def alert_through_the_deployment(

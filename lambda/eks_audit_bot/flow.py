@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from eks_audit_bot.aws import ids as aws_ids
 from eks_audit_bot.core.alert import Location
 from eks_audit_bot.core.rule_schema import check_known
-from eks_audit_bot.core.tally import Skip
 from eks_audit_bot.kube import pipeline
 from eks_audit_bot.kube import rules as kube_rules
 from eks_audit_bot.kube.alert import Alert
@@ -148,23 +147,10 @@ def run_event(
     that issued a credential becomes a link in `credentials` (the state table). `where` names
     the event in skips (replay: its file and line)."""
     # An EventBridge event's stages load with the first one (see the module docstring).
-    from eks_audit_bot.aws import calls as cloudtrail  # noqa: PLC0415
-    from eks_audit_bot.aws import credentials as aws_credentials  # noqa: PLC0415
-    from eks_audit_bot.aws import eventbridge  # noqa: PLC0415
-    from eks_audit_bot.core.invalid import InvalidEvent  # noqa: PLC0415
+    from eks_audit_bot.aws import intake  # noqa: PLC0415
     from eks_audit_bot.output import message, pagerduty  # noqa: PLC0415
 
-    result = cloudtrail.EventResult(received=1)
-    try:
-        decoded = eventbridge.decode_event(event)
-    except InvalidEvent as err:
-        where = where or (f"event {err.audit_id}" if err.audit_id else "event")
-        result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
-    else:
-        if aws_credentials.is_issuing_call(decoded):
-            aws_credentials.remember(decoded, credentials, result)
-        else:
-            decoded.judge(settings, catalog, result)
+    result = intake.judge(event, settings, catalog, where, credentials)
 
     def render(alerts: Sequence[AwsAlert]) -> Sent:
         return [(alert, [message.build(alert, settings), *pagerduty.pages([alert], settings)])

@@ -1,6 +1,12 @@
 # Member accounts forward EKS API calls and tampering with the pipeline (CloudTrail events)
-# to this bus, filtered by the list the root module's rules use (cloudtrail_events.json); a
-# rule on it hands every forwarded call to the function, which decides for real.
+# to this bus, filtered by the list the root module's rules use (aws/watched.json); a rule on
+# it hands every forwarded call from an AWS service's own source to the function, which
+# decides for real and checks the envelope again (source, account, recipient). EventBridge
+# refuses PutEvents with an `aws.` source, so the rule passes nothing a principal of the
+# organization made up; the function reports what it refuses anyway.
+locals {
+  watched_sources = distinct([for watch in values(jsondecode(file("${path.module}/../../lambda/eks_audit_bot/aws/watched.json")).watches) : watch.eventbridge_source])
+}
 
 resource "aws_cloudwatch_event_bus" "this" {
   name = var.name
@@ -35,7 +41,7 @@ resource "aws_cloudwatch_event_rule" "forwarded" {
   name           = "${var.name}-forwarded"
   description    = "EKS API calls and audit-pipeline tampering forwarded by member accounts"
   event_bus_name = aws_cloudwatch_event_bus.this.name
-  event_pattern  = jsonencode({ "detail-type" = ["AWS API Call via CloudTrail"] })
+  event_pattern  = jsonencode({ source = local.watched_sources, "detail-type" = ["AWS API Call via CloudTrail"] })
   tags           = var.tags
 }
 

@@ -29,6 +29,14 @@ module "function" {
   dedup_ttl_in_seconds    = var.dedup_ttl_in_seconds
   account_names           = var.account_names
   create_on_failure_queue = true
+  # Whose EventBridge events the function believes: this account's, the members'.
+  event_account_ids = var.member_account_ids
+  # This module's own rules (their PutRule, DisableRule, DeleteRule... alert).
+  guarded_resources = {
+    event_rule_names = concat(["${var.name}-forwarded"], var.alarms.create ? ["${var.name}-stream-alarms"] : [])
+    alarm_names      = local.stream_alarm_names
+  }
+  organization_id = var.organization_id
 
   # null leaves the root module's default.
   timeout                           = local.function.timeout

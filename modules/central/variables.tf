@@ -128,6 +128,30 @@ variable "event_source_mapping" {
   }
 }
 
+# ---- Alarms ----
+
+variable "alarms" {
+  type = object({
+    create                            = optional(bool, true)
+    stream_silence_period_in_seconds  = optional(number, 3600)
+    stream_silence_evaluation_periods = optional(number, 24)
+    iterator_age_threshold_in_seconds = optional(number, 900)
+  })
+  description = "Alarms on the organization path, whose state changes alert through the function: no record on the stream for `stream_silence_period_in_seconds` × `stream_silence_evaluation_periods` (the stream carries only what the members' filter pattern passes, so a quiet organization may stay silent for hours), records that nothing reads (the event source mapping disabled or deleted), and a function more than `iterator_age_threshold_in_seconds` behind."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = var.alarms.stream_silence_period_in_seconds >= 60 && var.alarms.stream_silence_period_in_seconds % 60 == 0 && var.alarms.stream_silence_evaluation_periods >= 1 && var.alarms.stream_silence_period_in_seconds * var.alarms.stream_silence_evaluation_periods <= 86400
+    error_message = "alarms.stream_silence_period_in_seconds must be a whole number of minutes, and period × evaluation periods at most one day (86400 seconds), as CloudWatch allows."
+  }
+
+  validation {
+    condition     = var.alarms.iterator_age_threshold_in_seconds >= 60
+    error_message = "alarms.iterator_age_threshold_in_seconds must be at least 60."
+  }
+}
+
 # ---- Dedup ----
 
 variable "dedup_ttl_in_seconds" {

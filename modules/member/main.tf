@@ -16,17 +16,28 @@ locals {
   clusters    = { for name in var.log_group_names : regex("^/aws/eks/([^/]+)/cluster$", name)[0] => name }
 
   # What the central function alerts on among this account's API calls: the EKS changes and
-  # tampering with the pipeline, and the STS calls that name the person behind a generic
-  # session, from the list the root module's own rules use. Lambda's event
-  # names carry an API version (`UpdateFunctionCode20150331v2`), hence prefixes.
-  cloudtrail_events = jsondecode(file("${path.module}/../../cloudtrail_events.json"))
-  forward_pattern = jsonencode({
+  # everything the pipeline is made of, and the STS calls that name the person behind a
+  # generic session, from the list the root module's own rules and the
+  # function use (lambda/eks_audit_bot/aws/watched.json), in two rules as the root module has
+  # them (one pattern would pass EventBridge's 2048 characters). Lambda's event names carry
+  # an API version (`UpdateFunctionCode20150331v2`), hence prefixes there. Every pattern
+  # matches the service's own `source`: only AWS emits `aws.` sources.
+  watched = jsondecode(file("${path.module}/../../lambda/eks_audit_bot/aws/watched.json")).watches
+  forward_patterns = { for key, rules in { forward = ["eks_api", "tamper", "credentials"], forward_watch = ["watch"] } : key => {
+    sources = distinct([for watch in values(local.watched) : watch.eventbridge_source if contains(rules, watch.rule)])
+    calls   = { for watch in values(local.watched) : watch.event_source => keys(watch.operations)... if contains(rules, watch.rule) }
+  } }
+  forward_pattern = { for key, pattern in local.forward_patterns : key => jsonencode({
+    # The first rule's lists leave no room for the six sources: by prefix there (only AWS
+    # emits `aws.` sources; the central function checks that the source is the call's service).
+    source        = jsondecode(key == "forward" ? jsonencode([{ prefix = "aws." }]) : jsonencode(pattern.sources))
     "detail-type" = ["AWS API Call via CloudTrail"]
-    detail = { "$or" = [for source, names in local.cloudtrail_events : {
+    detail = { "$or" = [for source, names in pattern.calls : {
       eventSource = [source]
-      eventName   = [for name in names : { prefix = name }]
+      # One type per branch: an object list for Lambda's prefixes, a string list otherwise.
+      eventName = jsondecode(key == "forward" || source == "lambda.amazonaws.com" ? jsonencode([for name in flatten(names) : { prefix = name }]) : jsonencode(flatten(names)))
     }] }
-  })
+  }) }
 }
 
 resource "aws_cloudwatch_log_subscription_filter" "this" {
@@ -70,8 +81,33 @@ resource "aws_cloudwatch_event_rule" "forward" {
 
   name          = "${var.name}-forward"
   description   = "EKS API calls and audit-pipeline tampering, forwarded to the central eks-audit-bot"
-  event_pattern = local.forward_pattern
+  event_pattern = local.forward_pattern.forward
   tags          = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "central_watch" {
+  count = var.create_event_forwarding ? 1 : 0
+
+  rule      = aws_cloudwatch_event_rule.forward_watch[0].name
+  target_id = "central-bus"
+  arn       = var.event_bus_arn
+  role_arn  = aws_iam_role.forward[0].arn
+}
+
+resource "aws_cloudwatch_event_rule" "forward_watch" {
+  count = var.create_event_forwarding ? 1 : 0
+
+  name          = "${var.name}-forward-watch"
+  description   = "Changes to what the organization's audit pipeline depends on here (trails, the account subscription policy, roles), forwarded to the central eks-audit-bot"
+  event_pattern = local.forward_pattern.forward_watch
+  tags          = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(local.forward_pattern.forward_watch) <= 2048
+      error_message = "The forward_watch event pattern has ${length(local.forward_pattern.forward_watch)} characters; EventBridge takes 2048 by default."
+    }
+  }
 }
 
 resource "aws_cloudwatch_event_target" "central" {

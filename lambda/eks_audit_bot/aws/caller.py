@@ -4,8 +4,13 @@
   for IAM Identity Center roles (`AWSReservedSSO_*`) the session name is the user;
 - an IAM user: its user name; the account root: `root`;
 - a federated user: the name in its ARN; an Identity Center user: its user name;
-- an AWS service (`invokedBy` a service principal, an `AWSService` identity, a service-linked
-  role): the service, as automation.
+- an AWS service: a `userIdentity.type` of `AWSService` (named by its `invokedBy`), or a
+  session of a service-linked role — the role's path starts with `/aws-service-role/`
+  (`arn:aws:iam::1:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS`, in
+  `sessionContext.sessionIssuer.arn`); never a path that merely contains it somewhere;
+- a person acting through a service (`invokedBy: cloudformation.amazonaws.com` with her own
+  assumed-role credentials) is the person: `invokedBy` names an AWS service only for an
+  `AWSService` identity (the alert says "via CloudFormation", `calls.client_of`).
 
 The role (or user) behind a session is the actor's `canonical_arn`, so `automation_principals`
 globs on role ARNs and names work as they do for Kubernetes users.
@@ -16,7 +21,7 @@ from __future__ import annotations
 from eks_audit_bot.aws.api_call import CallerIdentity
 from eks_audit_bot.core.actor import Actor, ActorKind
 
-SERVICE_LINKED_ROLE = "/aws-service-role/"
+SERVICE_LINKED_ROLE_PATH = "/aws-service-role/"
 SSO_ROLE_PREFIX = "AWSReservedSSO_"
 
 
@@ -68,14 +73,20 @@ def _session(identity: CallerIdentity) -> str:
 
 
 def _is_service(identity: CallerIdentity) -> bool:
-    return (
-        identity.type == "AWSService"
-        or identity.invoked_by.endswith(".amazonaws.com")
-        or SERVICE_LINKED_ROLE in identity.issuer_arn
-    )
+    return identity.type == "AWSService" or is_service_linked_role(identity.issuer_arn)
+
+
+def is_service_linked_role(arn: str) -> bool:
+    """`arn:<partition>:iam::<account>:role/aws-service-role/<service>/<name>`: the path at
+    the start of the ARN's resource, as IAM reserves it for service-linked roles."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "iam" or parts[3]:
+        return False
+    resource = parts[5]
+    return resource.startswith("role" + SERVICE_LINKED_ROLE_PATH) and resource.count("/") >= 3
 
 
 def _kind(identity: CallerIdentity, canonical: str) -> ActorKind:
-    if _is_service(identity) or SERVICE_LINKED_ROLE in canonical:
+    if _is_service(identity) or is_service_linked_role(canonical):
         return ActorKind.AWS_SERVICE
     return ActorKind.HUMAN

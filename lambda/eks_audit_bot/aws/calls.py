@@ -1,9 +1,10 @@
 """From an AWS API call (a CloudTrail record) to an alert: does it concern us, who, which rule.
 
-A call concerns us when it touches a watched cluster (`eks.amazonaws.com`, `name`), a watched
-EKS log group (`logs.amazonaws.com`), or the module's own function, EventBridge rules or
-alarms (named `<bot_name>` and `<bot_name>-*`). The EventBridge rules already select these
-calls; the function decides again and never trusts the pattern (a replayed CloudTrail log
+A call concerns us when it is a subscribed operation (`watched.json`) on something the module
+created or depends on (`watched.concerns_us`): a watched cluster or EKS log group, the
+function, its role, rules, alarms, stream, Logs destination, topics, queue, table, keys, or a
+trail. The EventBridge rules already select these calls; the function decides again and
+never trusts the pattern (a replayed CloudTrail log
 file holds everything). As for Kubernetes requests, a call AWS refused (`denied`) alerts one
 severity step lower and a call that failed otherwise changed nothing: it is counted, not
 alerted. `automation_principals` applies to the person behind the call; user agents, which
@@ -20,8 +21,9 @@ from eks_audit_bot.aws import changes as api_changes
 from eks_audit_bot.aws.alert import AwsAlert
 from eks_audit_bot.aws.api_call import ApiCall
 from eks_audit_bot.aws.caller import actor_of_caller
-from eks_audit_bot.aws.phrases import cluster_of, function_name, summarize, target_of
+from eks_audit_bot.aws.phrases import cluster_of, summarize, target_of
 from eks_audit_bot.aws.rules import AwsCatalog
+from eks_audit_bot.aws.watched import concerns_us
 from eks_audit_bot.core.actor import AUTOMATION_KINDS, Actor, matches_principal
 from eks_audit_bot.core.alert import Location, Outcome, cluster_name
 from eks_audit_bot.core.tally import Tally
@@ -37,6 +39,8 @@ _CLIENTS = (
     ("aws-sdk-", "an AWS SDK"),
     ("cloudformation", "CloudFormation"),
 )
+
+_SERVICES = {"cloudformation": "CloudFormation", "servicecatalog": "Service Catalog"}
 
 
 @dataclass(slots=True)
@@ -72,41 +76,13 @@ def alert_for_call(
         target=summary.target,
         action=summary.action,
         changes=api_changes.describe(call),
-        client=api_client(call.user_agent),
+        client=client_of(call),
     )
     if alert.severity.rank < settings.min_severity.rank:
         result.drop("below_min_severity", actor.label)
         return None
     result.alerts.append(alert)
     return alert
-
-
-def concerns_us(call: ApiCall, settings: Settings) -> bool:
-    """A watched cluster or EKS log group, or one of the module's own resources."""
-    own = settings.bot_name + "-"
-    match call.service:
-        case "eks":
-            cluster = cluster_of(call)
-            return bool(cluster) and settings.watches_cluster(cluster)
-        case "logs":
-            return is_watched_log_group(target_of(call, "logGroupName"), settings)
-        case "lambda":
-            return function_name(target_of(call, "functionName")) == settings.bot_name
-        case "events":
-            name = target_of(call, "rule" if "rule" in call.request else "name")
-            return name.startswith(own)
-        case "monitoring":
-            names = target_of(call, "alarmNames" if "alarmNames" in call.request else "alarmName")
-            return any(name.strip().startswith(own) for name in names.split(","))
-    return False
-
-
-def is_watched_log_group(log_group: str, settings: Settings) -> bool:
-    """One of the watched clusters' log groups (any EKS control-plane group when unset)."""
-    cluster = cluster_name(log_group)
-    if cluster == log_group:
-        return False
-    return not settings.watched_clusters or cluster in settings.watched_clusters
 
 
 def is_automation(actor: Actor, settings: Settings) -> bool:
@@ -130,6 +106,20 @@ def location_of(call: ApiCall, settings: Settings) -> Location:
         region=call.region or settings.region,
         partition=settings.partition,
     )
+
+
+def client_of(call: ApiCall) -> str:
+    """What the caller used; `via CloudFormation` when a person acted through a service."""
+    service = call.identity.invoked_by
+    if service and call.identity.type != "AWSService":
+        return f"via {service_name(service)}"
+    return api_client(call.user_agent)
+
+
+def service_name(principal: str) -> str:
+    """`CloudFormation` for `cloudformation.amazonaws.com`; other principals as they are."""
+    name = principal.removesuffix(".amazonaws.com")
+    return _SERVICES.get(name, principal[:60])
 
 
 def api_client(user_agent: str) -> str:

@@ -58,12 +58,14 @@ def decode_event(event: Mapping[str, Any]) -> ApiCall | AlarmChange:
 
 def envelope(record: Mapping[str, Any]) -> dict[str, Any]:
     """A CloudTrail record as EventBridge delivers it (CLI replay of log files, tests)."""
-    source = text(record.get("eventSource")).split(".", 1)[0]
+    from eks_audit_bot.aws.watched import eventbridge_source  # noqa: PLC0415
+
+    source = eventbridge_source(text(record.get("eventSource")))
     return {
         "version": "0",
         "id": text(record.get("eventID")),
         "detail-type": API_CALL,
-        "source": f"aws.{source}" if source else "aws.unknown",
+        "source": source or "aws.unknown",
         "account": text(record.get("recipientAccountId")),
         "time": text(record.get("eventTime")),
         "region": text(record.get("awsRegion")),

@@ -54,6 +54,35 @@ def disables_rule(call: ApiCall) -> bool:
     return text(call.parameter("state")).upper() == "DISABLED"
 
 
+def disables_event_source_mapping(call: ApiCall) -> bool:
+    """DeleteEventSourceMapping, or an UpdateEventSourceMapping that sets `enabled` to false."""
+    if call.event_name == "DeleteEventSourceMapping":
+        return True
+    return call.parameter("enabled") is False
+
+
+def drops_management_events(call: ApiCall) -> bool:
+    """PutEventSelectors or PutAdvancedEventSelectors that leave the trail no selector logging
+    management write events (EventBridge then receives no API calls through this trail)."""
+    if "advancedEventSelectors" in call.request:
+        selectors = mappings(call.parameter("advancedEventSelectors"))
+        return not any(_logs_management_writes(selector) for selector in selectors)
+    return not any(
+        selector.get("includeManagementEvents") is not False
+        and text(selector.get("readWriteType")) != "ReadOnly"
+        for selector in mappings(call.parameter("eventSelectors"))
+    )
+
+
+def _logs_management_writes(selector: Mapping[str, object]) -> bool:
+    fields = {text(item.get("field")): item for item in mappings(selector.get("fieldSelectors"))}
+    category = fields.get("eventCategory")
+    if category is None or "Management" not in strings(category.get("equals")):
+        return False
+    read_only = fields.get("readOnly")
+    return read_only is None or strings(read_only.get("equals")) != ["true"]
+
+
 def policy_name(call: ApiCall) -> str:
     """`AmazonEKSClusterAdminPolicy` for its ARN in `policyArn`."""
     return text(call.parameter("policyArn")).rsplit("/", 1)[-1]
@@ -74,4 +103,6 @@ API_PREDICATES: Mapping[str, ApiPredicate] = {
     "changes-authentication-mode": changes_authentication_mode,
     "disables-deletion-protection": disables_deletion_protection,
     "disables-rule": disables_rule,
+    "disables-event-source-mapping": disables_event_source_mapping,
+    "drops-management-events": drops_management_events,
 }

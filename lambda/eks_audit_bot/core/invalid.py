@@ -28,6 +28,8 @@ class SkipReason(StrEnum):
     # EventBridge events: a detail-type the function does not handle, or a detail it cannot read.
     UNKNOWN_DETAIL_TYPE = "unknown_detail_type"
     MALFORMED_EVENT = "malformed_event"
+    # An EventBridge event whose envelope does not hold (source, account): not believed.
+    FORGED_EVENT = "forged_event"
 
 
 class InvalidEvent(ValueError):

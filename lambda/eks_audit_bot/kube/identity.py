@@ -12,7 +12,17 @@ from eks_audit_bot.kube.audit import AuditEvent, UserInfo
 
 ANONYMOUS_USERS = frozenset({"system:anonymous", "system:unauthenticated"})
 SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:"
-EKS_SERVICE_LINKED_ROLE = "/aws-service-role/eks.amazonaws.com/"
+# EKS's service-linked roles: IAM reserves the path prefix, and role names are unique in an
+# account, so the path-less form aws-iam-authenticator writes into `canonicalArn`
+# (`arn:aws:iam::1:role/AWSServiceRoleForAmazonEKSNodegroup`) names them too.
+EKS_SERVICE_LINKED_ROLES = frozenset(
+    {
+        "AWSServiceRoleForAmazonEKS",
+        "AWSServiceRoleForAmazonEKSNodegroup",
+        "AWSServiceRoleForAmazonEKSForFargate",
+        "AWSServiceRoleForAmazonEKSConnector",
+    }
+)
 
 
 def actor_of(event: AuditEvent) -> Actor:
@@ -63,9 +73,29 @@ def kind_of(user: UserInfo) -> ActorKind:
     if name.startswith("system:"):
         return ActorKind.CONTROL_PLANE
     canonical = user.extra_value("canonicalArn") or ""
-    if name.startswith("eks:") or EKS_SERVICE_LINKED_ROLE in canonical:
+    if name.startswith("eks:") or is_eks_service_linked_role(canonical):
         return ActorKind.EKS
     return ActorKind.HUMAN
+
+
+def is_eks_service_linked_role(arn: str) -> bool:
+    """An EKS service-linked role in exactly the forms IAM and EKS write it: its path at the
+    start of the ARN's resource (`role/aws-service-role/eks.amazonaws.com/<name>`, also
+    `eks-nodegroup.amazonaws.com`, `eks-fargate.amazonaws.com`...), or the path-less
+    `role/<name>` of a reserved EKS role name; never a path that merely contains it."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "iam" or parts[3]:
+        return False
+    path, _, role = parts[5].rpartition("/")
+    if path == "role":
+        return role in EKS_SERVICE_LINKED_ROLES
+    service = path.removeprefix("role/aws-service-role/")
+    return (
+        service != path
+        and "/" not in service
+        and service.startswith("eks")
+        and service.endswith(".amazonaws.com")
+    )
 
 
 def _sts_session(arn: str) -> str:

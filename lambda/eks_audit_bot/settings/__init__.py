@@ -62,6 +62,13 @@ class Settings:
     bot_name: str = "eks-audit-bot"
     watched_clusters: frozenset[str] = frozenset()
     cloudtrail_all_clusters: bool = False
+    # KMS keys the module's topics and logs use: disabling one silences the pipeline.
+    watched_kms_keys: tuple[str, ...] = ()
+    # Whose EventBridge events are believed (the envelope's `account`): empty accepts any
+    # account (a replay), else these (the function's own and the listed members); with an
+    # organization the bus policy already admits only its accounts.
+    event_account_ids: frozenset[str] = frozenset()
+    organization_id: str = ""
     # Fleet: the DynamoDB table that remembers what was published, and account id -> name.
     dedup_table_name: str = ""
     dedup_ttl_seconds: int = DEFAULT_DEDUP_TTL_SECONDS

@@ -83,7 +83,7 @@ run "defaults_read_an_encrypted_on_demand_stream_exactly_once" {
 
   assert {
     condition = (
-      jsondecode(aws_cloudwatch_event_rule.forwarded.event_pattern) == { "detail-type" = ["AWS API Call via CloudTrail"] } &&
+      jsondecode(aws_cloudwatch_event_rule.forwarded.event_pattern)["detail-type"] == ["AWS API Call via CloudTrail"] &&
       aws_cloudwatch_event_rule.forwarded.event_bus_name == aws_cloudwatch_event_bus.this.name &&
       aws_cloudwatch_event_target.function.arn == output.function_arn &&
       aws_lambda_permission.events.source_arn == aws_cloudwatch_event_rule.forwarded.arn
@@ -214,4 +214,77 @@ run "batch_size_has_bounds" {
   }
 
   expect_failures = [var.event_source_mapping]
+}
+
+run "the_bus_rule_takes_only_aws_services_own_events" {
+  command = plan
+
+  assert {
+    condition = (
+      contains(jsondecode(aws_cloudwatch_event_rule.forwarded.event_pattern).source, "aws.eks") &&
+      contains(jsondecode(aws_cloudwatch_event_rule.forwarded.event_pattern).source, "aws.cloudtrail") &&
+      alltrue([for source in jsondecode(aws_cloudwatch_event_rule.forwarded.event_pattern).source : startswith(source, "aws.")])
+    )
+    error_message = "The bus rule matches the source too: a principal of the organization can put any detail-type on the bus, never an aws. source."
+  }
+}
+
+run "the_organization_path_has_silence_alarms" {
+  command = apply
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.stream_silence[0].metric_name == "IncomingRecords" &&
+      aws_cloudwatch_metric_alarm.stream_silence[0].dimensions["StreamName"] == "eks-audit-bot" &&
+      aws_cloudwatch_metric_alarm.stream_silence[0].treat_missing_data == "breaching" &&
+      aws_cloudwatch_metric_alarm.stream_silence[0].period * aws_cloudwatch_metric_alarm.stream_silence[0].evaluation_periods == 86400
+    )
+    error_message = "A stream that receives nothing for a day alarms (missing data is silence)."
+  }
+
+  assert {
+    condition = (
+      [for query in aws_cloudwatch_metric_alarm.stream_unread[0].metric_query : query.id] == ["unread", "incoming", "taken"] &&
+      [for query in aws_cloudwatch_metric_alarm.stream_unread[0].metric_query : one(query.metric[*].metric_name) if query.id != "unread"] == ["IncomingRecords", "GetRecords.Records"] &&
+      strcontains(one([for query in aws_cloudwatch_metric_alarm.stream_unread[0].metric_query : query.expression if query.id == "unread"]), "FILL(taken, 0) == 0")
+    )
+    error_message = "Records that arrive while nothing reads them (the mapping disabled or deleted) alarm."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.iterator_age[0].metric_name == "IteratorAge" && aws_cloudwatch_metric_alarm.iterator_age[0].dimensions["FunctionName"] == "eks-audit-bot" && aws_cloudwatch_metric_alarm.iterator_age[0].threshold == 900000
+    error_message = "A function that falls behind the stream alarms (IteratorAge in milliseconds)."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudwatch_event_rule.alarms[0].event_pattern).detail.alarmName == ["eks-audit-bot-stream-silence", "eks-audit-bot-stream-unread", "eks-audit-bot-iterator-age"] &&
+      aws_cloudwatch_event_target.alarms[0].arn == output.function_arn &&
+      aws_lambda_permission.alarms[0].source_arn == aws_cloudwatch_event_rule.alarms[0].arn
+    )
+    error_message = "The stream alarms' state changes reach the function, which alerts on them (names eks-audit-bot-*)."
+  }
+}
+
+run "the_alarms_can_be_left_out" {
+  command = plan
+
+  variables {
+    alarms = { create = false }
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.stream_silence) + length(aws_cloudwatch_metric_alarm.stream_unread) + length(aws_cloudwatch_metric_alarm.iterator_age) + length(aws_cloudwatch_event_rule.alarms) == 0
+    error_message = "alarms.create = false creates no stream alarm and no rule for them."
+  }
+}
+
+run "the_silence_range_is_at_most_a_day" {
+  command = plan
+
+  variables {
+    alarms = { stream_silence_period_in_seconds = 3600, stream_silence_evaluation_periods = 25 }
+  }
+
+  expect_failures = [var.alarms]
 }

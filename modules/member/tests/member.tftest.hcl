@@ -59,14 +59,38 @@ run "each_cluster_subscribes_to_the_central_destination" {
     condition = (
       contains(jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).detail["$or"], {
         eventSource = ["eks.amazonaws.com"]
-        eventName   = [for name in jsondecode(file("${path.module}/../../cloudtrail_events.json"))["eks.amazonaws.com"] : { prefix = name }]
+        eventName   = [for name in keys(jsondecode(file("${path.module}/../../lambda/eks_audit_bot/aws/watched.json")).watches.cluster.operations) : { prefix = name }]
       }) &&
-      length(jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).detail["$or"]) == length(jsondecode(file("${path.module}/../../cloudtrail_events.json"))) &&
+      length(jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).detail["$or"]) == length(distinct([for watch in values(jsondecode(file("${path.module}/../../lambda/eks_audit_bot/aws/watched.json")).watches) : watch.event_source if contains(["eks_api", "tamper", "credentials"], watch.rule)])) &&
       length(aws_cloudwatch_event_rule.forward[0].event_pattern) <= 2048 &&
       aws_cloudwatch_event_target.central[0].arn == var.event_bus_arn &&
       aws_cloudwatch_event_target.central[0].role_arn == aws_iam_role.forward[0].arn
     )
-    error_message = "The API calls of the shared list (cloudtrail_events.json), every service of it, go to the central bus with the module's role, in a pattern EventBridge takes."
+    error_message = "The API calls of the shared list (aws/watched.json), every service of it, go to the central bus with the module's role, in a pattern EventBridge takes."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudwatch_event_rule.forward[0].event_pattern).source == [{ prefix = "aws." }] &&
+      alltrue([for source in jsondecode(aws_cloudwatch_event_rule.forward_watch[0].event_pattern).source : startswith(source, "aws.")]) &&
+      length(aws_cloudwatch_event_rule.forward_watch[0].event_pattern) <= 2048
+    )
+    error_message = "Both forwarding rules take only the AWS services' own events (EventBridge refuses aws. sources from PutEvents): nobody in the member account can forward a forged one."
+  }
+
+  assert {
+    condition = alltrue(flatten([for watch in values(jsondecode(file("${path.module}/../../lambda/eks_audit_bot/aws/watched.json")).watches) : [
+      for name in keys(watch.operations) : anytrue([
+        for call in jsondecode(aws_cloudwatch_event_rule.forward_watch[0].event_pattern).detail["$or"] :
+        call.eventSource == [watch.event_source] && (contains(call.eventName, name) || contains(call.eventName, { prefix = name }))
+      ])
+    ] if watch.rule == "watch"])) && contains(jsondecode(aws_cloudwatch_event_rule.forward_watch[0].event_pattern).detail["$or"], { eventSource = ["cloudtrail.amazonaws.com"], eventName = ["DeleteTrail", "PutAdvancedEventSelectors", "PutEventSelectors", "StopLogging", "UpdateTrail"] })
+    error_message = "Every other watched operation (the member's trails, account subscription policy and roles among them) goes to the central bus through the second rule."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.central_watch[0].arn == var.event_bus_arn && aws_cloudwatch_event_target.central_watch[0].role_arn == aws_iam_role.forward[0].arn
+    error_message = "The second rule forwards with the same role to the same bus."
   }
 
   assert {
@@ -118,7 +142,7 @@ run "forwarding_can_be_left_to_others" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_event_rule.forward) == 0 && length(aws_iam_role.forward) == 0
+    condition     = length(aws_cloudwatch_event_rule.forward) == 0 && length(aws_iam_role.forward) == 0 && length(aws_cloudwatch_event_rule.forward_watch) == 0
     error_message = "Without forwarding there is no rule and no role."
   }
 }
