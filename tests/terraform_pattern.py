@@ -94,6 +94,29 @@ def run_terraform(
     return result.stdout
 
 
+def module_test(
+    work: Path, tests: Mapping[str, str], *options: str
+) -> subprocess.CompletedProcess[str]:
+    """`terraform test` on a copy of the root module in `work` (its files and data, the
+    package linked) with `tests` (file name -> HCL) as its only test files."""
+    for path in [*ROOT.glob("*.tf"), *ROOT.glob("*.json")]:
+        shutil.copy(path, work / path.name)
+    (work / "lambda").symlink_to(ROOT / "lambda")
+    (work / "tests").mkdir()
+    for name, text in tests.items():
+        (work / "tests" / name).write_text(text, encoding="utf-8")
+    run_terraform(["init", "-backend=false", "-input=false", "-no-color"], work)
+    return subprocess.run(
+        ["terraform", "test", *options],
+        cwd=work,
+        env=terraform_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
 class PatternConsole:
     """An initialised copy of the fixture; `pattern(watch)` evaluates the module's output.
 

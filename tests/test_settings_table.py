@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import hcl2
@@ -17,7 +15,7 @@ import pytest
 from eks_audit_bot.cli.parser import build_parser
 from eks_audit_bot.settings import Settings
 from eks_audit_bot.settings.table import SETTINGS
-from terraform_pattern import MOCK_PROVIDER, run_terraform, terraform_env
+from terraform_pattern import MOCK_PROVIDER, module_test
 
 ROOT = Path(__file__).resolve().parent.parent
 # Read by Powertools itself, not by our settings.
@@ -83,13 +81,9 @@ def test_the_replay_options_are_the_tables() -> None:
 def test_the_functions_environment_in_terraform_is_the_tables(tmp_path: Path) -> None:
     """A plan (mocked provider) with every optional setting on: the function's environment
     holds exactly the table's variables that a Terraform variable sets, and Powertools'."""
-    for path in [*ROOT.glob("*.tf"), *ROOT.glob("*.json")]:
-        shutil.copy(path, tmp_path / path.name)
-    (tmp_path / "lambda").symlink_to(ROOT / "lambda")
-    (tmp_path / "tests").mkdir()
     expected = json.dumps(sorted({row.env for row in SETTINGS if row.terraform} | POWERTOOLS))
     env = "keys(aws_lambda_function.this.environment[0].variables)"
-    (tmp_path / "tests" / "environment.tftest.hcl").write_text(
+    plan = (
         MOCK_PROVIDER
         + f"""
 run "environment" {{
@@ -114,17 +108,7 @@ run "environment" {{
     ])
   }}
 }}
-""",
-        encoding="utf-8",
+"""
     )
-    run_terraform(["init", "-backend=false", "-input=false", "-no-color"], tmp_path)
-    result = subprocess.run(
-        ["terraform", "test", "-no-color"],
-        cwd=tmp_path,
-        env=terraform_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    result = module_test(tmp_path, {"environment.tftest.hcl": plan}, "-no-color")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -31,7 +31,7 @@ from terraform_pattern import (
     ROOT,
     PatternConsole,
     TerraformError,
-    run_terraform,
+    module_test,
     terraform_env,
 )
 
@@ -499,27 +499,12 @@ PLAN_ERRORS = {
 def plan_errors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     """Error details by run, from `terraform test -json` on a copy of the module with one
     failing run per file."""
-    work = tmp_path_factory.mktemp("plan-errors")
-    for path in [*ROOT.glob("*.tf"), *ROOT.glob("*.json")]:  # the module's files and data
-        shutil.copy(path, work / path.name)
-    (work / "lambda").symlink_to(ROOT / "lambda")
-    (work / "tests").mkdir()
-    for name, (variables, _) in PLAN_ERRORS.items():
-        (work / "tests" / f"{name}.tftest.hcl").write_text(
-            f'{MOCK_PROVIDER}\nrun "{name}" {{\n  command = plan\n  variables {{\n'
-            f"    {variables}\n  }}\n}}\n",
-            encoding="utf-8",
-        )
-    run_terraform(["init", "-backend=false", "-input=false", "-no-color"], work)
-    result = subprocess.run(
-        ["terraform", "test", "-json"],
-        cwd=work,
-        env=terraform_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    tests = {
+        f"{name}.tftest.hcl": f'{MOCK_PROVIDER}\nrun "{name}" {{\n  command = plan\n'
+        f"  variables {{\n    {variables}\n  }}\n}}\n"
+        for name, (variables, _) in PLAN_ERRORS.items()
+    }
+    result = module_test(tmp_path_factory.mktemp("plan-errors"), tests, "-json")
     assert result.returncode != 0, "every run must fail"
     errors: dict[str, list[str]] = {}
     for line in result.stdout.splitlines():
