@@ -204,19 +204,24 @@ def audience_for(actor: Actor, user_agent: str, settings: Settings) -> Audience:
 
 
 def rule_ids(settings: Settings) -> set[str]:
-    """The ids of the built-in and the user's custom audit-log rules."""
-    return {rule.id for rule in builtin_rules()} | {
-        str(raw.get("id")) for raw in settings.custom_rules
-    }
+    """The ids of the built-in and the user's custom audit-log rules, read without building
+    the rules (the catalog builds them once, at load)."""
+    builtin = {str(raw.get("id")) for raw in _document()["rules"]}
+    return builtin | {str(raw.get("id")) for raw in settings.custom_rules}
 
 
 def builtin_rules() -> tuple[Rule, ...]:
     """The rules shipped in `rules.json`, in catalog order."""
-    text = resources.files("eks_audit_bot.kube").joinpath("rules.json").read_text(encoding="utf-8")
-    document = json.loads(text)
     return tuple(
-        parse_rule(raw, f"rules.json rules[{index}]") for index, raw in enumerate(document["rules"])
+        parse_rule(raw, f"rules.json rules[{index}]")
+        for index, raw in enumerate(_document()["rules"])
     )
+
+
+def _document() -> dict[str, Any]:
+    text = resources.files("eks_audit_bot.kube").joinpath("rules.json").read_text(encoding="utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document
 
 
 def _custom_rules(raws: Iterable[Mapping[str, Any]]) -> tuple[Rule, ...]:
