@@ -3,12 +3,15 @@ the tests of the person behind a credential (`test_people*.py`)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from support import REGION, subscription_event
 
 ACCOUNT = "111122223333"
+FIXTURES = Path(__file__).parent / "fixtures" / "eventbridge"
 KEY = "ASIAQEXAMPLEGETTOKEN"  # the credential `aws eks get-token` obtained
 # A link lives as long as its credential: one that expires an hour from now (the real clock:
 # the table's TTL and the resolver compare with it).
@@ -113,3 +116,24 @@ def audit_log(*events: dict[str, Any]) -> dict[str, Any]:
         "events": list(events),
     }
     return subscription_event(case, owner=ACCOUNT)
+
+
+def admin_grant(key: str = KEY, session: str = "EKSGetTokenAuth") -> dict[str, Any]:
+    """`aws eks associate-access-policy` (cluster admin for a contractor role) by the eks-admin
+    role session `aws eks get-token` made, as EventBridge delivers the CloudTrail record."""
+    case = json.loads((FIXTURES / "sso-user-grants-cluster-admin.json").read_text())
+    event: dict[str, Any] = case["event"]
+    detail = event["detail"]
+    detail["userIdentity"] = {
+        "type": "AssumedRole",
+        "principalId": f"AROAQEXAMPLEEKSADMIN:{session}",
+        "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/eks-admin/{session}",
+        "accountId": ACCOUNT,
+        "accessKeyId": key,
+        "sessionContext": {
+            "sessionIssuer": {"type": "Role", "arn": ROLE, "accountId": ACCOUNT},
+            "attributes": {"creationDate": "2026-11-20T10:02:41Z", "mfaAuthenticated": "false"},
+        },
+    }
+    detail["eventTime"] = event["time"] = "2026-11-20T10:05:30Z"
+    return event

@@ -24,6 +24,7 @@ from credentials_support import (
     EXPIRES,
     KEY,
     admin_change,
+    admin_grant,
     assume_role,
     audit_log,
 )
@@ -107,6 +108,39 @@ def test_with_no_link_known_the_alert_goes_out_at_once_and_says_the_person_is_un
     )
     assert "no record of the STS call" in document["actor"]["person_source"]
     assert document["rule"]["id"] == "secret-changed"
+
+
+def test_an_aws_api_call_through_a_generic_session_names_the_person(
+    inbox: Inbox, table: str, logs: io.StringIO, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The AWS feed too: the call's `userIdentity.accessKeyId` leads to the same link."""
+    handler.lambda_handler(assume_role(), FakeContext())
+    handler.lambda_handler(admin_grant(), FakeContext())
+    notes = inbox.received()
+    assert len(notes) == 1
+    document = json.loads(notes[0]["Message"])
+    assert document["rule"]["id"] == "eks-cluster-admin-granted"
+    assert document["actor"]["display_name"] == "alice@example.com"
+    assert document["actor"]["person_source"].startswith(
+        "assumed role eks-admin as alice@example.com at 10:02 UTC on 2026-11-20"
+    )
+    assert notes[0]["MessageAttributes"]["actor"]["Value"] == "alice@example.com"
+    email = email_of(inbox, notes[0]["Subject"])
+    assert "How we know:" in email
+    assert "assumed role eks-admin as alice@example.com" in email
+    seen = json.dumps(notes) + logs.getvalue() + capsys.readouterr().out + email
+    assert KEY not in seen
+
+
+def test_an_aws_api_call_whose_credential_nobody_issued_says_the_person_is_unknown(
+    inbox: Inbox, table: str
+) -> None:
+    handler.lambda_handler(admin_grant(key="ASIAQEXAMPLEUNSEEN01"), FakeContext())
+    (document,) = documents(inbox)
+    assert document["actor"]["display_name"] == (
+        "unknown person (role eks-admin, session EKSGetTokenAuth)"
+    )
+    assert "no record of the STS call" in document["actor"]["person_source"]
 
 
 def test_a_session_that_names_a_person_is_left_alone(inbox: Inbox, table: str) -> None:

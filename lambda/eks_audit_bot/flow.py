@@ -141,16 +141,22 @@ def run_event(
     *,
     ledger: Ledger | None = None,
     credentials: CredentialStore | None = None,
+    people: CredentialResolver | None = None,
 ) -> EventOutcome:
     """One EventBridge event in: an unknown or unreadable one is a counted skip, an API call or
     alarm state change becomes at most one alert (and a page), handed to `sink`; an STS call
-    that issued a credential becomes a link in `credentials` (the state table). `where` names
-    the event in skips (replay: its file and line)."""
+    that issued a credential becomes a link in `credentials` (the state table). With `people`,
+    an alert whose role session names nobody names the person behind it. `where` names the
+    event in skips (replay: its file and line)."""
     # An EventBridge event's stages load with the first one (see the module docstring).
     from eks_audit_bot.aws import intake  # noqa: PLC0415
     from eks_audit_bot.output import message, pagerduty  # noqa: PLC0415
 
     result = intake.judge(event, settings, catalog, where, credentials)
+    if result.alerts and people is not None:
+        from eks_audit_bot.aws.people import name_people  # noqa: PLC0415 - alerts only
+
+        result.alerts[:] = name_people(result.alerts, people)
 
     def render(alerts: Sequence[AwsAlert]) -> Sent:
         return [(alert, [message.build(alert, settings), *pagerduty.pages([alert], settings)])

@@ -246,13 +246,13 @@ def handle_event(
     logger.append_keys(event_id=str(event.get("id", ""))[:100])
     logger.append_keys(detail_type=str(event.get("detail-type", ""))[:100])
     table = env.links.table if env.links is not None else None
+    people = env.links.resolver() if env.links is not None else None
     sink, record = env.sink()
-    return _finish(
-        flow.run_event(
-            event, env.settings, env.catalogs.aws, sink, ledger=ledger, credentials=table
-        ),
-        record,
-    )
+    args = (event, env.settings, env.catalogs.aws, sink)
+    outcome = flow.run_event(*args, ledger=ledger, credentials=table, people=people)
+    if people is not None:
+        account_for_people(people.failures)
+    return _finish(outcome, record)
 
 
 def _account_controls(report: Report, record: Record) -> dict[str, Any]:

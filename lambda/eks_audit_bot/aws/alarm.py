@@ -125,6 +125,11 @@ class AlarmChange:
     def caller_fields(self) -> list[tuple[str, str]]:
         return []
 
+    @property
+    def access_key_id(self) -> str:
+        """An alarm has no caller, so no credential."""
+        return ""
+
     def document_part(self) -> tuple[str, str, dict[str, Any]]:
         """The document's link name, its own part's name and that part."""
         metric = self.metric

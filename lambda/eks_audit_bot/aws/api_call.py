@@ -39,7 +39,8 @@ def normalized_event_name(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CallerIdentity:
-    """CloudTrail's `userIdentity`. Access key ids are never read."""
+    """CloudTrail's `userIdentity`. The access key id is kept only to find the person behind a
+    generic role session (`aws.people`, through the resolver); no alert or log shows it."""
 
     type: str
     arn: str = ""
@@ -50,6 +51,7 @@ class CallerIdentity:
     issuer_arn: str = ""  # sessionContext.sessionIssuer: the role (or user) behind a session
     issuer_type: str = ""
     source_identity: str = ""  # sts:SetSourceIdentity, e.g. the person behind a CI session
+    access_key_id: str = field(default="", repr=False)  # never rendered
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,11 @@ class ApiCall:
     @property
     def when(self) -> str:
         return self.event_time
+
+    @property
+    def access_key_id(self) -> str:
+        """The credential the caller signed with (for the resolver only)."""
+        return self.identity.access_key_id
 
     @property
     def source_ips(self) -> tuple[str, ...]:
@@ -236,4 +243,5 @@ def _identity(raw: Mapping[str, Any]) -> CallerIdentity:
         issuer_arn=text(issuer.get("arn")),
         issuer_type=text(issuer.get("type")),
         source_identity=text(context.get("sourceIdentity")),
+        access_key_id=text(raw.get("accessKeyId")),
     )

@@ -106,6 +106,7 @@ def _who(alert: AwsAlert) -> list[tuple[str, str]]:
     actor = alert.actor
     return [
         ("Person", actor.display_name),
+        ("How we know", actor.person_source),
         ("IAM identity", actor.iam_arn),
         ("IAM role or user", actor.canonical_arn if actor.canonical_arn != actor.iam_arn else ""),
         ("Session", actor.session_name if actor.session_name != actor.display_name else ""),

@@ -27,7 +27,6 @@ from eks_audit_bot.cli.cloudtrail import as_event, aws_kind
 from eks_audit_bot.cli.records import NO_ORIGIN, BadInput, Item, Origin, Record
 from eks_audit_bot.cli.terminal import safe_json, safe_lines
 from eks_audit_bot.core.alert import Location
-from eks_audit_bot.core.credential import CredentialStore
 from eks_audit_bot.core.outgoing import Outgoing
 from eks_audit_bot.filter_pattern import CompiledPattern
 from eks_audit_bot.output.links import Links, MemoryTable
@@ -87,7 +86,7 @@ def run(replay: Replay, items: Iterable[Item], sink: flow.Sink) -> ReplayTally:
     tally = ReplayTally()
     # STS calls among the inputs name the person behind later generic sessions (in memory).
     links = Links(MemoryTable(), None)
-    audit_items = _replayed_aws_events(items, replay, sink, tally, links.table)
+    audit_items = _replayed_aws_events(items, replay, sink, tally, links)
     for chunk in chunks(delivered(audit_items, replay.pattern, tally), replay.chunk_size):
         location = _location(chunk[0].origin, replay)
         records = [(record.where, _decoded(record)) for record in chunk]
@@ -101,7 +100,7 @@ def _replayed_aws_events(
     replay: Replay,
     sink: flow.Sink,
     tally: ReplayTally,
-    credentials: CredentialStore | None = None,
+    links: Links | None = None,
 ) -> Iterator[Item]:
     """Replay each CloudTrail record or EventBridge event as the function's own invocation;
     yield everything else."""
@@ -114,7 +113,8 @@ def _replayed_aws_events(
         tally.aws_events += 1
         event = as_event(parsed)
         args = (event, replay.settings, replay.catalogs.aws, sink, item.where)
-        _count(flow.run_event(*args, credentials=credentials), tally)
+        table, people = (links.table, links.resolver()) if links is not None else (None, None)
+        _count(flow.run_event(*args, credentials=table, people=people), tally)
 
 
 def _count(outcome: flow.Outcome | flow.EventOutcome, tally: ReplayTally) -> None:

@@ -17,11 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Protocol
+
+from eks_audit_bot.core.actor import Actor, ActorKind
 
 _DIGITS = re.compile(r"[0-9]+")
 KEY_PREFIX = "credential#"
@@ -84,6 +86,41 @@ class CredentialResolver(Protocol):
     role `role_arn`; None when nothing is known."""
 
     def resolve(self, access_key_id: str, role_arn: str, when: str) -> CredentialLink | None: ...
+
+
+UNKNOWN_PERSON = "unknown person"
+
+
+def needs_a_name(actor: Actor) -> bool:
+    """A person acting through an assumed role whose session names nobody."""
+    return (
+        actor.kind is ActorKind.HUMAN
+        and ":assumed-role/" in actor.iam_arn
+        and is_generic_session(actor.session_name)
+    )
+
+
+def named(
+    actor: Actor, resolver: CredentialResolver, access_key_id: str, when: str, untraceable: str
+) -> Actor:
+    """`actor` (a generic session) with the person behind its credential and how we know, or
+    marked unknown with why: `untraceable` when there is no access key id to trace. The key
+    goes to the resolver only, never into the actor."""
+    session = actor.session_name or "(none)"
+    link = resolver.resolve(access_key_id, actor.canonical_arn, when) if access_key_id else None
+    if link is not None:
+        return replace(actor, display_name=link.person, person_source=link.describe())
+    why = (
+        "no record of the STS call that issued this credential (see "
+        "docs/automation-and-identity.md)"
+        if access_key_id
+        else untraceable
+    )
+    return replace(
+        actor,
+        display_name=f"{UNKNOWN_PERSON} (role {actor.role_name or '?'}, session {session})",
+        person_source=f"unknown: session {session} names nobody, and {why}",
+    )
 
 
 class CredentialStore(Protocol):

@@ -15,11 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from eks_audit_bot.core.actor import Actor, ActorKind
-from eks_audit_bot.core.credential import CredentialResolver, is_generic_session
+from eks_audit_bot.core.credential import CredentialResolver, named, needs_a_name
 from eks_audit_bot.kube.alert import Alert
-
-UNKNOWN = "unknown person"
 
 
 def name_people(alerts: Sequence[Alert], resolver: CredentialResolver) -> list[Alert]:
@@ -28,32 +25,9 @@ def name_people(alerts: Sequence[Alert], resolver: CredentialResolver) -> list[A
     return [_named(alert, resolver) if needs_a_name(alert.actor) else alert for alert in alerts]
 
 
-def needs_a_name(actor: Actor) -> bool:
-    """A person acting through an assumed role whose session names nobody."""
-    return (
-        actor.kind is ActorKind.HUMAN
-        and ":assumed-role/" in actor.iam_arn
-        and is_generic_session(actor.session_name)
-    )
-
-
 def _named(alert: Alert, resolver: CredentialResolver) -> Alert:
-    actor, event = alert.actor, alert.event
-    session = actor.session_name or "(none)"
+    event = alert.event
     key = event.user.extra_value("accessKeyId") or ""
-    link = resolver.resolve(key, actor.canonical_arn, event.request_received) if key else None
-    if link is None:
-        why = (
-            "no record of the STS call that issued this credential (see "
-            "docs/automation-and-identity.md)"
-            if key
-            else "the audit event carries no access key id to trace"
-        )
-        named = replace(
-            actor,
-            display_name=f"{UNKNOWN} (role {actor.role_name or '?'}, session {session})",
-            person_source=f"unknown: session {session} names nobody, and {why}",
-        )
-    else:
-        named = replace(actor, display_name=link.person, person_source=link.describe())
-    return replace(alert, actor=named)
+    untraceable = "the audit event carries no access key id to trace"
+    actor = named(alert.actor, resolver, key, event.request_received, untraceable)
+    return replace(alert, actor=actor)
