@@ -162,7 +162,7 @@ def test_without_a_state_table_or_lookups_nothing_changes(
 
 
 def test_organization_mode_links_a_member_accounts_credential(inbox: Inbox, table: str) -> None:
-    """Member accounts forward their STS calls to the central bus (cloudtrail_events.json);
+    """Member accounts forward their STS calls to the central bus (aws/watched.json);
     their audit logs arrive through Kinesis. The state table links the two."""
     forwarded = assume_role()
     forwarded["account"] = MEMBER_A
