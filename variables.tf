@@ -915,7 +915,7 @@ variable "guarded_resources" {
 
 variable "event_account_ids" {
   type        = list(string)
-  description = "Accounts besides this one whose EventBridge events the function believes (the envelope's `account`); an event from any other account is a forgery and alerts as such. `modules/central` passes its `member_account_ids`."
+  description = "Accounts besides this one whose EventBridge events the function believes (the envelope's `account`); an event from any other account is a forgery and alerts as such. `modules/central` passes its own `event_account_ids`."
   default     = []
   nullable    = false
 

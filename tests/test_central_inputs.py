@@ -34,7 +34,7 @@ NOT_PASSED = {
     # create_on_failure_queue and create_dedup_table are passed as true: the Kinesis mapping's
     # on-failure destination, and exactly-once when several members deliver one event.
     "on_failure_destination_arn": "the created queue is the destination",
-    "dedup_table_name": "always <name>-dedup",
+    "dedup_table_name": "always <eks_bot_name>-dedup",
 }
 
 

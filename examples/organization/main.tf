@@ -59,8 +59,8 @@ resource "aws_sns_topic" "alerts" {
 module "central" {
   source = "../../modules/central"
 
-  sns_topic_arn      = aws_sns_topic.alerts.arn
-  member_account_ids = [var.payments_account_id, var.search_account_id]
+  sns_topic_arn     = aws_sns_topic.alerts.arn
+  event_account_ids = [var.payments_account_id, var.search_account_id]
   account_names = {
     (var.payments_account_id) = "payments"
     (var.search_account_id)   = "search"
@@ -71,18 +71,18 @@ module "payments" {
   source    = "../../modules/member"
   providers = { aws = aws.payments }
 
-  destination_arn = module.central.destination_arn
-  event_bus_arn   = module.central.event_bus_arn
-  log_group_names = ["/aws/eks/payments-prod/cluster", "/aws/eks/payments-staging/cluster"]
+  destination_arn           = module.central.destination_arn
+  event_bus_arn             = module.central.event_bus_arn
+  aws_cloudwatch_log_groups = ["/aws/eks/payments-prod/cluster", "/aws/eks/payments-staging/cluster"]
 }
 
 module "search" {
   source    = "../../modules/member"
   providers = { aws = aws.search }
 
-  destination_arn = module.central.destination_arn
-  event_bus_arn   = module.central.event_bus_arn
-  log_group_names = ["/aws/eks/search/cluster"]
+  destination_arn           = module.central.destination_arn
+  event_bus_arn             = module.central.event_bus_arn
+  aws_cloudwatch_log_groups = ["/aws/eks/search/cluster"]
 }
 
 output "sns_topic_arn" {

@@ -1,19 +1,19 @@
 # Silence and health of the organization path, as the root module's silence alarm is for a
 # single account's log group: a stream that receives nothing, records that arrive but that
 # nothing reads (the event source mapping disabled, deleted or failing), and a function that
-# falls behind. Named `<name>-*`, so the function alerts on their state changes and on
+# falls behind. Named `<eks_bot_name>-*`, so the function alerts on their state changes and on
 # tampering with them; their state changes reach it through the rule below.
 locals {
   stream_alarm_names = var.alarms.create ? [
-    "${var.name}-stream-silence", "${var.name}-stream-unread", "${var.name}-iterator-age",
+    "${var.eks_bot_name}-stream-silence", "${var.eks_bot_name}-stream-unread", "${var.eks_bot_name}-iterator-age",
   ] : []
 }
 
 resource "aws_cloudwatch_metric_alarm" "stream_silence" {
   count = var.alarms.create ? 1 : 0
 
-  alarm_name        = "${var.name}-stream-silence"
-  alarm_description = "No record reached ${aws_kinesis_stream.this.name} for ${var.alarms.stream_silence_period_in_seconds * var.alarms.stream_silence_evaluation_periods} seconds: member accounts' subscription filters or the Logs destination may be broken (eks-audit-bot ${var.name})."
+  alarm_name        = "${var.eks_bot_name}-stream-silence"
+  alarm_description = "No record reached ${aws_kinesis_stream.this.name} for ${var.alarms.stream_silence_period_in_seconds * var.alarms.stream_silence_evaluation_periods} seconds: member accounts' subscription filters or the Logs destination may be broken (eks-audit-bot ${var.eks_bot_name})."
   namespace         = "AWS/Kinesis"
   metric_name       = "IncomingRecords"
   dimensions        = { StreamName = aws_kinesis_stream.this.name }
@@ -30,8 +30,8 @@ resource "aws_cloudwatch_metric_alarm" "stream_silence" {
 resource "aws_cloudwatch_metric_alarm" "stream_unread" {
   count = var.alarms.create ? 1 : 0
 
-  alarm_name          = "${var.name}-stream-unread"
-  alarm_description   = "Records reach ${aws_kinesis_stream.this.name} but nothing reads them: the event source mapping to ${var.name} is disabled, deleted or failing (eks-audit-bot)."
+  alarm_name          = "${var.eks_bot_name}-stream-unread"
+  alarm_description   = "Records reach ${aws_kinesis_stream.this.name} but nothing reads them: the event source mapping to ${var.eks_bot_name} is disabled, deleted or failing (eks-audit-bot)."
   evaluation_periods  = 3
   threshold           = 1
   comparison_operator = "GreaterThanOrEqualToThreshold"
@@ -72,8 +72,8 @@ resource "aws_cloudwatch_metric_alarm" "stream_unread" {
 resource "aws_cloudwatch_metric_alarm" "iterator_age" {
   count = var.alarms.create ? 1 : 0
 
-  alarm_name          = "${var.name}-iterator-age"
-  alarm_description   = "The oldest record ${var.name} has not processed is older than ${var.alarms.iterator_age_threshold_in_seconds} seconds: alerts are late, and records past the stream's retention are lost (eks-audit-bot)."
+  alarm_name          = "${var.eks_bot_name}-iterator-age"
+  alarm_description   = "The oldest record ${var.eks_bot_name} has not processed is older than ${var.alarms.iterator_age_threshold_in_seconds} seconds: alerts are late, and records past the stream's retention are lost (eks-audit-bot)."
   namespace           = "AWS/Lambda"
   metric_name         = "IteratorAge"
   dimensions          = { FunctionName = module.function.function_name }
@@ -89,8 +89,8 @@ resource "aws_cloudwatch_metric_alarm" "iterator_age" {
 resource "aws_cloudwatch_event_rule" "alarms" {
   count = var.alarms.create ? 1 : 0
 
-  name        = "${var.name}-stream-alarms"
-  description = "Sends the ${var.name} stream alarms' state changes to the function"
+  name        = "${var.eks_bot_name}-stream-alarms"
+  description = "Sends the ${var.eks_bot_name} stream alarms' state changes to the function"
   event_pattern = jsonencode({
     source        = ["aws.cloudwatch"]
     "detail-type" = ["CloudWatch Alarm State Change"]

@@ -9,7 +9,7 @@ locals {
 }
 
 resource "aws_cloudwatch_event_bus" "this" {
-  name = var.name
+  name = var.eks_bot_name
   tags = var.tags
 }
 
@@ -30,7 +30,7 @@ resource "aws_cloudwatch_event_bus_policy" "this" {
     Statement = [{
       Sid       = "MemberAccounts"
       Effect    = "Allow"
-      Principal = { AWS = [for id in var.member_account_ids : "arn:${local.partition}:iam::${id}:root"] }
+      Principal = { AWS = [for id in var.event_account_ids : "arn:${local.partition}:iam::${id}:root"] }
       Action    = "events:PutEvents"
       Resource  = aws_cloudwatch_event_bus.this.arn
     }]
@@ -38,7 +38,7 @@ resource "aws_cloudwatch_event_bus_policy" "this" {
 }
 
 resource "aws_cloudwatch_event_rule" "forwarded" {
-  name           = "${var.name}-forwarded"
+  name           = "${var.eks_bot_name}-forwarded"
   description    = "EKS API calls and audit-pipeline tampering forwarded by member accounts"
   event_bus_name = aws_cloudwatch_event_bus.this.name
   event_pattern  = jsonencode({ source = local.watched_sources, "detail-type" = ["AWS API Call via CloudTrail"] })

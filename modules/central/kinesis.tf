@@ -8,7 +8,7 @@ locals {
 }
 
 resource "aws_kinesis_stream" "this" {
-  name             = var.name
+  name             = var.eks_bot_name
   shard_count      = local.provisioned ? var.stream.shard_count : null
   retention_period = var.stream.retention_in_hours
   encryption_type  = "KMS"
@@ -22,8 +22,8 @@ resource "aws_kinesis_stream" "this" {
 }
 
 resource "aws_iam_role" "destination" {
-  name        = "${var.name}-logs"
-  description = "Lets CloudWatch Logs destinations put member accounts' audit logs on ${var.name}"
+  name        = "${var.eks_bot_name}-logs"
+  description = "Lets CloudWatch Logs destinations put member accounts' audit logs on ${var.eks_bot_name}"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = concat(
@@ -35,7 +35,7 @@ resource "aws_iam_role" "destination" {
         # Deliveries for this account's destinations and, per AWS's cross-account guide, for
         # the sending accounts' log groups.
         Condition = { StringLike = { "aws:SourceArn" = [
-          for account in concat([local.account_id], var.member_account_ids) :
+          for account in concat([local.account_id], var.event_account_ids) :
           "arn:${local.partition}:logs:*:${account}:*"
         ] } }
       }],
@@ -76,12 +76,12 @@ resource "aws_iam_role_policy" "destination" {
 module "destination" {
   source = "../destination"
 
-  name            = var.name
-  stream_arn      = aws_kinesis_stream.this.arn
-  role_arn        = aws_iam_role.destination.arn
-  organization_id = var.organization_id
-  account_ids     = var.member_account_ids
-  tags            = var.tags
+  eks_bot_name         = var.eks_bot_name
+  stream_arn           = aws_kinesis_stream.this.arn
+  destination_role_arn = aws_iam_role.destination.arn
+  organization_id      = var.organization_id
+  event_account_ids    = var.event_account_ids
+  tags                 = var.tags
 
   # CloudWatch Logs tests the role when the destination is created.
   depends_on = [aws_iam_role_policy.destination]

@@ -21,7 +21,7 @@ locals {
 module "function" {
   source = "../.."
 
-  eks_bot_name  = var.name
+  eks_bot_name  = var.eks_bot_name
   log_source    = "kinesis"
   sns_topic_arn = var.sns_topic_arn
 
@@ -30,10 +30,10 @@ module "function" {
   account_names           = var.account_names
   create_on_failure_queue = true
   # Whose EventBridge events the function believes: this account's, the members'.
-  event_account_ids = var.member_account_ids
+  event_account_ids = var.event_account_ids
   # This module's own rules (their PutRule, DisableRule, DeleteRule... alert).
   guarded_resources = {
-    event_rule_names = concat(["${var.name}-forwarded"], var.alarms.create ? ["${var.name}-stream-alarms"] : [])
+    event_rule_names = concat(["${var.eks_bot_name}-forwarded"], var.alarms.create ? ["${var.eks_bot_name}-stream-alarms"] : [])
     alarm_names      = local.stream_alarm_names
   }
   organization_id = var.organization_id

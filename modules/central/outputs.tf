@@ -1,6 +1,6 @@
 output "destination_arn" {
   description = "ARN of the CloudWatch Logs destination in this region: member modules in this region subscribe to it."
-  value       = module.destination.arn
+  value       = module.destination.destination_arn
 }
 
 output "destination_role_arn" {

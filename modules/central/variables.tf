@@ -1,14 +1,14 @@
 # ---- Central deployment ----
 
-variable "name" {
+variable "eks_bot_name" {
   type        = string
-  description = "Names the function and everything of the central deployment: stream, Logs destination, EventBridge bus, dedup table (`<name>-dedup`), roles and on-failure queue."
+  description = "Name of the function (the root module's `eks_bot_name`); also names everything of the central deployment: stream, Logs destination, EventBridge bus, dedup table (`<eks_bot_name>-dedup`), roles and on-failure queue. Give member modules the same."
   default     = "eks-audit-bot"
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,50}$", var.name))
-    error_message = "name must be 1 to 50 letters, digits, hyphens or underscores (it is suffixed, e.g. -on-failure, within the 64-character IAM and Lambda limits)."
+    condition     = can(regex("^[A-Za-z0-9_-]{1,50}$", var.eks_bot_name))
+    error_message = "eks_bot_name must be 1 to 50 letters, digits, hyphens or underscores (it is suffixed, e.g. -on-failure, within the 64-character IAM and Lambda limits)."
   }
 }
 
@@ -20,7 +20,7 @@ variable "sns_topic_arn" {
 
 variable "organization_id" {
   type        = string
-  description = "AWS Organizations id (`o-...`) whose accounts may send audit logs and events (`aws:PrincipalOrgID`). Set this or `member_account_ids`."
+  description = "AWS Organizations id (`o-...`) whose accounts may send audit logs and events (`aws:PrincipalOrgID`). Set this or `event_account_ids`."
   default     = null
 
   validation {
@@ -29,20 +29,20 @@ variable "organization_id" {
   }
 }
 
-variable "member_account_ids" {
+variable "event_account_ids" {
   type        = list(string)
-  description = "Account ids that may send audit logs and events, when not the whole organization."
+  description = "Accounts besides this one that may send audit logs and events, when not the whole organization: the Logs destinations and the bus admit them, and the function believes their events (the root module's `event_account_ids`)."
   default     = []
   nullable    = false
 
   validation {
-    condition     = alltrue([for id in var.member_account_ids : can(regex("^[0-9]{12}$", id))])
-    error_message = "member_account_ids must be 12-digit account ids."
+    condition     = alltrue([for id in var.event_account_ids : can(regex("^[0-9]{12}$", id))])
+    error_message = "event_account_ids must be 12-digit account ids."
   }
 
   validation {
-    condition     = (var.organization_id != null) != (length(var.member_account_ids) > 0)
-    error_message = "Set either organization_id or member_account_ids (not both): who may send to the central deployment."
+    condition     = (var.organization_id != null) != (length(var.event_account_ids) > 0)
+    error_message = "Set either organization_id or event_account_ids (not both): who may send to the central deployment."
   }
 }
 

@@ -13,8 +13,8 @@ locals {
 }
 
 resource "aws_cloudwatch_log_destination" "this" {
-  name       = var.name
-  role_arn   = var.role_arn
+  name       = var.eks_bot_name
+  role_arn   = var.destination_role_arn
   target_arn = var.stream_arn
   tags       = var.tags
 }
@@ -36,7 +36,7 @@ resource "aws_cloudwatch_log_destination_policy" "this" {
     Statement = [{
       Sid       = "MemberAccounts"
       Effect    = "Allow"
-      Principal = { AWS = var.account_ids }
+      Principal = { AWS = var.event_account_ids }
       Action    = local.subscribe
       Resource  = aws_cloudwatch_log_destination.this.arn
     }]

@@ -1,4 +1,4 @@
-output "arn" {
+output "destination_arn" {
   description = "ARN of the destination: what member accounts' subscription filters in this region point at."
   value       = aws_cloudwatch_log_destination.this.arn
 }

@@ -12,8 +12,8 @@ locals {
   filter_pattern = coalesce(var.filter_pattern, trimspace(file("${path.module}/../../lambda/eks_audit_bot/cli/default_filter_pattern.txt")))
   # The payload does not say which region a log group is in; the central function reads it
   # from the end of the subscription filter's name.
-  filter_name = "${var.name}-${local.region}"
-  clusters    = { for name in var.log_group_names : regex("^/aws/eks/([^/]+)/cluster$", name)[0] => name }
+  filter_name = "${var.eks_bot_name}-${local.region}"
+  clusters    = { for name in var.aws_cloudwatch_log_groups : regex("^/aws/eks/([^/]+)/cluster$", name)[0] => name }
 
   # What the central function alerts on among this account's API calls: the EKS changes and
   # everything the pipeline is made of, and the STS calls that name the person behind a
@@ -79,7 +79,7 @@ resource "aws_cloudwatch_log_account_policy" "this" {
 resource "aws_cloudwatch_event_rule" "forward" {
   count = var.create_event_forwarding ? 1 : 0
 
-  name          = "${var.name}-forward"
+  name          = "${var.eks_bot_name}-forward"
   description   = "EKS API calls and audit-pipeline tampering, forwarded to the central eks-audit-bot"
   event_pattern = local.forward_pattern.forward
   tags          = var.tags
@@ -97,7 +97,7 @@ resource "aws_cloudwatch_event_target" "central_watch" {
 resource "aws_cloudwatch_event_rule" "forward_watch" {
   count = var.create_event_forwarding ? 1 : 0
 
-  name          = "${var.name}-forward-watch"
+  name          = "${var.eks_bot_name}-forward-watch"
   description   = "Changes to what the organization's audit pipeline depends on here (trails, the account subscription policy, roles), forwarded to the central eks-audit-bot"
   event_pattern = local.forward_pattern.forward_watch
   tags          = var.tags
@@ -122,7 +122,7 @@ resource "aws_cloudwatch_event_target" "central" {
 resource "aws_iam_role" "forward" {
   count = var.create_event_forwarding ? 1 : 0
 
-  name        = "${var.name}-forward-${local.region}"
+  name        = "${var.eks_bot_name}-forward-${local.region}"
   description = "Lets EventBridge forward EKS events to the central eks-audit-bot bus"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"

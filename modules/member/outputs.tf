@@ -13,9 +13,15 @@ output "account_policy_name" {
   value       = one(aws_cloudwatch_log_account_policy.this[*].policy_name)
 }
 
-output "event_rule_arn" {
-  description = "ARN of the rule forwarding CloudTrail events to the central bus, or null."
-  value       = one(aws_cloudwatch_event_rule.forward[*].arn)
+output "event_rules" {
+  description = "The EventBridge rules forwarding CloudTrail events to the central bus, by purpose (`forward`, `forward_watch`): name, ARN and event pattern (JSON); empty without `create_event_forwarding`."
+  value = {
+    for key, rule in { forward = one(aws_cloudwatch_event_rule.forward), forward_watch = one(aws_cloudwatch_event_rule.forward_watch) } : key => {
+      name                     = rule.name
+      arn                      = rule.arn
+      event_pattern            = rule.event_pattern
+    } if rule != null
+  }
 }
 
 output "filter_pattern" {

@@ -1,12 +1,12 @@
-variable "name" {
+variable "eks_bot_name" {
   type        = string
-  description = "Prefix of what the module creates: subscription filters and the account policy (`<name>-<region>`), the forwarding rule and its role."
+  description = "Name of the eks-audit-bot deployment: the central module's `eks_bot_name`, by which the central function knows the pipeline's resources. Prefixes what this module creates: subscription filters and the account policy (`<eks_bot_name>-<region>`), the forwarding rules and their role."
   default     = "eks-audit-bot"
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,40}$", var.name))
-    error_message = "name must be 1 to 40 letters, digits, hyphens or underscores (region and suffixes are appended within the 64-character IAM role limit)."
+    condition     = can(regex("^[A-Za-z0-9_-]{1,40}$", var.eks_bot_name))
+    error_message = "eks_bot_name must be 1 to 40 letters, digits, hyphens or underscores (region and suffixes are appended within the 64-character IAM role limit)."
   }
 }
 
@@ -21,20 +21,20 @@ variable "destination_arn" {
   }
 }
 
-variable "log_group_names" {
+variable "aws_cloudwatch_log_groups" {
   type        = list(string)
-  description = "EKS control-plane log groups (`/aws/eks/<cluster>/cluster`) of this account and region to subscribe, one filter each."
+  description = "EKS control-plane log groups (`/aws/eks/<cluster>/cluster`) of this account and region to send to the central function, one subscription filter each (as the root module's `aws_cloudwatch_log_groups`)."
   default     = []
   nullable    = false
 
   validation {
-    condition     = alltrue([for name in var.log_group_names : can(regex("^/aws/eks/[0-9A-Za-z][A-Za-z0-9_-]*/cluster$", name))])
-    error_message = "Every entry of log_group_names must be an EKS control-plane log group name: /aws/eks/<cluster>/cluster."
+    condition     = alltrue([for name in var.aws_cloudwatch_log_groups : can(regex("^/aws/eks/[0-9A-Za-z][A-Za-z0-9_-]{0,99}/cluster$", name))])
+    error_message = join(" ", [for i, name in var.aws_cloudwatch_log_groups : format("aws_cloudwatch_log_groups[%d] = %q is not an EKS control-plane log group name: /aws/eks/<cluster>/cluster (cluster names have at most 100 characters).", i, name) if !can(regex("^/aws/eks/[0-9A-Za-z][A-Za-z0-9_-]{0,99}/cluster$", name))])
   }
 
   validation {
-    condition     = length(distinct(var.log_group_names)) == length(var.log_group_names)
-    error_message = "log_group_names must not repeat a log group."
+    condition     = length(distinct(var.aws_cloudwatch_log_groups)) == length(var.aws_cloudwatch_log_groups)
+    error_message = "Each cluster may be subscribed once: ${join(", ", [for name in distinct(var.aws_cloudwatch_log_groups) : format("%q", name) if length([for other in var.aws_cloudwatch_log_groups : other if other == name]) > 1])} appears more than once in aws_cloudwatch_log_groups."
   }
 }
 
@@ -45,8 +45,8 @@ variable "create_account_policy" {
   nullable    = false
 
   validation {
-    condition     = var.create_account_policy || length(var.log_group_names) > 0
-    error_message = "Set log_group_names or create_account_policy: something must send audit logs to the central destination."
+    condition     = var.create_account_policy || length(var.aws_cloudwatch_log_groups) > 0
+    error_message = "Set aws_cloudwatch_log_groups or create_account_policy: something must send audit logs to the central destination."
   }
 }
 

@@ -6,9 +6,9 @@ mock_provider "aws" {
 }
 
 variables {
-  sns_topic_arn      = "arn:aws:sns:eu-west-1:999999999999:eks-alerts"
-  member_account_ids = ["111111111111", "222222222222"]
-  account_names      = { "111111111111" = "payments-prod" }
+  sns_topic_arn     = "arn:aws:sns:eu-west-1:999999999999:eks-alerts"
+  event_account_ids = ["111111111111", "222222222222"]
+  account_names     = { "111111111111" = "payments-prod" }
 }
 
 run "defaults_read_an_encrypted_on_demand_stream_exactly_once" {
@@ -101,8 +101,8 @@ run "an_organization_is_admitted_by_its_id" {
   command = apply
 
   variables {
-    member_account_ids = []
-    organization_id    = "o-a1b2c3d4e5"
+    event_account_ids = []
+    organization_id   = "o-a1b2c3d4e5"
   }
 
   assert {
@@ -149,7 +149,7 @@ run "function_settings_are_the_root_modules_inputs" {
   command = plan
 
   variables {
-    name = "org-eks-audit"
+    eks_bot_name = "org-eks-audit"
     function = {
       min_severity          = "high"
       memory_limit          = 512
@@ -180,10 +180,10 @@ run "who_may_send_is_required" {
   command = plan
 
   variables {
-    member_account_ids = []
+    event_account_ids = []
   }
 
-  expect_failures = [var.member_account_ids]
+  expect_failures = [var.event_account_ids]
 }
 
 run "not_both_organization_and_accounts" {
@@ -193,7 +193,7 @@ run "not_both_organization_and_accounts" {
     organization_id = "o-a1b2c3d4e5"
   }
 
-  expect_failures = [var.member_account_ids]
+  expect_failures = [var.event_account_ids]
 }
 
 run "stream_mode_is_known" {

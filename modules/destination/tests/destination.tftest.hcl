@@ -11,22 +11,23 @@ mock_provider "aws" {
 }
 
 variables {
-  stream_arn = "arn:aws:kinesis:eu-west-1:999999999999:stream/eks-audit-bot"
-  role_arn   = "arn:aws:iam::999999999999:role/eks-audit-bot-logs"
+  stream_arn           = "arn:aws:kinesis:eu-west-1:999999999999:stream/eks-audit-bot"
+  destination_role_arn = "arn:aws:iam::999999999999:role/eks-audit-bot-logs"
 }
 
 run "listed_accounts_may_subscribe" {
   command = apply
 
   variables {
-    account_ids = ["111111111111", "222222222222"]
+    event_account_ids = ["111111111111", "222222222222"]
   }
 
   assert {
     condition = (
       aws_cloudwatch_log_destination.this.target_arn == var.stream_arn &&
-      aws_cloudwatch_log_destination.this.role_arn == var.role_arn &&
-      output.region == "eu-central-1"
+      aws_cloudwatch_log_destination.this.role_arn == var.destination_role_arn &&
+      output.region == "eu-central-1" &&
+      output.destination_arn == aws_cloudwatch_log_destination.this.arn
     )
     error_message = "The destination writes to the central stream (in another region) with the central role."
   }
@@ -61,15 +62,15 @@ run "an_organization_may_subscribe" {
 run "someone_must_be_admitted" {
   command = plan
 
-  expect_failures = [var.account_ids]
+  expect_failures = [var.event_account_ids]
 }
 
 run "the_target_is_a_stream" {
   command = plan
 
   variables {
-    account_ids = ["111111111111"]
-    stream_arn  = "arn:aws:firehose:eu-west-1:999999999999:deliverystream/x"
+    event_account_ids = ["111111111111"]
+    stream_arn        = "arn:aws:firehose:eu-west-1:999999999999:deliverystream/x"
   }
 
   expect_failures = [var.stream_arn]

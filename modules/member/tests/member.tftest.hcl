@@ -15,9 +15,9 @@ mock_provider "aws" {
 }
 
 variables {
-  destination_arn = "arn:aws:logs:ap-southeast-2:999999999999:destination:eks-audit-bot"
-  event_bus_arn   = "arn:aws:events:eu-west-1:999999999999:event-bus/eks-audit-bot"
-  log_group_names = ["/aws/eks/payments-prod/cluster", "/aws/eks/payments-staging/cluster"]
+  destination_arn           = "arn:aws:logs:ap-southeast-2:999999999999:destination:eks-audit-bot"
+  event_bus_arn             = "arn:aws:events:eu-west-1:999999999999:event-bus/eks-audit-bot"
+  aws_cloudwatch_log_groups = ["/aws/eks/payments-prod/cluster", "/aws/eks/payments-staging/cluster"]
 }
 
 run "cut_lines_reach_the_central_destination_too" {
@@ -102,13 +102,21 @@ run "each_cluster_subscribes_to_the_central_destination" {
     }] && jsondecode(aws_iam_role.forward[0].assume_role_policy).Statement[0].Principal.Service == "events.amazonaws.com"
     error_message = "The forwarding role may only put events on the central bus, and only EventBridge may use it."
   }
+
+  assert {
+    condition = output.event_rules == {
+      forward       = { name = "eks-audit-bot-forward", arn = aws_cloudwatch_event_rule.forward[0].arn, event_pattern = aws_cloudwatch_event_rule.forward[0].event_pattern }
+      forward_watch = { name = "eks-audit-bot-forward-watch", arn = aws_cloudwatch_event_rule.forward_watch[0].arn, event_pattern = aws_cloudwatch_event_rule.forward_watch[0].event_pattern }
+    }
+    error_message = "The output names both forwarding rules by purpose, as the root module's event_rules does."
+  }
 }
 
 run "one_account_policy_covers_every_log_group" {
   command = apply
 
   variables {
-    log_group_names                    = []
+    aws_cloudwatch_log_groups          = []
     create_account_policy              = true
     account_policy_excluded_log_groups = ["/aws/lambda/noisy"]
     filter_pattern                     = "{ $.stage = \"ResponseComplete\" }"
@@ -145,13 +153,18 @@ run "forwarding_can_be_left_to_others" {
     condition     = length(aws_cloudwatch_event_rule.forward) == 0 && length(aws_iam_role.forward) == 0 && length(aws_cloudwatch_event_rule.forward_watch) == 0
     error_message = "Without forwarding there is no rule and no role."
   }
+
+  assert {
+    condition     = output.event_rules == {}
+    error_message = "Without forwarding the output lists no rule."
+  }
 }
 
 run "something_must_be_subscribed" {
   command = plan
 
   variables {
-    log_group_names = []
+    aws_cloudwatch_log_groups = []
   }
 
   expect_failures = [var.create_account_policy]
@@ -181,8 +194,18 @@ run "log_groups_are_eks_log_groups" {
   command = plan
 
   variables {
-    log_group_names = ["/aws/lambda/something"]
+    aws_cloudwatch_log_groups = ["/aws/lambda/something"]
   }
 
-  expect_failures = [var.log_group_names]
+  expect_failures = [var.aws_cloudwatch_log_groups]
+}
+
+run "each_log_group_once" {
+  command = plan
+
+  variables {
+    aws_cloudwatch_log_groups = ["/aws/eks/payments-prod/cluster", "/aws/eks/payments-prod/cluster"]
+  }
+
+  expect_failures = [var.aws_cloudwatch_log_groups]
 }

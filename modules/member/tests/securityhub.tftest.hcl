@@ -8,9 +8,9 @@ mock_provider "aws" {
 }
 
 variables {
-  destination_arn = "arn:aws:logs:eu-west-1:999999999999:destination:eks-audit-bot"
-  event_bus_arn   = "arn:aws:events:eu-west-1:999999999999:event-bus/eks-audit-bot"
-  log_group_names = ["/aws/eks/payments-prod/cluster"]
+  destination_arn           = "arn:aws:logs:eu-west-1:999999999999:destination:eks-audit-bot"
+  event_bus_arn             = "arn:aws:events:eu-west-1:999999999999:event-bus/eks-audit-bot"
+  aws_cloudwatch_log_groups = ["/aws/eks/payments-prod/cluster"]
 }
 
 run "no_role_unless_asked" {
