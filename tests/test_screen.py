@@ -99,8 +99,8 @@ def screened(raw: dict[str, Any], config: Settings = SETTINGS) -> str | None:
 @contextmanager
 def screen_off() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
-        # Every shape judged in full; whether it is an audit event and its stage still count.
-        patch.setattr(Screen, "_screen", lambda *_, **__: (None, False))
+        # Every event read on its own (no answer remembered by key) and judged in full.
+        patch.setattr(Screen, "read", lambda self, raw, cut: self._unscreened(raw))
         yield
 
 
@@ -286,10 +286,10 @@ REFS = st.one_of(
 )
 EVENTS = st.fixed_dictionaries(
     {
-        "verb": st.sampled_from(["get", "list", "watch", "create", "update", "patch", "delete"]),
-        "user": USERS,
+        "verb": st.sampled_from(["get", "list", "watch", "create", "update", "patch", "delete", 5]),  # noqa: E501
+        "user": st.one_of(USERS, st.sampled_from(["alice", {}, {"username": 5}, {"username": ["a"]}])),  # noqa: E501
         "objectRef": REFS,
-        "stage": st.sampled_from(["ResponseComplete", "ResponseStarted", "Panic"]),
+        "stage": st.sampled_from(["ResponseComplete", "ResponseStarted", "Panic", "RequestReceived", "Bogus", 5]),  # noqa: E501
         "responseStatus": st.one_of(
             st.none(), st.fixed_dictionaries({"code": st.sampled_from([200, 201, 403, 401, 409, 500, "200", True, 1, 403.0])})  # noqa: E501
         ),
@@ -298,6 +298,10 @@ EVENTS = st.fixed_dictionaries(
         "sourceIPs": st.sampled_from([["10.0.1.23"], ["198.51.100.7"], "x"]),
     },
     optional={
+        # What makes an object no audit event: the screen remembers its answer by a key that
+        # holds these (their types), so events that differ only here must not share one.
+        "auditID": st.sampled_from([7, None, ["a"]]),
+        "kind": st.sampled_from(["Event", "EventList", 5, None]),
         "impersonatedUser": st.sampled_from([{"username": "system:admin"}, {"username": "bob"}]),
         "requestURI": st.sampled_from(["/api/v1/pods?dryRun=All", "/healthz", 5]),
     },
@@ -310,7 +314,7 @@ def test_wherever_it_fires_the_batch_comes_out_as_the_full_path_gives_it(
     changes: list[dict[str, Any]], deployment: str
 ) -> None:
     records = [
-        (str(index), json.dumps(read(auditID=f"{index:08x}-0000-4000-8000-000000000000", **one)))
+        (str(index), json.dumps(read(**{"auditID": f"{index:08x}-0000-4000-8000-000000000000", **one})))  # noqa: E501
         for index, one in enumerate(changes)
     ]
     with_screen, full = both_ways(records, DEPLOYMENTS[deployment])
@@ -376,6 +380,39 @@ def test_the_predicates_the_shape_decides_agree_on_every_event_of_that_shape(
     for name in catalog.known_from_shape:
         one, other = (PREDICATES[name](e, actor_of(e), catalog.context) for e in events)
         assert one == other, name
+
+
+@pytest.mark.parametrize(
+    ("variant", "expected"),
+    [
+        ({"auditID": 7}, "skip"),
+        ({"auditID": None}, "skip"),
+        ({"kind": "EventList"}, "skip"),
+        ({"stage": 5}, "skip"),
+        ({"stage": "RequestReceived"}, "stage_RequestReceived"),
+        ({"stage": "Bogus"}, "stage_unknown"),
+    ],
+)
+def test_events_that_differ_only_in_what_makes_them_audit_events_never_share_an_answer(
+    variant: dict[str, Any], expected: str
+) -> None:
+    """The screen remembers its answer per event key; whether an object is an audit event at
+    all, and its stage, are part of that key: after a valid event, one that is not an audit
+    event is still a skip, and one at another stage is counted for that stage."""
+    valid = read(auditID="00000001-0000-4000-8000-000000000000")
+    other = {**read(auditID="00000002-0000-4000-8000-000000000000"), **variant}
+    records = [("1", json.dumps(valid)), ("2", json.dumps(other))]
+    with_screen, full = both_ways(records, SETTINGS)
+    assert with_screen == full
+    skips = with_screen["skips"]
+    dropped = with_screen["dropped"]
+    assert isinstance(skips, list) and isinstance(dropped, dict)
+    if expected == "skip":
+        assert skips == [("2", "missing_fields" if "kind" not in variant else "not_audit_event")]
+        assert dropped == {"automation": 1}
+    else:
+        assert skips == []
+        assert dropped == {"automation": 1, expected: 1}
 
 
 def test_equal_looking_codes_of_other_types_never_share_an_answer() -> None:
