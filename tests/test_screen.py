@@ -286,7 +286,7 @@ REFS = st.one_of(
 )
 EVENTS = st.fixed_dictionaries(
     {
-        "verb": st.sampled_from(["get", "list", "watch", "create", "update", "patch", "delete", 5]),  # noqa: E501
+        "verb": st.sampled_from(["get", "list", "watch", "create", "update", "patch", "delete", 5]),
         "user": st.one_of(USERS, st.sampled_from(["alice", {}, {"username": 5}, {"username": ["a"]}])),  # noqa: E501
         "objectRef": REFS,
         "stage": st.sampled_from(["ResponseComplete", "ResponseStarted", "Panic", "RequestReceived", "Bogus", 5]),  # noqa: E501
@@ -314,7 +314,10 @@ def test_wherever_it_fires_the_batch_comes_out_as_the_full_path_gives_it(
     changes: list[dict[str, Any]], deployment: str
 ) -> None:
     records = [
-        (str(index), json.dumps(read(**{"auditID": f"{index:08x}-0000-4000-8000-000000000000", **one})))  # noqa: E501
+        (
+            str(index),
+            json.dumps(read(**{"auditID": f"{index:08x}-0000-4000-8000-000000000000", **one})),
+        )  # noqa: E501
         for index, one in enumerate(changes)
     ]
     with_screen, full = both_ways(records, DEPLOYMENTS[deployment])
@@ -406,7 +409,8 @@ def test_events_that_differ_only_in_what_makes_them_audit_events_never_share_an_
     assert with_screen == full
     skips = with_screen["skips"]
     dropped = with_screen["dropped"]
-    assert isinstance(skips, list) and isinstance(dropped, dict)
+    assert isinstance(skips, list)
+    assert isinstance(dropped, dict)
     if expected == "skip":
         assert skips == [("2", "missing_fields" if "kind" not in variant else "not_audit_event")]
         assert dropped == {"automation": 1}
