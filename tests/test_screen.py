@@ -317,7 +317,7 @@ def test_wherever_it_fires_the_batch_comes_out_as_the_full_path_gives_it(
         (
             str(index),
             json.dumps(read(**{"auditID": f"{index:08x}-0000-4000-8000-000000000000", **one})),
-        )  # noqa: E501
+        )
         for index, one in enumerate(changes)
     ]
     with_screen, full = both_ways(records, DEPLOYMENTS[deployment])
