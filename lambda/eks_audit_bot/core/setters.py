@@ -9,11 +9,10 @@ from dataclasses import replace
 from typing import Any
 
 
-def field_setter[T](*path: str) -> Callable[[T, Any], T]:
+def field_setter[T](name: str, *names: str) -> Callable[[T, Any], T]:
     """`field_setter("event", "object_ref", "name")`: (alert, value) -> a copy of the alert
     whose `event.object_ref.name` is `value`."""
-    if not path:
-        raise ValueError("field_setter needs the path of a field")
+    path = (name, *names)
 
     def put(item: T, value: Any) -> T:
         changed: T = _replaced(item, path, value)
