@@ -99,7 +99,8 @@ def screened(raw: dict[str, Any], config: Settings = SETTINGS) -> str | None:
 @contextmanager
 def screen_off() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Screen, "drop", lambda *_, **__: None)
+        # Every shape judged in full; whether it is an audit event and its stage still count.
+        patch.setattr(Screen, "_screen", lambda *_, **__: (None, False))
         yield
 
 

@@ -109,12 +109,23 @@ def batch_of(document: object) -> LogBatch:
         log_stream=document["logStream"],
         owner=owner if isinstance(owner, str) else "",
         message_type=document["messageType"],
-        records=tuple([_record(index, item) for index, item in enumerate(events)]),
+        records=tuple(
+            [
+                (where[:64], message)
+                if type(item) is dict
+                and type(where := item.get("id")) is str
+                and type(message := item.get("message")) is str
+                else _record(index, item)
+                for index, item in enumerate(events)
+            ]
+        ),
         filters=tuple(strings(document.get("subscriptionFilters"))),
     )
 
 
 def _record(index: int, item: object) -> LogRecord:
+    """A log event that is not an object with a text `id` and `message` (the common case is
+    read inline in `batch_of`)."""
     if type(item) is not dict:
         return f"#{index}", None
     where, message = item.get("id"), item.get("message")

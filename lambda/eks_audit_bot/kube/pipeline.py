@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from eks_audit_bot.core.alert import Location
 from eks_audit_bot.core.tally import Skip, Tally
@@ -56,24 +56,30 @@ def process(
     result, screen = judge.result, judge.screen
     actions = Actions(judge)
     # Bound once: this loop runs for every event of the batch.
-    screened_as, settled, counts = screen.drop, actions.settled, result.dropped_by
+    read_json, settled, counts = screen.read, actions.settled, result.dropped_by
     received = 0
     for received, (where, record) in enumerate(records, 1):  # noqa: B007 - counted
-        read = _read(where, record, result)
-        if read is None:
+        try:
+            if type(record) is str:
+                line: str | dict[str, Any] = record
+                raw, cut = decode(record)
+            elif type(record) is dict:
+                line, raw, cut = record, record, False
+            else:
+                raise InvalidEvent(SkipReason.NOT_TEXT, "log event without a text message")
+        except InvalidEvent as err:
+            result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
             continue
-        raw, cut = read
-        line = cast("str | dict[str, Any]", record)  # `_read` took nothing else
-        stage, ref = raw["stage"], raw.get("objectRef")
-        rank = rank_of(stage, ref.get("subresource") if type(ref) is dict else None)
-        if rank is None:
-            result.drop(stage_reason(stage), screen.who(raw["user"]))
-            continue
-        screened = screened_as(raw, cut)
-        if screened is not None and rank == 0 and settled(raw["auditID"], line):
-            counts[screened] += 1  # `Tally.drop`, for the most common event
+        rank, dropped, _ = read_json(raw, cut)
+        if dropped is None:
+            if rank is None:
+                _skip(where, raw, result)
+            else:
+                actions.add(raw["auditID"], raw["stage"], line, rank, Chosen(raw, cut, where))
+        elif rank is None or (rank == 0 and settled(raw["auditID"], line)):
+            counts[dropped] += 1  # `Tally.drop`, for the most common events
         else:
-            actions.add(raw["auditID"], stage, line, rank, Chosen(raw, cut, where, screened))
+            actions.add(raw["auditID"], raw["stage"], line, rank, Chosen(raw, cut, where, dropped))
     result.received = received
     return judge.finish(actions)
 
@@ -98,22 +104,11 @@ def alerts_for(
     return judge.finish(actions)
 
 
-def _read(where: str, record: object, result: Result) -> tuple[dict[str, Any], bool] | None:
-    """The decoded event and whether CloudWatch Logs cut it, or None with the skip recorded."""
-    try:
-        if type(record) is str:
-            read = decode(record)
-        elif type(record) is dict:
-            read = record, False
-        else:
-            raise InvalidEvent(SkipReason.NOT_TEXT, "log event without a text message")
-        problem = invalid_reason(read[0])
-        if problem is not None:
-            raise problem
-    except InvalidEvent as err:
-        result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
-        return None
-    return read
+def _skip(where: str, raw: dict[str, Any], result: Result) -> None:
+    """Record why a decoded object is not an audit event."""
+    problem = invalid_reason(raw)
+    if problem is not None:
+        result.skips.append(Skip(where, problem.reason, problem.detail, problem.audit_id))
 
 
 class _Judge(NamedTuple):

@@ -23,8 +23,15 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from eks_audit_bot.core.actor import Actor, ActorKind
+from eks_audit_bot.kube.actions import rank_of, stage_reason
 from eks_audit_bot.kube.alert import outcome_of
-from eks_audit_bot.kube.audit import DECISION_ANNOTATION, checked_event, shape_of, user_info
+from eks_audit_bot.kube.audit import (
+    DECISION_ANNOTATION,
+    checked_event,
+    invalid_reason,
+    shape_of,
+    user_info,
+)
 from eks_audit_bot.kube.identity import actor_for
 from eks_audit_bot.kube.rules import Audience, RuleCatalog, audience_for, drop_reason
 from eks_audit_bot.settings import Settings
@@ -41,15 +48,17 @@ class Dropped(NamedTuple):
     who: str
 
 
-class _Verdict(NamedTuple):
-    """A shape's answer: the drop reason (None: judge in full), and whether an event of the
-    shape from an untrusted address must be judged in full all the same."""
+class Read(NamedTuple):
+    """One pass over an event's decoded JSON: the rank of its stage (`actions.rank_of`; None
+    for a stage that never speaks for an action) and what the full judgement would drop it as
+    (None: judge it in full). Both None: not an audit event (`invalid_reason` says why)."""
 
+    rank: int | None
     dropped: Dropped | None
-    networks_matter: bool = False
+    networks_matter: bool = False  # an untrusted source address sends it to the full path
 
 
-_FULL = _Verdict(None)
+_INVALID = Read(None, None)
 
 
 class _Identity(NamedTuple):
@@ -59,73 +68,106 @@ class _Identity(NamedTuple):
 
 
 class Screen:
-    """One batch's screen; `drop` is asked once per event that may speak for an action."""
+    """One batch's screen; `read` is asked once per event."""
 
     __slots__ = ("addresses", "catalog", "events", "identities", "settings", "verdicts")
 
     def __init__(self, settings: Settings, catalog: RuleCatalog) -> None:
         self.settings = settings
         self.catalog = catalog
-        # Answers by event key (who, what, outcome as logged), by shape (who by kind and
+        # Answers by event key (who, what, stage, outcome as logged), by shape (who by kind and
         # audience, what, outcome as the model reads it), and identities.
-        self.events: dict[tuple[object, ...], _Verdict] = {}
+        self.events: dict[tuple[object, ...], Read] = {}
         self.verdicts: dict[tuple[object, ...], tuple[str | None, bool]] = {}
         self.identities: dict[object, _Identity] = {}
         self.addresses: dict[tuple[object, ...], bool] = {}  # address list -> all trusted
 
     def drop(self, raw: dict[str, Any], cut: bool) -> Dropped | None:
-        """What the full path would drop `raw` as (it passed `invalid_reason`), or None when
-        it must be judged in full."""
+        """What the full path would drop an audit event's JSON as, or None when it must be
+        judged in full."""
+        return self.read(raw, cut).dropped
+
+    def read(self, raw: dict[str, Any], cut: bool) -> Read:
+        """Whether `raw` is an audit event, the rank of its stage, and what the full path would
+        drop it as: one pass, answered once per event key."""
         uri = raw.get("requestURI")
         if cut or "impersonatedUser" in raw or type(uri) is not str or "dryRun" in uri:
-            return None
-        # The event's key: everything the answer depends on, as logged: who (and with which
-        # user agent, when that matters), the verb, the object reference, the response code
-        # and the decision. Equal keys read as equal models (the code is the one value whose
-        # type tells: 403.0 == 403, but only an integer is a response code to the model).
-        user, ref = raw["user"], raw.get("objectRef")
-        status, notes = raw.get("responseStatus"), raw.get("annotations")
-        get = ref.get if type(ref) is dict else _NOTHING.get
-        code = status.get("code") if type(status) is dict else None
-        key = (
-            user["username"] if "extra" not in user else _identity_key(user),
-            raw.get("userAgent") if self.settings.automation_user_agents else None,
-            raw["verb"],
-            get("resource"),
-            get("subresource"),
-            get("namespace"),
-            get("apiGroup"),
-            code if type(code) is int else None,
-            notes.get(DECISION_ANNOTATION) if type(notes) is dict else None,
-        )
+            return self._unscreened(raw)
+        # The event's key: everything the answer depends on, as logged: the fields that make it
+        # an audit event (their types), who (and with which user agent, when that matters), the
+        # verb, the stage, the object reference, the response code and the decision. Equal keys
+        # read as equal models (the code is the one value whose type tells: 403.0 == 403, but
+        # only an integer is a response code to the model). What no key can hold (a missing
+        # user, a list where text belongs) is read the long way.
         try:
-            found = self.events[key]
-        except KeyError:
-            found = self._screen(raw)
+            user, ref = raw["user"], raw.get("objectRef")
+            status, notes = raw.get("responseStatus"), raw.get("annotations")
+            get = ref.get if type(ref) is dict else _NOTHING.get
+            code = status.get("code") if type(status) is dict else None
+            key = (
+                user["username"] if "extra" not in user else _identity_key(user),
+                raw.get("userAgent") if self.settings.automation_user_agents else None,
+                raw["verb"],
+                raw.get("stage"),
+                type(raw.get("auditID")),
+                raw.get("kind"),
+                get("resource"),
+                get("subresource"),
+                get("namespace"),
+                get("apiGroup"),
+                code if type(code) is int else None,
+                notes.get(DECISION_ANNOTATION) if type(notes) is dict else None,
+            )
+            found = self.events.get(key)
+        except (KeyError, TypeError):
+            return self._unscreened(raw)
+        if found is None:
+            found = self._first(raw)
             if len(self.events) < _MAX:
                 self.events[key] = found
-        except TypeError:  # a value no dictionary takes (a list where text belongs)
-            found = self._screen(raw)
         if found.networks_matter and not self._trusted(raw.get("sourceIPs")):
-            return None
-        return found.dropped
+            return Read(found.rank, None)
+        return found
+
+    def _unscreened(self, raw: dict[str, Any]) -> Read:
+        """`read` without the screen: the full path judges it, unless it is no audit event or
+        its stage never speaks for an action."""
+        if invalid_reason(raw) is not None:
+            return _INVALID
+        stage, ref = raw["stage"], raw.get("objectRef")
+        rank = rank_of(stage, ref.get("subresource") if type(ref) is dict else None)
+        if rank is None:
+            return Read(None, Dropped(stage_reason(stage), self.who(raw["user"])))
+        return Read(rank, None)
+
+    def _first(self, raw: dict[str, Any]) -> Read:
+        """The answer for the first event of its key."""
+        found = self._unscreened(raw)
+        if found.rank is None:
+            return found
+        dropped, networks_matter = self._screen(raw)
+        return Read(found.rank, dropped, networks_matter)
 
     def _trusted(self, ips: object) -> bool:
         """Every source address lies in a trusted network (remembered per address list)."""
-        if type(ips) is not list or not all(type(ip) is str for ip in ips):
+        if type(ips) is not list:
             return False
-        key = tuple(ips)
-        found = self.addresses.get(key)
+        try:
+            key = tuple(ips)
+            found = self.addresses.get(key)
+        except TypeError:  # a list or an object among the addresses
+            return False
         if found is None:
-            found = not self.catalog.context.untrusted_addresses(key)
+            texts = tuple([ip for ip in key if type(ip) is str])
+            found = len(texts) == len(key) and not self.catalog.context.untrusted_addresses(texts)
             if len(self.addresses) < _MAX:
                 self.addresses[key] = found
         return found
 
-    def _screen(self, raw: dict[str, Any]) -> _Verdict:
+    def _screen(self, raw: dict[str, Any]) -> tuple[Dropped | None, bool]:
         actor, audience, spared = self._identity(raw["user"])
         if actor.kind is ActorKind.ANONYMOUS:
-            return _FULL
+            return None, False
         if audience is None:
             agent = raw.get("userAgent")
             audience = audience_for(actor, agent if type(agent) is str else "", self.settings)
@@ -134,11 +176,9 @@ class Screen:
             reason, networks_matter = self.verdicts[key]
         except KeyError:
             reason, networks_matter = self.verdicts[key] = self._verdict(raw, actor, audience)
-        return (
-            _FULL
-            if reason is None
-            else _Verdict(Dropped(reason, actor.display_name), networks_matter)
-        )
+        if reason is None:
+            return None, False
+        return Dropped(reason, actor.display_name), networks_matter
 
     def who(self, user: dict[str, Any]) -> str:
         """The name of the user of an object `invalid_reason` accepted (not whom it
