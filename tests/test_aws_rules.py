@@ -2,7 +2,9 @@
 quiet on a near miss; settings, the README tables and the scope checks hold.
 
 Cases are CloudTrail records (as in a log file or an EventBridge `detail`) and alarm events,
-built from one documented shape with the fields that matter changed.
+built from one documented shape with the fields that matter changed. Each runs as a user's
+function runs it: the event EventBridge delivers, through `handler.lambda_handler` into a moto
+SNS topic, judged by the rule and severity its subscribers get.
 """
 
 from __future__ import annotations
@@ -10,26 +12,29 @@ from __future__ import annotations
 import copy
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from eks_audit_bot import flow
+from eks_audit_bot import flow, handler
 from eks_audit_bot.aws import alarms
 from eks_audit_bot.aws import calls as cloudtrail
-from eks_audit_bot.aws.alarm import AlarmChange, alarm_change_from_event
+from eks_audit_bot.aws.alarm import alarm_change_from_event
 from eks_audit_bot.aws.api_call import ApiCall, api_call_from_dict, normalized_event_name
 from eks_audit_bot.aws.caller import actor_of_caller
 from eks_audit_bot.aws.changes import describe
+from eks_audit_bot.aws.eventbridge import decode_event, envelope
 from eks_audit_bot.aws.phrases import summarize
 from eks_audit_bot.aws.rules import RuleError, builtin_aws_rules, parse_aws_rule
 from eks_audit_bot.core.severity import Severity
 from eks_audit_bot.kube.audit import InvalidEvent
 from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.settings import ConfigError, Settings
-from support import load_eventbridge_case
-from tamper_cases import TAMPER_CASES
+from lambda_context import FakeContext
+from support import Inbox, load_eventbridge_case
+from tamper_cases import KEY_ID, TAMPER_CASES, TOPIC_ARN
 
 ROOT = Path(__file__).parents[1]
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:eks-alerts"
@@ -292,19 +297,50 @@ CASES: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {
 CASES |= TAMPER_CASES
 
 
-def parse(raw: dict[str, Any]) -> ApiCall | AlarmChange:
-    if raw.get("detail-type") == "CloudWatch Alarm State Change":
-        return alarm_change_from_event(raw)
-    return api_call_from_dict(raw)
+def as_delivered(raw: dict[str, Any], topic_arn: str) -> dict[str, Any]:
+    """What the function receives for a case, about this test's alert topic: an alarm event as
+    it is; a CloudTrail record in the envelope EventBridge delivers it in; an `events:PutEvents`
+    record as the event it put on the bus, under the source its sender chose."""
+    raw = json.loads(json.dumps(raw).replace(TOPIC_ARN, topic_arn))
+    if "detail-type" in raw:
+        return raw
+    event = envelope(raw)
+    if (raw["eventSource"], raw["eventName"]) == (B, "PutEvents"):
+        event["source"] = raw["requestParameters"]["source"]
+    return event
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """The function as a user deploys it (watching the cases' KMS key), fed by EventBridge,
+    and what its topic's subscribers get."""
+
+    inbox: Inbox
+    monkeypatch: pytest.MonkeyPatch
+
+    def published(self, raw: dict[str, Any], **env: str) -> list[tuple[str, str]]:
+        """The (rule, severity) message attributes of each alert subscribers got for a case."""
+        for name, value in ({"WATCHED_KMS_KEYS": json.dumps([KEY_ID])} | env).items():
+            self.monkeypatch.setenv(name, value)
+        handler.runtime.cache_clear()  # a cold start with these settings
+        handler.lambda_handler(as_delivered(raw, self.inbox.topic_arn), FakeContext())
+        attributes = [note["MessageAttributes"] for note in self.inbox.received()]
+        return [(names["rule"]["Value"], names["severity"]["Value"]) for names in attributes]
+
+    def rule(self, raw: dict[str, Any], **env: str) -> str | None:
+        """The rule of the one alert subscribers got for a case, or None: no alert."""
+        alerts = self.published(raw, **env)
+        assert len(alerts) <= 1, alerts
+        return alerts[0][0] if alerts else None
+
+
+@pytest.fixture
+def function(inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> Function:
+    return Function(inbox, monkeypatch)
 
 
 def catalog(**settings: Any) -> flow.Catalogs:
     return flow.Catalogs(Settings(TOPIC, **settings))
-
-
-def hit_id(raw: dict[str, Any], rules: flow.Catalogs | None = None) -> str | None:
-    hit = (rules or catalog()).aws.match(parse(raw))
-    return hit.rule_id if hit else None
 
 
 def test_every_rule_has_a_firing_and_a_quiet_case() -> None:
@@ -313,10 +349,10 @@ def test_every_rule_has_a_firing_and_a_quiet_case() -> None:
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
-def test_rule_fires_on_its_case(rule_id: str, snapshot: Any) -> None:
+def test_rule_fires_on_its_case(rule_id: str, function: Function, snapshot: Any) -> None:
     fires, _ = CASES[rule_id]
-    event = parse(fires)
-    assert hit_id(fires) == rule_id
+    assert function.rule(fires) == rule_id
+    event = decode_event(as_delivered(fires, TOPIC_ARN))
     if isinstance(event, ApiCall):
         summary = summarize(event)
         described = {"action": summary.action, "target": summary.target, "changes": describe(event)}
@@ -331,26 +367,27 @@ def test_rule_fires_on_its_case(rule_id: str, snapshot: Any) -> None:
         for index in range(len(quiet))
     ],
 )
-def test_rule_stays_quiet_on_a_near_miss(rule_id: str, index: int) -> None:
-    assert hit_id(CASES[rule_id][1][index]) != rule_id
+def test_rule_stays_quiet_on_a_near_miss(rule_id: str, index: int, function: Function) -> None:
+    assert function.rule(CASES[rule_id][1][index]) != rule_id
 
 
-def test_the_most_severe_rule_wins() -> None:
+def test_the_most_severe_rule_wins(function: Function) -> None:
     # Turning audit logging off and opening the endpoint in one call: critical beats high.
     both = cfg(logging=LOGGING_OFF, resourcesVpcConfig={"endpointPublicAccess": True})
-    assert hit_id(both) == "eks-audit-logging-disabled"
-    assert hit_id(cfg(resourcesVpcConfig={"endpointPublicAccess": True})) == "eks-endpoint-public"
+    assert function.rule(both) == "eks-audit-logging-disabled"
+    opened = cfg(resourcesVpcConfig={"endpointPublicAccess": True})
+    assert function.rule(opened) == "eks-endpoint-public"
 
 
-def test_disabled_rules_and_severities_accept_aws_rule_ids() -> None:
-    rules = catalog(
-        disabled_rules=frozenset({"eks-cluster-admin-granted"}),
-        rule_severities={"eks-nodegroup-changed": Severity.HIGH},
-    )
-    assert hit_id(CASES["eks-cluster-admin-granted"][0], rules) == "eks-access-policy-changed"
-    hit = rules.aws.match(parse(CASES["eks-nodegroup-changed"][0]))
-    assert hit is not None
-    assert hit.severity is Severity.HIGH
+def test_disabled_rules_and_severities_accept_aws_rule_ids(function: Function) -> None:
+    settings = {
+        "DISABLED_RULES": json.dumps(["eks-cluster-admin-granted"]),
+        "RULE_SEVERITIES": json.dumps({"eks-nodegroup-changed": "high"}),
+    }
+    granted = CASES["eks-cluster-admin-granted"][0]
+    assert function.rule(granted, **settings) == "eks-access-policy-changed"
+    nodegroup = CASES["eks-nodegroup-changed"][0]
+    assert function.published(nodegroup, **settings) == [("eks-nodegroup-changed", "high")]
     with pytest.raises(ConfigError, match="DISABLED_RULES: unknown rule id 'eks-nope'"):
         catalog(disabled_rules=frozenset({"eks-nope"}))
 

@@ -16,14 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from eks_audit_bot.aws.alarm import AlarmChange
-from eks_audit_bot.aws.api_call import ApiCall
 from eks_audit_bot.core.actor import Actor
 from eks_audit_bot.core.alert import Location, Outcome, RuleHit
 from eks_audit_bot.core.severity import Severity
 from eks_audit_bot.core.view import AUDIT_LOG, CLOUDTRAIL, HEALTH
 
 if TYPE_CHECKING:
+    from eks_audit_bot.aws.eventbridge import DecodedAwsEvent
     from eks_audit_bot.core.view import Page
 
 __all__ = ["AUDIT_LOG", "CLOUDTRAIL", "HEALTH", "AwsAlert"]
@@ -31,7 +30,7 @@ __all__ = ["AUDIT_LOG", "CLOUDTRAIL", "HEALTH", "AwsAlert"]
 
 @dataclass(frozen=True, slots=True)
 class AwsAlert:
-    event: ApiCall | AlarmChange
+    event: DecodedAwsEvent  # an `ApiCall` or an `AlarmChange`
     actor: Actor
     rule: RuleHit
     location: Location

@@ -5,7 +5,8 @@ and EventBridge sets the envelope's `account` itself. So a CloudTrail detail-typ
 only when
 
 - the `source` is the AWS service of the call (`aws.eks` for `eks.amazonaws.com`,
-  `aws.cloudwatch` for `monitoring.amazonaws.com`; an alarm state change: `aws.cloudwatch`);
+  `aws.cloudwatch` for `monitoring.amazonaws.com`), or for another detail-type the source its
+  entry in `eventbridge.HANDLED` names (an alarm state change: `aws.cloudwatch`);
 - the envelope's `account` is allowed (`EVENT_ACCOUNT_IDS`: the function's own account and the
   member accounts the central module lists; with `ORGANIZATION_ID` the bus policy admits only
   the organization's accounts; none set, as in a replay: any account);
@@ -28,6 +29,7 @@ from typing import Any
 from eks_audit_bot.aws.alert import AwsAlert
 from eks_audit_bot.aws.api_call import ApiCall, CallerIdentity
 from eks_audit_bot.aws.calls import EventResult
+from eks_audit_bot.aws.eventbridge import CALLED_SERVICE
 from eks_audit_bot.aws.rules import AwsCatalog
 from eks_audit_bot.aws.watched import eventbridge_source
 from eks_audit_bot.core.actor import Actor, ActorKind
@@ -35,7 +37,6 @@ from eks_audit_bot.core.alert import Location
 from eks_audit_bot.core.jsonvalue import mapping, text
 from eks_audit_bot.settings import Settings
 
-ALARM_SOURCE = "aws.cloudwatch"
 _ACCOUNT_DIGITS = 12
 _LIMIT = 100
 
@@ -55,13 +56,15 @@ class Forgery:
     time: str
 
 
-def check(event: Mapping[str, Any], settings: Settings, *, is_call: bool) -> Forgery | None:
-    """The forgery an event's envelope shows, or None when it holds."""
+def check(event: Mapping[str, Any], settings: Settings, required: str) -> Forgery | None:
+    """The forgery an event's envelope shows, or None when it holds. `required`: the source
+    AWS gives its detail-type (`eventbridge.HANDLED`), or `CALLED_SERVICE` for an API call."""
     detail = mapping(event.get("detail"))
     source, account = text(event.get("source")), text(event.get("account"))
+    is_call = required == CALLED_SERVICE
     claimed = text(detail.get("eventSource")) if is_call else ""
     recipient = text(detail.get("recipientAccountId")) if is_call else ""
-    expected = eventbridge_source(claimed) if is_call else ALARM_SOURCE
+    expected = eventbridge_source(claimed) if is_call else required
     reason = ""
     if not source.startswith("aws.") or not expected or source != expected:
         reason = "source_mismatch"

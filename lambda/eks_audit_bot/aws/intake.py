@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from eks_audit_bot.aws import calls as cloudtrail
 from eks_audit_bot.aws import credentials as aws_credentials
 from eks_audit_bot.aws import envelope, eventbridge
-from eks_audit_bot.aws.alarm import AlarmChange
 from eks_audit_bot.aws.rules import AwsCatalog
 from eks_audit_bot.core.invalid import InvalidEvent, SkipReason
 from eks_audit_bot.core.tally import Skip
@@ -39,12 +38,13 @@ def judge(
     holds: a forged one never links a credential to a person."""
     result = cloudtrail.EventResult(received=1)
     try:
-        decoded = eventbridge.decode_event(event)
+        detail_type = eventbridge.detail_type_of(event)
+        decoded = detail_type.decode(event)
     except InvalidEvent as err:
         where = where or (f"event {err.audit_id}" if err.audit_id else "event")
         result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
         return result
-    forgery = envelope.check(event, settings, is_call=not isinstance(decoded, AlarmChange))
+    forgery = envelope.check(event, settings, detail_type.source)
     if forgery is not None:
         detail = envelope.describe(forgery)
         result.skips.append(Skip(where or "event", SkipReason.FORGED_EVENT, detail))

@@ -21,6 +21,7 @@ from typing import Any
 
 from eks_audit_bot.aws.alarm import AlarmChange
 from eks_audit_bot.aws.api_call import ApiCall
+from eks_audit_bot.aws.eventbridge import DecodedAwsEvent
 from eks_audit_bot.aws.predicates import API_PREDICATES
 from eks_audit_bot.core.alert import RuleHit
 from eks_audit_bot.core.rule_schema import (
@@ -80,7 +81,7 @@ class AwsRule:
     explanation: str = ""
     runbook: str = ""
 
-    def accepts(self, event: ApiCall | AlarmChange) -> bool:
+    def accepts(self, event: DecodedAwsEvent) -> bool:
         if isinstance(event, ApiCall):
             return self.source == "cloudtrail" and self.match.accepts_call(event)
         return self.source == "health" and self.match.accepts_alarm(event)
@@ -89,7 +90,7 @@ class AwsRule:
         return RuleHit(self.id, self.title, self.severity, self.explanation, self.runbook)
 
 
-def best_rule(rules: Iterable[AwsRule], event: ApiCall | AlarmChange) -> RuleHit | None:
+def best_rule(rules: Iterable[AwsRule], event: DecodedAwsEvent) -> RuleHit | None:
     """The most severe rule that accepts the event (the earlier one between equals)."""
     best: AwsRule | None = None
     for rule in rules:
@@ -111,7 +112,7 @@ class AwsCatalog:
     def load(cls, settings: Settings) -> AwsCatalog:
         return cls(tuned(builtin_aws_rules(), settings.rule_severities, settings.disabled_rules))
 
-    def match(self, event: ApiCall | AlarmChange) -> RuleHit | None:
+    def match(self, event: DecodedAwsEvent) -> RuleHit | None:
         """The rule for an AWS API call or an alarm state change, or None."""
         return best_rule(self.rules, event)
 

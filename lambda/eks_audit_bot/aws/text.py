@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 __all__ = ["ERROR_MESSAGE_LIMIT", "aws_headline", "aws_link", "aws_subject", "render_aws_text"]
 
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
-# `https://` in caller-controlled text becomes `https[:]//`: no client makes it a link.
-SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
+# `https://` in caller-controlled text becomes `https[:]//`: no client makes it a link. A
+# scheme is at most 31 characters, as `safety.defuse` reads them: unbounded, a long run of
+# `x+x+x…` took quadratic time (80,000 characters in a session name: minutes).
+SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]{0,30})://", re.IGNORECASE)
 _NOTES = {"denied": " (AWS refused the call)"}
 
 

@@ -4,36 +4,14 @@ a budget, then fewer members in its JSON document."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
 
+from eks_audit_bot.core.setters import field_setter as put
 from eks_audit_bot.kube.alert import Alert, Digest
 from eks_audit_bot.output.sizing import BUDGETS, DOCUMENT_MEMBERS, Field, Value, slim
 
-
-def _on_event(alert: Alert, **changes: Any) -> Alert:
-    return replace(alert, event=alert.event._replace(**changes))
-
-
-def _on_ref(alert: Alert, **changes: Any) -> Alert:
-    return _on_event(alert, object_ref=alert.event.object_ref._replace(**changes))
-
-
-def _on_actor(alert: Alert, **changes: Any) -> Alert:
-    return replace(alert, actor=replace(alert.actor, **changes))
-
-
-def _event(name: str) -> Callable[[Alert, Value], Alert]:
-    return lambda alert, value: _on_event(alert, **{name: value})
-
-
-def _ref(name: str) -> Callable[[Alert, Value], Alert]:
-    return lambda alert, value: _on_ref(alert, **{name: value})
-
-
-def _actor(name: str) -> Callable[[Alert, Value], Alert]:
-    return lambda alert, value: _on_actor(alert, **{name: value})
+_REF = ("event", "object_ref")  # the object a request names
 
 
 def _changes(alert: Alert, value: Value) -> Alert:
@@ -45,27 +23,29 @@ def _client(alert: Alert, value: Value) -> Alert:
 
 
 FIELDS: tuple[Field[Alert], ...] = (
-    Field("source IPs", lambda a: a.event.source_ips, _event("source_ips")),
-    Field("user agent", lambda a: a.event.user_agent, _event("user_agent")),
+    Field("source IPs", lambda a: a.event.source_ips, put("event", "source_ips")),
+    Field("user agent", lambda a: a.event.user_agent, put("event", "user_agent")),
     Field("what changed", lambda a: a.changes, _changes),
-    Field("request URI", lambda a: a.event.request_uri, _event("request_uri")),
-    Field("name", lambda a: a.event.object_ref.name, _ref("name")),
-    Field("namespace", lambda a: a.event.object_ref.namespace, _ref("namespace")),
-    Field("resource", lambda a: a.event.object_ref.resource, _ref("resource")),
-    Field("subresource", lambda a: a.event.object_ref.subresource, _ref("subresource")),
-    Field("API group", lambda a: a.event.object_ref.api_group, _ref("api_group")),
-    Field("API version", lambda a: a.event.object_ref.api_version, _ref("api_version")),
-    Field("person", lambda a: a.actor.display_name, _actor("display_name")),
-    Field("Kubernetes user", lambda a: a.actor.username, _actor("username")),
-    Field("IAM identity", lambda a: a.actor.iam_arn, _actor("iam_arn")),
-    Field("IAM role or user", lambda a: a.actor.canonical_arn, _actor("canonical_arn")),
-    Field("session", lambda a: a.actor.session_name, _actor("session_name")),
-    Field("groups", lambda a: a.actor.groups, _actor("groups")),
-    Field("impersonated user", lambda a: a.actor.impersonated_user, _actor("impersonated_user")),
+    Field("request URI", lambda a: a.event.request_uri, put("event", "request_uri")),
+    Field("name", lambda a: a.event.object_ref.name, put(*_REF, "name")),
+    Field("namespace", lambda a: a.event.object_ref.namespace, put(*_REF, "namespace")),
+    Field("resource", lambda a: a.event.object_ref.resource, put(*_REF, "resource")),
+    Field("subresource", lambda a: a.event.object_ref.subresource, put(*_REF, "subresource")),
+    Field("API group", lambda a: a.event.object_ref.api_group, put(*_REF, "api_group")),
+    Field("API version", lambda a: a.event.object_ref.api_version, put(*_REF, "api_version")),
+    Field("person", lambda a: a.actor.display_name, put("actor", "display_name")),
+    Field("Kubernetes user", lambda a: a.actor.username, put("actor", "username")),
+    Field("IAM identity", lambda a: a.actor.iam_arn, put("actor", "iam_arn")),
+    Field("IAM role or user", lambda a: a.actor.canonical_arn, put("actor", "canonical_arn")),
+    Field("session", lambda a: a.actor.session_name, put("actor", "session_name")),
+    Field("groups", lambda a: a.actor.groups, put("actor", "groups")),
+    Field(
+        "impersonated user", lambda a: a.actor.impersonated_user, put("actor", "impersonated_user")
+    ),
     Field(
         "impersonated groups",
         lambda a: a.actor.impersonated_groups,
-        _actor("impersonated_groups"),
+        put("actor", "impersonated_groups"),
     ),
     Field("client", lambda a: a.client, _client),
 )
