@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from support import Inbox, delivered, load_case, subscription_event
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:eks-alerts"
 LOCATION = Location("prod-eu", "/aws/eks/prod-eu/cluster", "111122223333", "prod", "eu-west-1")
 SETTINGS = Settings(TOPIC)
+RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 CUT_AT = 256 * 1024  # CloudWatch Logs keeps this much of a line, then appends the marker
 
 
@@ -235,3 +237,24 @@ def test_every_message_fits_one_sns_request_and_says_what_was_shortened() -> Non
     ]
     assert "Shortened to fit one SNS message" in delivered(outgoing.message, "email")
     assert document["severity"] == "critical"
+
+
+# ---- A body built to stall the function ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "filler",
+    ["a" * 65_536, "a-" * 32_768, "x" * 65_000 + "://", "password" + " " * 65_000],
+    ids=["letters", "dashes", "scheme", "spaces"],
+)
+def test_a_configmap_value_built_to_stall_the_credential_scan_still_alerts(filler: str) -> None:
+    """Every value of a ConfigMap a person writes is scanned for credentials (64 KB of each):
+    a value made to make the scan's patterns backtrack (quadratic, minutes for 64 KB) would
+    hold the batch until the function times out and every alert in it waits with it."""
+    event = json.loads((RULE_FIXTURES / "configmap-credentials" / "quiet.json").read_text())
+    data = {"filler": filler, "z-db": "db_password: hunter2"}
+    event["requestObject"]["data"] = event["responseObject"]["data"] = data
+    (alert,) = run(event).alerts
+    assert alert.rule.rule_id == "configmap-credentials"
+    assert "looks like credentials: key z-db holds a credential setting" in alert.changes
+    assert "hunter2" not in json.dumps(message.build(alert, SETTINGS).message)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 COMMANDS = ("mute", "mutes", "unmute")
 MAX_SECONDS = 90 * 86400
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_DURATION = re.compile(r"(\d+)([smhdw])")
+_DURATION = re.compile(r"(\d{1,9})([smhdw])")
 
 
 class MuteError(ValueError):

@@ -25,7 +25,9 @@ _CREDENTIAL_KEY = re.compile(rf"(?:^|[._-]){_KEY}$", re.IGNORECASE)
 _VALUE_SHAPES = (
     (
         "a credential setting",
-        re.compile(rf"[\"']?[\w.-]*{_KEY}[\"']?\s*[:=]\s*[\"']?[^\s\"',}}]", re.IGNORECASE),
+        # `db_password: x` is found at `password`: no leading `[\w.-]*`, which made a search
+        # quadratic on a long run of word characters (a 16 KB value took half a minute).
+        re.compile(rf"{_KEY}[\"']?\s*[:=]\s*[\"']?[^\s\"',}}]", re.IGNORECASE),
     ),
     ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
@@ -33,7 +35,12 @@ _VALUE_SHAPES = (
         "a GitHub or Slack token",
         re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|xox[abprs]-[A-Za-z0-9-]{10,})"),
     ),
-    ("a URL with a password", re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.I)),
+    # A scheme of at most 31 characters from a word boundary, as `output.safety` reads them:
+    # unbounded, a long run of letters made each search quadratic.
+    (
+        "a URL with a password",
+        re.compile(r"\b[a-z][a-z0-9+.-]{0,30}://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE),
+    ),
 )
 _CREDENTIAL_NAME = re.compile(
     r"pass(?:word|wd)|secret|credential|token|private[._-]?key|api[._-]?key", re.IGNORECASE
