@@ -7,6 +7,9 @@ catalog whether any rule could match an event of that shape whatever its name, b
 and addresses (`RuleCatalog.could_match`), and if none can, drops it with the reason and the
 count the full path would give, without building the model. Shapes repeat, so each is asked
 once per batch, on the model of its first event; identities repeat too, so each is read once.
+The same answer, remembered per event key, says whether the object is an audit event at all
+(`invalid_reason`) and the rank of its stage (`actions.rank_of`): each event's JSON is read
+once, by one dictionary lookup (`Screen.read`).
 
 The screen never decides that something is harmless by itself: the catalog does, and every
 rule that might care keeps the event on the full path. What it cannot read plainly takes the
