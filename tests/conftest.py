@@ -1,13 +1,16 @@
-"""Shared fixtures: fake AWS credentials and a moto SNS topic with an SQS tap."""
+"""Shared fixtures: fake AWS credentials, a moto SNS topic with an SQS tap, and a moto_server
+the examples apply against (with fresh boto3 clients)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 
+import moto_examples
 from eks_audit_bot import handler
 from eks_audit_bot.accounting import metrics
 from support import REGION, Inbox
@@ -45,3 +48,19 @@ def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
         monkeypatch.setenv("SNS_TOPIC_ARN", topic_arn)
         monkeypatch.setenv("ACCOUNT_NAME", "prod")
         yield Inbox(topic_arn, queue_url)
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    try:
+        with moto_examples.moto_apply.moto_server() as url:
+            yield url
+    except RuntimeError as err:
+        pytest.fail(str(err))
+
+
+@pytest.fixture
+def aws(moto_url: str) -> dict[str, Any]:
+    """boto3 clients on a fresh moto state; fake credentials for terraform too."""
+    moto_examples.moto_apply.reset(moto_url)
+    return dict(moto_examples.moto_apply.clients(moto_url))

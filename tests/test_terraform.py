@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,17 @@ from moto.events.models import EventPattern
 from eks_audit_bot import handler
 from eventbridge import alarm_state_change
 from lambda_context import FakeContext
-from support import load_eventbridge_case, load_script
+from moto_examples import (
+    ACCOUNT,
+    REGION,
+    Workdir,
+    eks_log_groups,
+    pattern_filter,
+    powertools_layers,
+    subscription_filters,
+    terragrunt_inputs,
+)
+from support import load_eventbridge_case
 from terraform_pattern import (
     DEFAULT_PATTERN_FILE,
     MOCK_PROVIDER,
@@ -32,105 +41,12 @@ from terraform_pattern import (
     PatternConsole,
     TerraformError,
     module_test,
-    terraform_env,
 )
 
 pytestmark = [
     pytest.mark.terraform,
     pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH"),
 ]
-
-REGION = "us-east-1"
-ACCOUNT = "123456789012"  # moto's default account
-MOTO_SERVICES = ("sts", "iam", "lambda", "logs", "sns", "sqs", "kms", "cloudwatch", "events")
-
-
-# ---- moto server: the one `make example-apply` uses (scripts/moto_apply.py) ----
-
-moto_apply = load_script("moto_apply")
-MOTO_SERVICES = moto_apply.SERVICES
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    try:
-        with moto_apply.moto_server() as url:
-            yield url
-    except RuntimeError as err:
-        pytest.fail(str(err))
-
-
-@pytest.fixture
-def aws(moto_url: str) -> dict[str, Any]:
-    """boto3 clients on a fresh moto state; fake credentials for terraform too."""
-    moto_apply.reset(moto_url)
-    return dict(moto_apply.clients(moto_url))
-
-
-def _powertools_layers(client: Any) -> None:
-    """The AWS-managed Powertools layer in moto, up to the version the module uses."""
-    moto_apply.publish_powertools_layers(client)
-
-
-class Workdir:
-    """A copy of an example wired to moto; runs terraform in it."""
-
-    def __init__(
-        self,
-        example: str,
-        tmp_path: Path,
-        moto_url: str,
-        override: str,
-        aliases: tuple[str, ...] = (),
-    ) -> None:
-        self.path = moto_apply.copy_example(example, tmp_path / example, moto_url, override)
-        assert tuple(aliases) == moto_apply.EXAMPLES[example]
-        self.env = terraform_env(
-            {
-                "AWS_ACCESS_KEY_ID": "testing",
-                "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_REGION": REGION,
-                "AWS_EC2_METADATA_DISABLED": "true",
-            }
-        )
-
-    def run(self, *args: str) -> str:
-        result = subprocess.run(
-            ["terraform", *args, "-no-color"],
-            cwd=self.path,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        if result.returncode != 0:
-            pytest.fail(f"terraform {args[0]} failed:\n{result.stdout}\n{result.stderr}")
-        return result.stdout
-
-    def outputs(self) -> dict[str, Any]:
-        raw = json.loads(self.run("output", "-json"))
-        return {name: value["value"] for name, value in raw.items()}
-
-
-def _eks_log_groups(logs: Any, *names: str) -> None:
-    """The EKS log groups belong to EKS, not to the module: create them like a cluster would."""
-    for name in names:
-        logs.create_log_group(logGroupName=name)
-
-
-def _filters(logs: Any, log_group: str) -> list[dict[str, Any]]:
-    return list(logs.describe_subscription_filters(logGroupName=log_group)["subscriptionFilters"])
-
-
-def _pattern_filter(logs: Any, log_group: str) -> dict[str, Any]:
-    """The filter with the module's pattern, after checking the second one delivers cut lines."""
-    filters = {item["filterName"]: item for item in _filters(logs, log_group)}
-    (truncated,) = [item for name, item in filters.items() if name.endswith("-truncated")]
-    assert truncated["filterPattern"] == '"[Truncated...]"'
-    (pattern_filter,) = [item for name, item in filters.items() if item is not truncated]
-    return pattern_filter
-
 
 # ---- examples against moto ----
 
@@ -142,8 +58,8 @@ def test_complete_example_applies_and_destroys(
     chat applications API, and a real channel needs a Slack workspace authorized in the AWS
     console first, so the Slack ids stay unset here (tests/examples.tftest.hcl plans it)."""
     clusters = ("/aws/eks/prod/cluster", "/aws/eks/staging/cluster")
-    _eks_log_groups(aws["logs"], *clusters)
-    _powertools_layers(aws["lambda"])
+    eks_log_groups(aws["logs"], *clusters)
+    powertools_layers(aws["lambda"])
     work = Workdir(
         "complete", tmp_path, aws["sts"].meta.endpoint_url, "override.tf", aliases=("chat",)
     )
@@ -167,7 +83,7 @@ def test_complete_example_applies_and_destroys(
     pattern = DEFAULT_PATTERN_FILE.read_text(encoding="utf-8")
     assert out["filter_pattern"] == pattern
     for log_group in clusters:
-        subscription = _pattern_filter(aws["logs"], log_group)
+        subscription = pattern_filter(aws["logs"], log_group)
         assert subscription["filterPattern"] == pattern
         assert subscription["destinationArn"] == function["FunctionArn"]
     assert sorted(out["subscription_filters"]) == ["prod", "staging"]
@@ -203,7 +119,7 @@ def test_complete_example_applies_and_destroys(
     assert not aws["sns"].list_topics()["Topics"]
     assert not aws["sqs"].list_queues().get("QueueUrls")
     for log_group in clusters:
-        assert _filters(aws["logs"], log_group) == []
+        assert subscription_filters(aws["logs"], log_group) == []
     assert not aws["iam"].list_roles()["Roles"]
     key = aws["kms"].describe_key(KeyId=out["sns_topic_kms_key_arn"])["KeyMetadata"]
     assert key["KeyState"] == "PendingDeletion"
@@ -352,67 +268,11 @@ def _check_alerts_from_the_deployment(
     ]
 
 
-def _terragrunt_inputs() -> dict[str, Any]:
-    """The `inputs = { ... }` of examples/terragrunt/terragrunt.hcl (one `key = value` a line)."""
-    text = (ROOT / "examples" / "terragrunt" / "terragrunt.hcl").read_text(encoding="utf-8")
-    block = re.search(r"^inputs = \{\n(.*?)^\}", text, re.MULTILINE | re.DOTALL)
-    assert block, "terragrunt.hcl must have an inputs block"
-    inputs = {}
-    for line in block.group(1).splitlines():
-        key, _, value = line.strip().partition("=")
-        inputs[key.strip()] = json.loads(value.strip())  # HCL strings/numbers used here are JSON
-    return inputs
-
-
-def test_terragrunt_inputs_apply_unchanged(aws: dict[str, Any], tmp_path: Path) -> None:
-    inputs = _terragrunt_inputs()
-    assert sorted(inputs) == sorted(
-        [
-            "eks_bot_name",
-            "timeout",
-            "memory_limit",
-            "aws_cloudwatch_log_group",
-            "account_id",
-            "account_name",
-            "sns_topic_arn",
-            "filter_pattern",
-        ]
-    )
-    _eks_log_groups(aws["logs"], inputs["aws_cloudwatch_log_group"])
-    _powertools_layers(aws["lambda"])
-    aws["sns"].create_topic(Name=inputs["sns_topic_arn"].rsplit(":", 1)[-1])
-    work = Workdir("terragrunt", tmp_path, aws["sts"].meta.endpoint_url, "moto_provider.tf")
-    # Exactly what Terragrunt does with `inputs`: TF_VAR_<name>, JSON-encoded for non-strings.
-    work.env.update(
-        {
-            f"TF_VAR_{key}": value if isinstance(value, str) else json.dumps(value)
-            for key, value in inputs.items()
-        }
-    )
-    work.run("init", "-backend=false", "-input=false")
-    work.run("apply", "-auto-approve", "-input=false")
-
-    function = aws["lambda"].get_function(FunctionName=inputs["eks_bot_name"])["Configuration"]
-    assert function["Timeout"] == inputs["timeout"]
-    assert function["MemorySize"] == inputs["memory_limit"]
-    env = function["Environment"]["Variables"]
-    assert env["ACCOUNT_ID"] == inputs["account_id"]
-    assert env["ACCOUNT_NAME"] == inputs["account_name"]
-    assert env["SNS_TOPIC_ARN"] == inputs["sns_topic_arn"]
-    subscription = _pattern_filter(aws["logs"], inputs["aws_cloudwatch_log_group"])
-    assert subscription["filterPattern"] == inputs["filter_pattern"]
-    assert subscription["filterName"] == inputs["eks_bot_name"]
-
-    work.run("destroy", "-auto-approve", "-input=false")
-    assert not aws["lambda"].list_functions()["Functions"]
-    assert _filters(aws["logs"], inputs["aws_cloudwatch_log_group"]) == []
-
-
 def test_terragrunt_wrapper_passes_every_input() -> None:
     """examples/terragrunt/main.tf hands each terragrunt input to the module under its name."""
     main_tf = (ROOT / "examples" / "terragrunt" / "main.tf").read_text(encoding="utf-8")
     passed = dict(re.findall(r"^\s+(\w+)\s+= var\.(\w+)$", main_tf, re.MULTILINE))
-    assert passed == {name: name for name in _terragrunt_inputs()}
+    assert passed == {name: name for name in terragrunt_inputs()}
 
 
 # ---- what a user reads when plan refuses an input ----
