@@ -10,29 +10,20 @@ from typing import Any
 
 import pytest
 
-from test_terraform import (  # the moto server, clients and example workdir of the examples
-    ACCOUNT,
-    REGION,
-    Workdir,
-    _eks_log_groups,
-    _powertools_layers,
-    aws,
-    moto_url,
-)
+from moto_examples import ACCOUNT, REGION, Workdir, eks_log_groups, powertools_layers
 
 pytestmark = [
     pytest.mark.terraform,
     pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH"),
 ]
-__all__ = ["aws", "moto_url"]  # fixtures
 INTEGRATION_URL = (
     "https://events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue"
 )
 
 
 def test_pagerduty_example_applies_and_destroys(aws: dict[str, Any], tmp_path: Path) -> None:
-    _eks_log_groups(aws["logs"], "/aws/eks/prod/cluster")
-    _powertools_layers(aws["lambda"])
+    eks_log_groups(aws["logs"], "/aws/eks/prod/cluster")
+    powertools_layers(aws["lambda"])
     work = Workdir("pagerduty", tmp_path, aws["sts"].meta.endpoint_url, "override.tf")
     work.run("init", "-backend=false", "-input=false")
     url = f"pagerduty_integration_url={INTEGRATION_URL}"

@@ -143,6 +143,17 @@ def test_an_aws_api_call_whose_credential_nobody_issued_says_the_person_is_unkno
     assert "no record of the STS call" in document["actor"]["person_source"]
 
 
+def test_an_aws_api_call_whose_session_carries_a_source_identity_keeps_that_person(
+    inbox: Inbox, table: str
+) -> None:
+    event = admin_grant(key="ASIAQEXAMPLEUNSEEN01")
+    event["detail"]["userIdentity"]["sessionContext"]["sourceIdentity"] = "carol@example.com"
+    handler.lambda_handler(event, FakeContext())
+    (document,) = documents(inbox)
+    assert document["actor"]["display_name"] == "carol@example.com"
+    assert "person_source" not in document["actor"]
+
+
 def test_a_session_that_names_a_person_is_left_alone(inbox: Inbox, table: str) -> None:
     handler.lambda_handler(assume_role(), FakeContext())
     handler.lambda_handler(audit_log(admin_change(session="bob@example.com")), FakeContext())

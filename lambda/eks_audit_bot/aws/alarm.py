@@ -130,6 +130,11 @@ class AlarmChange:
         """An alarm has no caller, so no credential."""
         return ""
 
+    @property
+    def source_identity(self) -> str:
+        """An alarm has no caller, so no person."""
+        return ""
+
     def document_part(self) -> tuple[str, str, dict[str, Any]]:
         """The document's link name, its own part's name and that part."""
         metric = self.metric

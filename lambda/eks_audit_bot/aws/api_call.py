@@ -121,6 +121,11 @@ class ApiCall:
         return self.identity.access_key_id
 
     @property
+    def source_identity(self) -> str:
+        """The person the caller's session carries (`sts:SetSourceIdentity`), if any."""
+        return self.identity.source_identity
+
+    @property
     def source_ips(self) -> tuple[str, ...]:
         return (self.source_ip,) if self.source_ip else ()
 

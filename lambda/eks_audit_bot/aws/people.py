@@ -5,7 +5,8 @@ A call made through a role session whose name names nobody (`botocore-session-17
 `EKSGetTokenAuth`, a number) carries `userIdentity.accessKeyId`; the STS call that issued that
 credential names the person (`CredentialResolver`: the state table's links, or LookupEvents),
 and the alert says who and how it knows, or that nobody is known. The key goes to the resolver
-only, never into the alert. Alarms have no caller and are left alone.
+only, never into the alert. A session with a source identity names its person already, and
+alarms have no caller: both are left alone.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ _UNTRACEABLE = "the CloudTrail record carries no access key id to trace"
 def name_people(alerts: Sequence[AwsAlert], resolver: CredentialResolver) -> list[AwsAlert]:
     """The alerts, each whose caller is a generic role session with the person filled in (or
     marked unknown)."""
-    return [_named(alert, resolver) if needs_a_name(alert.actor) else alert for alert in alerts]
+    return [
+        _named(alert, resolver)
+        if needs_a_name(alert.actor) and not alert.event.source_identity  # it names the person
+        else alert
+        for alert in alerts
+    ]
 
 
 def _named(alert: AwsAlert, resolver: CredentialResolver) -> AwsAlert:
