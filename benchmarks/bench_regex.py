@@ -6,7 +6,7 @@
 Everything from the audit log or CloudTrail is attacker-controlled, and a pattern that
 backtracks turns one long value into minutes of CPU: the batch times out and every alert in it
 waits. This finds each compiled pattern the runtime package holds at module level (directly, or
-in a tuple of them), searches texts shaped to make patterns backtrack (long runs of letters,
+in a tuple of them or of rows holding one), searches texts shaped to make patterns backtrack (long runs of letters,
 digits, separators, `://`, `password ` ...) at two sizes, and reports the growth of the worst
 text's time as a ratio: about 8 for a linear pattern when the text is 8 times longer, about
 64 for a quadratic one. Nothing here asserts a time; a ratio far above the size ratio is a
@@ -39,11 +39,12 @@ def patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
         for name, value in vars(module).items():
             items = value if isinstance(value, tuple) else (value,)
             for index, item in enumerate(items):
-                found = item[-1] if isinstance(item, tuple) and item else item
-                if isinstance(found, re.Pattern) and id(found) not in seen:
-                    seen.add(id(found))
-                    where = f"{info.name}.{name}" + (f"[{index}]" if len(items) > 1 else "")
-                    yield where, found
+                # A pattern, or one inside a row: (label, pattern), (pattern, replacement).
+                for found in item if isinstance(item, tuple) else (item,):
+                    if isinstance(found, re.Pattern) and id(found) not in seen:
+                        seen.add(id(found))
+                        where = f"{info.name}.{name}" + (f"[{index}]" if len(items) > 1 else "")
+                        yield where, found
 
 
 def worst(pattern: re.Pattern[str], size: int) -> tuple[float, str]:
