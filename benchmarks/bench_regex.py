@@ -5,12 +5,12 @@
 
 Everything from the audit log or CloudTrail is attacker-controlled, and a pattern that
 backtracks turns one long value into minutes of CPU: the batch times out and every alert in it
-waits. This finds each compiled pattern the runtime package holds at module level (directly, or
-in a tuple of them or of rows holding one), searches texts shaped to make patterns backtrack (long runs of letters,
-digits, separators, `://`, `password ` ...) at two sizes, and reports the growth of the worst
-text's time as a ratio: about 8 for a linear pattern when the text is 8 times longer, about
-64 for a quadratic one. Nothing here asserts a time; a ratio far above the size ratio is a
-pattern to rewrite.
+waits. This finds each compiled pattern the runtime package holds at module level (directly,
+in a tuple, or in a tuple's rows), searches texts shaped to make patterns backtrack (long runs
+of letters, digits, separators, `://`, `password ` ...) at two sizes, and reports the growth
+of the worst text's time as a ratio: about 8 for a linear pattern when the text is 8 times
+longer, about 64 for a quadratic one. Nothing here asserts a time; a ratio far above the size
+ratio is a pattern to rewrite.
 """
 
 from __future__ import annotations
