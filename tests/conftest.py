@@ -34,20 +34,43 @@ def fake_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     metrics.clear_metrics()
 
 
+def _subscribed_inbox() -> Inbox:
+    """A topic with a queue subscribed, in the moto state that is active."""
+    sns = boto3.client("sns", region_name=REGION)
+    sqs = boto3.client("sqs", region_name=REGION)
+    topic_arn = sns.create_topic(Name="eks-alerts")["TopicArn"]
+    queue_url = sqs.create_queue(QueueName="eks-alerts-tap")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    return Inbox(topic_arn, queue_url)
+
+
 @pytest.fixture
 def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     with mock_aws():
-        sns = boto3.client("sns", region_name=REGION)
-        sqs = boto3.client("sqs", region_name=REGION)
-        topic_arn = sns.create_topic(Name="eks-alerts")["TopicArn"]
-        queue_url = sqs.create_queue(QueueName="eks-alerts-tap")["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
-        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
-        monkeypatch.setenv("SNS_TOPIC_ARN", topic_arn)
+        found = _subscribed_inbox()
+        monkeypatch.setenv("SNS_TOPIC_ARN", found.topic_arn)
         monkeypatch.setenv("ACCOUNT_NAME", "prod")
-        yield Inbox(topic_arn, queue_url)
+        yield found
+
+
+@pytest.fixture(scope="module")
+def module_inbox() -> Iterator[Inbox]:
+    """`inbox` shared by a module's tests (moto state and all): for tests that only publish
+    and read what arrived. Use it through `shared_inbox`, which starts each test empty."""
+    with pytest.MonkeyPatch.context() as patch, mock_aws():
+        patch.setenv("AWS_DEFAULT_REGION", REGION)
+        yield _subscribed_inbox()
+
+
+@pytest.fixture
+def shared_inbox(module_inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> Inbox:
+    module_inbox.received()  # whatever an earlier test left
+    monkeypatch.setenv("SNS_TOPIC_ARN", module_inbox.topic_arn)
+    monkeypatch.setenv("ACCOUNT_NAME", "prod")
+    return module_inbox
 
 
 @pytest.fixture(scope="module")

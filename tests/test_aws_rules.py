@@ -335,8 +335,8 @@ class Function:
 
 
 @pytest.fixture
-def function(inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> Function:
-    return Function(inbox, monkeypatch)
+def function(shared_inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> Function:
+    return Function(shared_inbox, monkeypatch)
 
 
 def catalog(**settings: Any) -> flow.Catalogs:

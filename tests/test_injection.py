@@ -292,6 +292,12 @@ def denied_secret_read(value: str) -> dict[str, Any]:
     return event
 
 
+@pytest.fixture
+def inbox(shared_inbox: Inbox) -> Inbox:
+    """The module's tests share one moto state: each publishes, then reads what arrived."""
+    return shared_inbox
+
+
 def publish_through_the_handler(value: str, inbox: Inbox, monkeypatch: Any) -> Recording:
     """One hostile request through the handler with chat and paging on; the alert topic's
     and the page topic's SQS subscribers receive what SNS delivers."""
@@ -301,6 +307,7 @@ def publish_through_the_handler(value: str, inbox: Inbox, monkeypatch: Any) -> R
     sns, sqs = boto3.client("sns", region_name=REGION), boto3.client("sqs", region_name=REGION)
     pages = sns.create_topic(Name="eks-pages")["TopicArn"]
     queue = sqs.create_queue(QueueName=PAGE_TAP)["QueueUrl"]
+    Inbox(pages, queue).received()  # the module's tests share one moto state (`shared_inbox`)
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]
     sns.subscribe(TopicArn=pages, Protocol="sqs", Endpoint=arn["QueueArn"])
     monkeypatch.setenv("HTTPS_FORMAT", "chatbot")
