@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
 import moto_examples
 from eks_audit_bot import handler
 from eks_audit_bot.accounting import metrics
-from support import REGION, Inbox
+from support import REGION, Inbox, subscribed_queue
 
 
 @pytest.fixture(autouse=True)
@@ -34,23 +33,10 @@ def fake_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     metrics.clear_metrics()
 
 
-def _subscribed_inbox() -> Inbox:
-    """A topic with a queue subscribed, in the moto state that is active."""
-    sns = boto3.client("sns", region_name=REGION)
-    sqs = boto3.client("sqs", region_name=REGION)
-    topic_arn = sns.create_topic(Name="eks-alerts")["TopicArn"]
-    queue_url = sqs.create_queue(QueueName="eks-alerts-tap")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
-    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
-    return Inbox(topic_arn, queue_url)
-
-
 @pytest.fixture
 def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     with mock_aws():
-        found = _subscribed_inbox()
+        found = subscribed_queue("eks-alerts", "eks-alerts-tap")
         monkeypatch.setenv("SNS_TOPIC_ARN", found.topic_arn)
         monkeypatch.setenv("ACCOUNT_NAME", "prod")
         yield found
@@ -62,7 +48,7 @@ def module_inbox() -> Iterator[Inbox]:
     and read what arrived. Use it through `shared_inbox`, which starts each test empty."""
     with pytest.MonkeyPatch.context() as patch, mock_aws():
         patch.setenv("AWS_DEFAULT_REGION", REGION)
-        yield _subscribed_inbox()
+        yield subscribed_queue("eks-alerts", "eks-alerts-tap")
 
 
 @pytest.fixture

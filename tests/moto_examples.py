@@ -29,24 +29,16 @@ def powertools_layers(client: Any) -> None:
     moto_apply.publish_powertools_layers(client)
 
 
-class Workdir:
-    """A copy of an example wired to moto; runs terraform in it."""
+class Terraform:
+    """terraform in a working copy, with the fake credentials moto takes."""
 
-    def __init__(
-        self,
-        example: str,
-        tmp_path: Path,
-        moto_url: str,
-        override: str,
-        aliases: tuple[str, ...] = (),
-    ) -> None:
-        self.path = moto_apply.copy_example(example, tmp_path / example, moto_url, override)
-        assert tuple(aliases) == moto_apply.EXAMPLES[example]
+    def __init__(self, path: Path, region: str = REGION) -> None:
+        self.path = path
         self.env = terraform_env(
             {
                 "AWS_ACCESS_KEY_ID": "testing",
                 "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_REGION": REGION,
+                "AWS_REGION": region,
                 "AWS_EC2_METADATA_DISABLED": "true",
             }
         )
@@ -68,6 +60,21 @@ class Workdir:
     def outputs(self) -> dict[str, Any]:
         raw = json.loads(self.run("output", "-json"))
         return {name: value["value"] for name, value in raw.items()}
+
+
+class Workdir(Terraform):
+    """A copy of an example wired to moto; runs terraform in it."""
+
+    def __init__(
+        self,
+        example: str,
+        tmp_path: Path,
+        moto_url: str,
+        override: str,
+        aliases: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(moto_apply.copy_example(example, tmp_path / example, moto_url, override))
+        assert tuple(aliases) == moto_apply.EXAMPLES[example]
 
 
 def eks_log_groups(logs: Any, *names: str) -> None:

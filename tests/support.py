@@ -93,10 +93,11 @@ class Inbox:
 
     topic_arn: str
     queue_url: str
+    region: str = REGION
 
     def received(self) -> list[dict[str, Any]]:
         """SNS notifications that reached the queue (envelope with Message, Subject, attrs)."""
-        sqs = boto3.client("sqs", region_name=REGION)
+        sqs = boto3.client("sqs", region_name=self.region)
         notifications = []
         while True:
             batch = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10)
@@ -106,3 +107,17 @@ class Inbox:
             for item in messages:
                 notifications.append(json.loads(item["Body"]))
                 sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=item["ReceiptHandle"])
+
+
+def subscribed_queue(topic: str, queue: str, region: str = REGION) -> Inbox:
+    """A topic with an SQS queue subscribed, in the moto state that is active (as a subscriber
+    would see what the function publishes)."""
+    sns = boto3.client("sns", region_name=region)
+    sqs = boto3.client("sqs", region_name=region)
+    topic_arn = sns.create_topic(Name=topic)["TopicArn"]
+    queue_url = sqs.create_queue(QueueName=queue)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    return Inbox(topic_arn, queue_url, region)

@@ -17,7 +17,7 @@ from moto import mock_aws
 from eks_audit_bot import handler
 from eks_audit_bot.settings import Settings
 from lambda_context import FakeContext
-from support import REGION, load_case, subscription_event
+from support import REGION, load_case, subscribed_queue, subscription_event
 
 TOPIC_REGION = "us-east-1"
 
@@ -27,16 +27,9 @@ def central_topic(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A topic in us-east-1 with an SQS tap there; the function runs in eu-west-1 (REGION)."""
     assert TOPIC_REGION != REGION
     with mock_aws():
-        sns = boto3.client("sns", region_name=TOPIC_REGION)
-        sqs = boto3.client("sqs", region_name=TOPIC_REGION)
-        topic_arn = sns.create_topic(Name="central-eks-alerts")["TopicArn"]
-        queue_url = sqs.create_queue(QueueName="central-tap")["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
-        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
-        monkeypatch.setenv("SNS_TOPIC_ARN", topic_arn)
-        yield queue_url
+        central = subscribed_queue("central-eks-alerts", "central-tap", TOPIC_REGION)
+        monkeypatch.setenv("SNS_TOPIC_ARN", central.topic_arn)
+        yield central.queue_url
 
 
 def test_settings_take_the_topic_region_for_sns_and_the_function_region_for_links() -> None:

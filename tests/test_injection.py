@@ -40,7 +40,7 @@ from eks_audit_bot.output.route import Router
 from eks_audit_bot.output.sns import Publisher
 from eks_audit_bot.settings import HttpsFormat, Settings
 from lambda_context import FakeContext
-from support import REGION, Inbox, delivered, subscription_event
+from support import REGION, Inbox, delivered, subscribed_queue, subscription_event
 from test_pagerduty import ALARM_SCHEMA
 
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:eks-alerts"
@@ -301,15 +301,9 @@ def inbox(shared_inbox: Inbox) -> Inbox:
 def publish_through_the_handler(value: str, inbox: Inbox, monkeypatch: Any) -> Recording:
     """One hostile request through the handler with chat and paging on; the alert topic's
     and the page topic's SQS subscribers receive what SNS delivers."""
-
-    from support import REGION
-
-    sns, sqs = boto3.client("sns", region_name=REGION), boto3.client("sqs", region_name=REGION)
-    pages = sns.create_topic(Name="eks-pages")["TopicArn"]
-    queue = sqs.create_queue(QueueName=PAGE_TAP)["QueueUrl"]
-    Inbox(pages, queue).received()  # the module's tests share one moto state (`shared_inbox`)
-    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]
-    sns.subscribe(TopicArn=pages, Protocol="sqs", Endpoint=arn["QueueArn"])
+    page_inbox = subscribed_queue("eks-pages", PAGE_TAP)
+    page_inbox.received()  # the module's tests share one moto state (`shared_inbox`)
+    pages, sns = page_inbox.topic_arn, boto3.client("sns", region_name=REGION)
     monkeypatch.setenv("HTTPS_FORMAT", "chatbot")
     monkeypatch.setenv("PAGERDUTY_TOPIC_ARN", pages)
     monkeypatch.setenv("PAGERDUTY_MIN_SEVERITY", "low")

@@ -48,7 +48,7 @@ from eks_audit_bot.output.route import Router
 from eks_audit_bot.output.sns import Publisher, PublishError
 from eks_audit_bot.settings import ConfigError, Settings
 from lambda_context import FakeContext
-from support import REGION, Inbox, case_messages, load_case, subscription_event
+from support import REGION, Inbox, case_messages, load_case, subscribed_queue, subscription_event
 
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:eks-alerts"
 PAGES = "arn:aws:sns:eu-west-1:111122223333:eks-pages"
@@ -251,16 +251,9 @@ def test_page_topic_settings_are_checked_at_cold_start() -> None:
 @pytest.fixture
 def pager(inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> Inbox:
     """A second topic with an SQS tap: SQS gets the same SNS envelope an HTTPS endpoint does."""
-    sns = boto3.client("sns", region_name=REGION)
-    sqs = boto3.client("sqs", region_name=REGION)
-    topic_arn = sns.create_topic(Name="eks-pages")["TopicArn"]
-    queue_url = sqs.create_queue(QueueName="eks-pages-tap")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
-    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
-    monkeypatch.setenv("PAGERDUTY_TOPIC_ARN", topic_arn)
-    return Inbox(topic_arn, queue_url)
+    pages = subscribed_queue("eks-pages", "eks-pages-tap")
+    monkeypatch.setenv("PAGERDUTY_TOPIC_ARN", pages.topic_arn)
+    return pages
 
 
 class FakePagerDuty(BaseHTTPRequestHandler):

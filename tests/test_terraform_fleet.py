@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,8 +27,9 @@ from moto.server import ThreadedMotoServer
 from eks_audit_bot import handler
 from fleet import StreamReader, audit_event, deliver_to_destinations
 from lambda_context import FakeContext
+from moto_examples import Terraform
 from support import load_script, log_time_ms
-from terraform_pattern import ROOT, terraform_env
+from terraform_pattern import ROOT
 
 pytestmark = [
     pytest.mark.terraform,
@@ -118,48 +118,23 @@ def override(moto_url: str) -> str:
     return "\n".join(blocks)
 
 
-class Workdir:
+class Workdir(Terraform):
     def __init__(self, tmp_path: Path, moto_url: str) -> None:
-        self.path = tmp_path / "organization"
+        path = tmp_path / "organization"
         shutil.copytree(
             ROOT / "examples" / "organization",
-            self.path,
+            path,
             ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*"),
         )
-        main_tf = self.path / "main.tf"
-        modules = os.path.relpath(ROOT / "modules", self.path)
+        main_tf = path / "main.tf"
+        modules = os.path.relpath(ROOT / "modules", path)
         main_tf.write_text(
             main_tf.read_text(encoding="utf-8").replace('"../../modules/', f'"{modules}/'),
             encoding="utf-8",
         )
-        (self.path / "moto_override.tf").write_text(override(moto_url), encoding="utf-8")
-        self.env = terraform_env(
-            {
-                "AWS_ACCESS_KEY_ID": "testing",
-                "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_REGION": REGION,
-                "AWS_EC2_METADATA_DISABLED": "true",
-            }
-        )
+        (path / "moto_override.tf").write_text(override(moto_url), encoding="utf-8")
+        super().__init__(path, REGION)
         self.env.pop("AWS_ENDPOINT_URL", None)
-
-    def run(self, *args: str) -> str:
-        result = subprocess.run(
-            ["terraform", *args, "-no-color"],
-            cwd=self.path,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        if result.returncode != 0:
-            pytest.fail(f"terraform {args[0]} failed:\n{result.stdout}\n{result.stderr}")
-        return result.stdout
-
-    def outputs(self) -> dict[str, Any]:
-        raw = json.loads(self.run("output", "-json"))
-        return {name: value["value"] for name, value in raw.items()}
 
 
 def prepare_accounts() -> None:
