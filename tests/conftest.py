@@ -3,6 +3,7 @@ the examples apply against (with fresh boto3 clients)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +32,15 @@ def fake_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     handler.runtime.cache_clear()
     metrics.clear_metrics()
+
+
+@pytest.fixture
+def logs() -> Iterator[io.StringIO]:
+    """What the handler logs (its Powertools logger's stream), captured."""
+    buffer = io.StringIO()
+    previous = handler.logger.registered_handler.setStream(buffer)
+    yield buffer
+    handler.logger.registered_handler.setStream(previous)
 
 
 @pytest.fixture

@@ -121,3 +121,8 @@ def subscribed_queue(topic: str, queue: str, region: str = REGION) -> Inbox:
     ]["QueueArn"]
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
     return Inbox(topic_arn, queue_url, region)
+
+
+def json_lines(text: str) -> list[dict[str, Any]]:
+    """The JSON log lines (Powertools' structured logs) of captured output."""
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]

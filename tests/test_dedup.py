@@ -10,7 +10,6 @@ import io
 import json
 import socket
 import time
-from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -26,7 +25,7 @@ from eks_audit_bot.output import dedup
 from eks_audit_bot.settings import Settings
 from fleet import MEMBER_A, dedup_table, payload, records_event, secret_deletions
 from lambda_context import FakeContext
-from support import REGION, Inbox
+from support import REGION, Inbox, json_lines
 
 TTL = 3600
 
@@ -37,18 +36,6 @@ def table(inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("DEDUP_TABLE_NAME", name)
     monkeypatch.setenv("DEDUP_TTL_SECONDS", str(TTL))
     return name
-
-
-@pytest.fixture
-def logs() -> Iterator[io.StringIO]:
-    buffer = io.StringIO()
-    previous = handler.logger.registered_handler.setStream(buffer)
-    yield buffer
-    handler.logger.registered_handler.setStream(previous)
-
-
-def json_lines(text: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
 
 def ledger(table: str, remaining_ms: int = 60_000) -> dedup.Ledger:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -17,21 +16,13 @@ from credentials_support import assume_role
 from eks_audit_bot import handler
 from fleet import dedup_table
 from lambda_context import FakeContext
-from support import REGION, Inbox, load_eventbridge_case
-from test_handler import json_lines, metric
+from support import REGION, Inbox, json_lines, load_eventbridge_case
+from test_handler import metric
 from test_handler_cases import delivered
 
 GRANT = load_eventbridge_case("sso-user-grants-cluster-admin")["event"]
 SILENCE = load_eventbridge_case("alarm-audit-log-silent")["event"]
 MEMBER, INSIDER = "111122223333", "444455556666"
-
-
-@pytest.fixture
-def logs() -> Iterator[io.StringIO]:
-    buffer = io.StringIO()
-    previous = handler.logger.registered_handler.setStream(buffer)
-    yield buffer
-    handler.logger.registered_handler.setStream(previous)
 
 
 def forged(**envelope: Any) -> dict[str, Any]:

@@ -8,7 +8,6 @@ import json
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,16 +16,8 @@ from eks_audit_bot import handler
 from eks_audit_bot.core.invalid import PayloadError
 from eks_audit_bot.output.sns import PublishError
 from lambda_context import FakeContext
-from support import Inbox, load_eventbridge_case
-from test_handler import json_lines, metric
-
-
-@pytest.fixture
-def logs() -> Iterator[io.StringIO]:
-    buffer = io.StringIO()
-    previous = handler.logger.registered_handler.setStream(buffer)
-    yield buffer
-    handler.logger.registered_handler.setStream(previous)
+from support import Inbox, json_lines, load_eventbridge_case
+from test_handler import metric
 
 
 def run(name: str) -> dict[str, int]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,19 +16,7 @@ from eks_audit_bot import handler
 from eks_audit_bot.core.invalid import PayloadError
 from eks_audit_bot.settings import ConfigError
 from lambda_context import FakeContext
-from support import Inbox, load_case, subscription_event
-
-
-@pytest.fixture
-def logs() -> Iterator[io.StringIO]:
-    buffer = io.StringIO()
-    previous = handler.logger.registered_handler.setStream(buffer)
-    yield buffer
-    handler.logger.registered_handler.setStream(previous)
-
-
-def json_lines(text: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+from support import Inbox, json_lines, load_case, subscription_event
 
 
 def metric(lines: list[dict[str, Any]], name: str, **dimensions: str) -> float:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +43,6 @@ def table(inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("DEDUP_TABLE_NAME", name)
     monkeypatch.setenv("CREDENTIAL_LOOKUP", "false")
     return name
-
-
-@pytest.fixture
-def logs() -> Iterator[io.StringIO]:
-    buffer = io.StringIO()
-    previous = handler.logger.registered_handler.setStream(buffer)
-    yield buffer
-    handler.logger.registered_handler.setStream(previous)
 
 
 def email_of(inbox: Inbox, subject: str) -> str:
