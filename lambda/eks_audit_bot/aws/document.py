@@ -71,14 +71,7 @@ def aws_chat(alert: AwsAlert) -> dict[str, Any]:
     if alert.source_ips:
         lines.append(f"*From:* {', '.join(chat_code(ip) for ip in alert.source_ips)}")
     lines.append(f"*Event ID:* {chat_code(alert.event.audit_id)}")
-    about = Thread(
-        severity=str(alert.severity),
-        audit_id=alert.event.audit_id,
-        cluster=alert.location.cluster,
-        person=alert.actor.display_name,
-        rule_id=alert.rule.rule_id,
-        outcome=alert.outcome,
-    )
+    about = Thread.of(alert)
     message = chat_message(
         about,
         title=aws_subject(alert),

@@ -7,10 +7,10 @@ from typing import Any
 
 from eks_audit_bot.core.view import AUDIT_LOG
 from eks_audit_bot.kube.alert import Alert, Digest, DigestKind
-from eks_audit_bot.kube.document import links, thread
+from eks_audit_bot.kube.document import links
 from eks_audit_bot.kube.text import STREAMING_PHRASES, action, alert_link, past_tense
 from eks_audit_bot.output import safety
-from eks_audit_bot.output.chat import chat_message
+from eks_audit_bot.output.chat import Thread, chat_message
 from eks_audit_bot.output.form import (
     SCHEMA_VERSION,
     account_label,
@@ -38,7 +38,7 @@ def render_digest_text(digest: Digest) -> str:
 def digest_chat(digest: Digest) -> dict[str, Any]:
     """The chat notification: the digest's text as a code block, under its lead's thread."""
     return chat_message(
-        thread(digest.lead),
+        Thread.of(digest.lead),
         title=digest_subject(digest),
         text=digest_chat_text(digest),
         next_steps=[],

@@ -73,7 +73,7 @@ def links(alert: Alert) -> dict[str, str]:
 def chat_notification(alert: Alert) -> dict[str, Any]:
     """Amazon Q Developer in chat applications' custom notification (Slack, Teams)."""
     return chat_message(
-        thread(alert),
+        Thread.of(alert),
         title=alert_subject(alert),
         text=chat_markdown(alert),
         next_steps=[step for step in (alert.rule.runbook, alert_link(alert)) if step],
@@ -126,15 +126,3 @@ def chat_headline(alert: Alert) -> str:
     verb = chat_text(past_tense(event.verb))
     sub = f" ({chat_text(ref.subresource)})" if ref.subresource else ""
     return f"{who} {verb} {what}{sub} in {where}"
-
-
-def thread(alert: Alert) -> Thread:
-    """What the alert's chat notification is filed under."""
-    return Thread(
-        severity=str(alert.severity),
-        audit_id=alert.event.audit_id,
-        cluster=alert.location.cluster,
-        person=alert.actor.display_name,
-        rule_id=alert.rule.rule_id,
-        outcome=alert.outcome,
-    )

@@ -4,8 +4,11 @@ notification, for Slack and Teams), shared by every feed's chat rendering."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
+from eks_audit_bot.core.actor import Actor
+from eks_audit_bot.core.alert import Location, RuleHit
+from eks_audit_bot.core.severity import Severity
 from eks_audit_bot.output.safety import chat_text, line
 
 CHAT_DESCRIPTION_LIMIT = 3500
@@ -28,6 +31,40 @@ class Thread:
     person: str
     rule_id: str
     outcome: str
+
+    @classmethod
+    def of(cls, alert: Filed) -> Thread:
+        """The thread of an alert of any feed."""
+        return cls(
+            severity=str(alert.severity),
+            audit_id=alert.audit_id,
+            cluster=alert.location.cluster,
+            person=alert.actor.display_name,
+            rule_id=alert.rule.rule_id,
+            outcome=alert.outcome,
+        )
+
+
+class Filed(Protocol):
+    """What every feed's alert has that its chat notification is filed under."""
+
+    @property
+    def severity(self) -> Severity: ...
+
+    @property
+    def audit_id(self) -> str: ...
+
+    @property
+    def location(self) -> Location: ...
+
+    @property
+    def actor(self) -> Actor: ...
+
+    @property
+    def rule(self) -> RuleHit: ...
+
+    @property
+    def outcome(self) -> str: ...
 
 
 def chat_message(
