@@ -92,7 +92,7 @@ def read(**changes: Any) -> dict[str, Any]:
 
 def screened(raw: dict[str, Any], config: Settings = SETTINGS) -> str | None:
     catalog = CATALOG if config is SETTINGS else RuleCatalog.load(config)
-    dropped = Screen(config, catalog).drop(copy.deepcopy(raw), cut=False)
+    dropped = Screen(config, catalog).read(copy.deepcopy(raw), cut=False).dropped
     return dropped.reason if dropped else None
 
 
@@ -185,7 +185,7 @@ def test_never_screened(why: str, changes: dict[str, Any]) -> None:
 
 
 def test_a_cut_line_is_judged_in_full() -> None:
-    assert Screen(SETTINGS, CATALOG).drop(read(), cut=True) is None
+    assert Screen(SETTINGS, CATALOG).read(read(), cut=True).dropped is None
 
 
 def test_trusted_networks_keep_automation_on_the_full_path_so_calls_from_elsewhere_alert() -> None:

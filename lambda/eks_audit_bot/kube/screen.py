@@ -85,11 +85,6 @@ class Screen:
         self.identities: dict[object, _Identity] = {}
         self.addresses: dict[tuple[object, ...], bool] = {}  # address list -> all trusted
 
-    def drop(self, raw: dict[str, Any], cut: bool) -> Dropped | None:
-        """What the full path would drop an audit event's JSON as, or None when it must be
-        judged in full."""
-        return self.read(raw, cut).dropped
-
     def read(self, raw: dict[str, Any], cut: bool) -> Read:
         """Whether `raw` is an audit event, the rank of its stage, and what the full path would
         drop it as: one pass, answered once per event key."""
