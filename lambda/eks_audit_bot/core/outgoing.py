@@ -15,7 +15,9 @@ class Outgoing:
     # The topic it goes to; empty means the alert topic (SNS_TOPIC_ARN).
     topic_arn: str = ""
     # What a FIFO topic deduplicates on: a digest of the alert's action identity (the dedup
-    # ledger's key), so two different actions never share it. Empty: the auditID and Subject.
+    # ledger's key), so two different actions never share it. Worked out only for a FIFO alert
+    # topic (`Settings.fifo_topic`); empty otherwise, and for a message not rendered from an
+    # alert (a FIFO topic then gets the auditID and Subject).
     dedup_id: str = ""
 
     @property

@@ -13,8 +13,8 @@ import binascii
 import gzip
 import json
 import zlib
-from collections.abc import Mapping
-from typing import Any, NamedTuple
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NamedTuple, overload
 
 from eks_audit_bot.core.invalid import PayloadError
 from eks_audit_bot.core.jsonvalue import strings
@@ -40,7 +40,7 @@ class LogBatch(NamedTuple):
     log_stream: str
     owner: str
     message_type: str
-    records: tuple[LogRecord, ...]
+    records: LogEvents
     filters: tuple[str, ...] = ()  # the subscription filters that matched
 
     @property
@@ -109,23 +109,48 @@ def batch_of(document: object) -> LogBatch:
         log_stream=document["logStream"],
         owner=owner if isinstance(owner, str) else "",
         message_type=document["messageType"],
-        records=tuple(
-            [
-                (where[:64], message)
-                if type(item) is dict
-                and type(where := item.get("id")) is str
-                and type(message := item.get("message")) is str
-                else _record(index, item)
-                for index, item in enumerate(events)
-            ]
-        ),
+        records=LogEvents(events),
         filters=tuple(strings(document.get("subscriptionFilters"))),
     )
 
 
+class LogEvents(Sequence[LogRecord]):
+    """A payload's log events as records, each read when it is asked for: a batch holds
+    thousands and the pipeline reads each once, so no copy of the batch is made."""
+
+    __slots__ = ("_events",)
+
+    def __init__(self, events: list[object]) -> None:
+        self._events = events
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    @overload
+    def __getitem__(self, index: int) -> LogRecord: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[LogRecord]: ...
+    def __getitem__(self, index: int | slice) -> LogRecord | list[LogRecord]:
+        if isinstance(index, slice):
+            return [self[position] for position in range(len(self))[index]]
+        position = range(len(self._events))[index]  # IndexError past either end
+        return _record(position, self._events[position])
+
+    def __iter__(self) -> Iterator[LogRecord]:
+        for index, item in enumerate(self._events):
+            if (
+                type(item) is dict
+                and type(where := item.get("id")) is str
+                and type(message := item.get("message")) is str
+            ):
+                yield where[:64], message
+            else:
+                yield _record(index, item)
+
+
 def _record(index: int, item: object) -> LogRecord:
-    """A log event that is not an object with a text `id` and `message` (the common case is
-    read inline in `batch_of`)."""
+    """A log event as a record (the common case, an object with a text `id` and `message`, is
+    read inline in `LogEvents.__iter__`)."""
     if type(item) is not dict:
         return f"#{index}", None
     where, message = item.get("id"), item.get("message")

@@ -63,8 +63,11 @@ class RuleCatalog:
     known_from_shape: frozenset[str] = field(init=False, repr=False, compare=False)
     # The outcomes of the requests that batch rules count (`probing`): none, refusals or all.
     batch_outcomes: frozenset[Outcome] = field(init=False, repr=False, compare=False)
-    # The candidates whose verbs and object globs accept a shape, as each shape comes up.
-    by_shape: dict[tuple[str, ...], tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
+    # The candidates whose verbs and object globs accept a shape, most severe first for its
+    # outcome, as each shape and outcome come up.
+    by_shape: dict[tuple[object, ...], tuple[Rule, ...]] = field(
+        init=False, repr=False, compare=False
+    )
     # The catalog for each other region a batch came from (`for_region`).
     _regional: dict[str, RuleCatalog] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -104,21 +107,16 @@ class RuleCatalog:
         self, event: AuditEvent, actor: Actor, audience: Audience = Audience.PEOPLE
     ) -> RuleHit | None:
         """The rule to alert with, or None when the event needs no alert (a plain read)."""
-        outcome = outcome_of(event)
-        if outcome is Outcome.FAILED:
+        if outcome_of(event) is Outcome.FAILED:
             return None
-        best: Rule | None = None
+        # The candidates come most severe first (for this outcome), the catalog's order among
+        # equals: the first that accepts the event is the one to alert with.
         for rule in self._candidates(event, audience):
-            if (
-                best is not None
-                and rule.severity_for(outcome).rank <= best.severity_for(outcome).rank
-            ):
-                continue
             if not self._exempt(rule, event, actor) and rule.match.accepts_content(
                 event, actor, self.context
             ):
-                best = rule
-        return best.hit() if best else None
+                return rule.hit()
+        return None
 
     def for_region(self, region: str) -> RuleCatalog:
         """This catalog for a cluster in `region`: AWS's ranges there are trusted networks."""
@@ -153,14 +151,18 @@ class RuleCatalog:
         )
 
     def _candidates(self, event: AuditEvent, audience: Audience) -> tuple[Rule, ...]:
-        """The rules for `audience` that accept the event's verb and object reference."""
-        ref = event.object_ref
-        key = (audience, event.verb, ref.resource, ref.subresource, ref.namespace, ref.api_group)
+        """The rules for `audience` that accept the event's verb and object reference, most
+        severe first for the event's outcome (a stable sort: the catalog's order among
+        equals)."""
+        ref, outcome = event.object_ref, outcome_of(event)
+        key = (audience, outcome, event.verb, ref.resource, ref.subresource, ref.namespace,
+               ref.api_group)  # fmt: skip
         found = self.by_shape.get(key)
         if found is None:
             plain_read = event.is_read_only and ref.resource not in REVIEW_RESOURCES
             rules = self.candidates[audience, event.verb if plain_read else ""]
-            found = tuple(rule for rule in rules if rule.match.accepts_shape(event))
+            accepted = [rule for rule in rules if rule.match.accepts_shape(event)]
+            found = tuple(sorted(accepted, key=lambda rule: -rule.severity_for(outcome).rank))
             if len(self.by_shape) < MAX_SHAPES:
                 self.by_shape[key] = found
         return found

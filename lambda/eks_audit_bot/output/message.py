@@ -47,7 +47,8 @@ def build(item: AlertView, settings: Settings) -> Outgoing:
     """The SNS message for an alert or a digest, within SNS's limit on one request: its
     largest fields shortened until it fits."""
     https = BODIES[settings.https_format]
-    key = identity_key(item.identity())  # of the action, not of what sizing left of it
+    # Of the action, not of what sizing left of it; only a FIFO topic deduplicates on it.
+    key = identity_key(item.identity()) if settings.fifo_topic else ""
     notes: list[str] = []
     smaller = item.smaller()
     # Fields that alone exceed the limit are cut before anything is rendered.

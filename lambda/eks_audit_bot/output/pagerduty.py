@@ -26,7 +26,7 @@ from typing import Any
 
 from eks_audit_bot.core.outgoing import Outgoing
 from eks_audit_bot.core.severity import Severity
-from eks_audit_bot.core.view import AlertView, identity_key
+from eks_audit_bot.core.view import AlertView
 from eks_audit_bot.output.form import subject
 from eks_audit_bot.output.message import attributes
 from eks_audit_bot.output.safety import line
@@ -66,8 +66,7 @@ def page(item: AlertView, settings: Settings) -> Outgoing:
         message=json.dumps({"default": json.dumps(alarm, ensure_ascii=False)}),
         attributes=attributes(content.attributes),
         audit_id=item.audit_id,
-        topic_arn=settings.pagerduty_topic_arn,
-        dedup_id=identity_key(item.identity()),
+        topic_arn=settings.pagerduty_topic_arn,  # standard, never FIFO: no deduplication id
     )
 
 

@@ -106,6 +106,12 @@ class Settings:
         client's region), which may differ from the function's."""
         return arn_part(self.sns_topic_arn, 3) or self.region
 
+    @property
+    def fifo_topic(self) -> bool:
+        """Whether the alert topic is a FIFO topic: only then does a message carry a
+        deduplication id (`Outgoing.dedup_id`), worked out from the action's identity."""
+        return self.sns_topic_arn.endswith(".fifo")
+
     def watches_cluster(self, cluster: str) -> bool:
         """Whether EKS API calls on `cluster` alert (CloudTrail)."""
         if self.cloudtrail_all_clusters or not self.watched_clusters:
