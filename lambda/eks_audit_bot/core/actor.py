@@ -66,6 +66,8 @@ AUTOMATION_KINDS = frozenset(
 
 def matches_principal(actor: Actor, globs: tuple[str, ...]) -> bool:
     """A glob matches the username, IAM ARN, canonical ARN or role name (case-sensitive)."""
+    if not globs:
+        return False
     names = [
         name
         for name in (actor.username, actor.iam_arn, actor.canonical_arn, actor.role_name)

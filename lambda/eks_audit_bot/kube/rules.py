@@ -110,10 +110,13 @@ class RuleCatalog:
         if outcome_of(event) is Outcome.FAILED:
             return None
         # The candidates come most severe first (for this outcome), the catalog's order among
-        # equals: the first that accepts the event is the one to alert with.
+        # equals: the first that accepts the event is the one to alert with, unless it is the
+        # actor's job (most actors are spared by no exemption at all).
+        context, ref = self.context, event.object_ref
+        spared = context.exemptions.of(actor)
         for rule in self._candidates(event, audience):
-            if not self._exempt(rule, event, actor) and rule.match.accepts_content(
-                event, actor, self.context
+            if rule.match.accepts_content(event, actor, context) and not (
+                spared and context.exemptions.exempt_by(spared, rule.id, ref.namespace, ref.resource)
             ):
                 return rule.hit()
         return None

@@ -73,11 +73,12 @@ class _Identity(NamedTuple):
 class Screen:
     """One batch's screen; `read` is asked once per event."""
 
-    __slots__ = ("addresses", "catalog", "events", "identities", "settings", "verdicts")
+    __slots__ = ("addresses", "by_agent", "catalog", "events", "identities", "settings", "verdicts")
 
     def __init__(self, settings: Settings, catalog: RuleCatalog) -> None:
         self.settings = settings
         self.catalog = catalog
+        self.by_agent = bool(settings.automation_user_agents)  # the user agent is in the key
         # Answers by event key (who, what, stage, outcome as logged), by shape (who by kind and
         # audience, what, outcome as the model reads it), and identities.
         self.events: dict[tuple[object, ...], Read] = {}
@@ -96,7 +97,7 @@ class Screen:
         # verb, the stage, the object reference, the response code and the decision. Equal keys
         # read as equal models (the code is the one value whose type tells: 403.0 == 403, but
         # only an integer is a response code to the model). What no key can hold (a missing
-        # user, a list where text belongs) is read the long way.
+        # user, stage or auditID, a list where text belongs) is read the long way.
         try:
             user, ref = raw["user"], raw.get("objectRef")
             status, notes = raw.get("responseStatus"), raw.get("annotations")
@@ -104,10 +105,10 @@ class Screen:
             code = status.get("code") if type(status) is dict else None
             key = (
                 user["username"] if "extra" not in user else _identity_key(user),
-                raw.get("userAgent") if self.settings.automation_user_agents else None,
+                raw.get("userAgent") if self.by_agent else None,
                 raw["verb"],
-                raw.get("stage"),
-                type(raw.get("auditID")),
+                raw["stage"],
+                type(raw["auditID"]),
                 raw.get("kind"),
                 get("resource"),
                 get("subresource"),
