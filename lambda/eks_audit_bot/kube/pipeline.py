@@ -31,7 +31,7 @@ from eks_audit_bot.kube.audit import (
 from eks_audit_bot.kube.identity import actor_of, display_name
 from eks_audit_bot.kube.line import decode
 from eks_audit_bot.kube.rules import RuleCatalog
-from eks_audit_bot.kube.screen import Screen
+from eks_audit_bot.kube.screen import Dropped, Screen
 from eks_audit_bot.settings import Settings
 
 # A log event: where it was (a log event id or file:line) and its message: text, or already
@@ -55,8 +55,10 @@ def process(
     judge = _Judge.of(location, settings, catalog)
     result, screen = judge.result, judge.screen
     actions = Actions(judge)
-    # Bound once: this loop runs for every event of the batch.
-    read_json, settled, counts = screen.read, actions.settled, result.dropped_by
+    # Bound once: this loop runs for every event of the batch. What the screen drops is
+    # counted once the loop is done (`Counter.update` over a list beats `+= 1` per event).
+    screened: list[Dropped] = []
+    read_json, settled, count = screen.read, actions.settled, screened.append
     received = 0
     for received, (where, record) in enumerate(records, 1):  # noqa: B007 - counted
         try:
@@ -77,10 +79,11 @@ def process(
             else:
                 actions.add(raw["auditID"], raw["stage"], line, rank, Chosen(raw, cut, where))
         elif rank is None or (rank == 0 and settled(raw["auditID"], line)):
-            counts[dropped] += 1  # `Tally.drop`, for the most common events
+            count(dropped)  # `Tally.drop`, for the most common events
         else:
             actions.add(raw["auditID"], raw["stage"], line, rank, Chosen(raw, cut, where, dropped))
     result.received = received
+    result.dropped_by.update(screened)
     return judge.finish(actions)
 
 
