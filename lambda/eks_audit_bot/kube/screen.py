@@ -84,7 +84,7 @@ class Screen:
         self.events: dict[tuple[object, ...], Read] = {}
         self.verdicts: dict[tuple[object, ...], tuple[str | None, bool]] = {}
         self.identities: dict[object, _Identity] = {}
-        self.addresses: dict[tuple[object, ...], bool] = {}  # address list -> all trusted
+        self.addresses: dict[object, bool] = {}  # address list (or its one address) -> all trusted
 
     def read(self, raw: dict[str, Any], cut: bool) -> Read:
         """Whether `raw` is an audit event, the rank of its stage, and what the full path would
@@ -101,7 +101,8 @@ class Screen:
         try:
             user, ref = raw["user"], raw.get("objectRef")
             status, notes = raw.get("responseStatus"), raw.get("annotations")
-            get = ref.get if type(ref) is dict else _NOTHING.get
+            if type(ref) is not dict:  # a request for a path, not an object
+                ref = _NOTHING
             code = status.get("code") if type(status) is dict else None
             key = (
                 user["username"] if "extra" not in user else _identity_key(user),
@@ -110,10 +111,10 @@ class Screen:
                 raw["stage"],
                 type(raw["auditID"]),
                 raw.get("kind"),
-                get("resource"),
-                get("subresource"),
-                get("namespace"),
-                get("apiGroup"),
+                ref.get("resource"),
+                ref.get("subresource"),
+                ref.get("namespace"),
+                ref.get("apiGroup"),
                 code if type(code) is int else None,
                 notes.get(DECISION_ANNOTATION) if type(notes) is dict else None,
             )
@@ -152,13 +153,14 @@ class Screen:
         if type(ips) is not list:
             return False
         try:
-            key = tuple(ips)
+            # Most requests come from one address: it is its own key (text never equals a tuple).
+            key = ips[0] if len(ips) == 1 else tuple(ips)
             found = self.addresses.get(key)
         except TypeError:  # a list or an object among the addresses
             return False
         if found is None:
-            texts = tuple([ip for ip in key if type(ip) is str])
-            found = len(texts) == len(key) and not self.catalog.context.untrusted_addresses(texts)
+            texts = tuple([ip for ip in ips if type(ip) is str])
+            found = len(texts) == len(ips) and not self.catalog.context.untrusted_addresses(texts)
             if len(self.addresses) < _MAX:
                 self.addresses[key] = found
         return found
@@ -218,14 +220,16 @@ class Screen:
 
 def _identity_key(user: dict[str, Any]) -> object:
     """What `actor_for` reads of a user besides its groups: the username, and the lists under
-    `extra` it takes names and ARNs from."""
+    `extra` it takes names and ARNs from (as tuples; anything else as None)."""
     extra = user.get("extra")
     if extra is None:
         return user["username"]
-    get = extra.get if type(extra) is dict else _NOTHING.get
-    username: str = user["username"]
-    return username, _frozen(get("arn")), _frozen(get("canonicalArn")), _frozen(get("sessionName"))
-
-
-def _frozen(value: object) -> object:
-    return tuple(value) if type(value) is list else None
+    if type(extra) is not dict:
+        return user["username"], None, None, None
+    arn, canonical, session = extra.get("arn"), extra.get("canonicalArn"), extra.get("sessionName")
+    return (
+        user["username"],
+        tuple(arn) if type(arn) is list else None,
+        tuple(canonical) if type(canonical) is list else None,
+        tuple(session) if type(session) is list else None,
+    )
