@@ -42,15 +42,15 @@ class Alert:
     location: Location
     changes: tuple[str, ...] = ()
     client: str = ""
+    # Read once from the event and the rule: folding, sorting and rendering ask for them often.
+    outcome: Outcome = field(init=False, repr=False, compare=False)
+    # The rule's severity, one step lower when Kubernetes denied the request.
+    severity: Severity = field(init=False, repr=False, compare=False)
 
-    @property
-    def outcome(self) -> Outcome:
-        return outcome_of(self.event)
-
-    @property
-    def severity(self) -> Severity:
-        """The rule's severity, one step lower when Kubernetes denied the request."""
-        return self.rule.severity_for(self.outcome)
+    def __post_init__(self) -> None:
+        outcome = outcome_of(self.event)
+        object.__setattr__(self, "outcome", outcome)
+        object.__setattr__(self, "severity", self.rule.severity_for(outcome))
 
     # ---- the alert view (`core.view.AlertView`) ----
 
