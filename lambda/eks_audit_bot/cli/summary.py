@@ -104,7 +104,8 @@ def _alerts_table(tally: ReplayTally, out: Console) -> None:
 
 
 def _quiet_rows(tally: ReplayTally) -> list[tuple[str, int, Counter[str]]]:
-    """(reason, events, who) for everything that did not alert, the largest first."""
+    """(reason, events, who) for everything that did not alert, the largest first (ties by
+    reason: the order in which the pipeline counted them is no order)."""
     rows: list[tuple[str, int, Counter[str]]] = []
     if tally.filtered:
         rows.append((PATTERN, tally.filtered, tally.filtered_by))
@@ -113,7 +114,7 @@ def _quiet_rows(tally: ReplayTally) -> list[tuple[str, int, Counter[str]]]:
     for reason, count in tally.dropped.items():
         names = Counter({who: n for (why, who), n in tally.dropped_by.items() if why == reason})
         rows.append((reason, count, names))
-    return sorted(rows, key=lambda row: -row[1])
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
 
 
 def _quiet_table(title: str, rows: list[tuple[str, int, Counter[str]]], out: Console) -> None:
