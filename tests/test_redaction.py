@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import re
 import shlex
 import uuid
 from dataclasses import dataclass, replace
@@ -21,6 +22,8 @@ from urllib.parse import urlencode
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from moto import mock_aws
 from moto.sns.models import sns_backends
 
@@ -356,3 +359,40 @@ def test_our_own_words_are_never_masked() -> None:
     for rule in catalog.rules:
         for words in (rule.title, rule.explanation, rule.runbook):
             assert safety.mask(words) == words
+
+
+# Pieces of credentials, their keys in every case (and letters that fold to them: the long s
+# and the Kelvin sign), separators and what makes a link or a mention.
+_PIECES = [
+    "password", "PassWord", "\u017fecret", "token", "API_KEY", "access-key", "private_key",
+    "credential", "Signature", "pwd", "Authorization", "Proxy-Authorization", "Bearer ",
+    "basic ", "eyJhbGciOiJIUzI1NiJ9", "eyJzdWIiOiIxMjM0NSJ9", ".", "AKIA", "ASIA",
+    "0123456789ABCDEF", "ghp_", "xoxb-", "sk_live_", "glpat-", "https://", "HTTP://",
+    "user:pw@", "--from-literal=", "--password ", "-secret=", "=", ":", "%3d", "%3D", "&sig=",
+    " ", "\n", "'", '"', "www.", "WWW.", "](", "@", "<!", "<@", "<http:", "\u212a", "ß",
+    "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "x", "0", "/", "-",
+]  # fmt: skip
+
+
+def _without_fast_paths(text: str) -> str:
+    """`safety.mask` then `safety.defuse` as written, every pattern tried everywhere."""
+    for pattern, replacement, _ in safety._PATTERNS:
+        source = re.sub(r"^(\(\?i\))?\(\?=\[[^\]]*\]\)", r"\1", pattern.pattern)
+        text = re.compile(source, pattern.flags).sub(replacement, text)
+    return safety._DEFUSE.sub(safety._defused, text)
+
+
+@settings(max_examples=400, deadline=None)
+@example("Authorization: Bearer abcdefghijklmnopqrstuvwxyz; Proxy-Authorization: Basic dXNlcg==")
+@example("bearer abcdefghijklmnop0123 eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.c2ln")
+@example("AKIAABCDEFGHIJKLMNOP ghp_0123456789abcdefghij xoxb-0123456789ab")
+@example("sk_live_0123456789abcdef rk_test_0123456789abcdef glpat-0123456789abcdef")
+@example("https://user:pw@host https://averyveryverylongtokenvalue@host --from-literal=a=b")
+@example("--password hunter2 -db-token=x password=1 secret: 2 token=3 api_key=4 credential=5")
+@example("\u017fecret=6 api_\u212aey=7 PWD=8 signature%3D9 ?x=1&sig=abc")
+@example("-----BEGIN RSA PRIVATE KEY-----abc see www.x.y [a](b) @here <!channel> <@U1>")
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=6), max_size=12).map("".join))
+def test_the_fast_paths_of_masking_and_defusing_change_no_answer(text: str) -> None:
+    """A pattern skipped where no match can start, or for text without what every match holds
+    (`://`), masks and defuses exactly what every pattern tried everywhere does."""
+    assert safety.defuse(safety.mask(text)) == _without_fast_paths(text)

@@ -26,6 +26,7 @@ from eks_audit_bot.core.severity import Severity
 from eks_audit_bot.kube import pipeline
 from eks_audit_bot.kube.audit import checked_event
 from eks_audit_bot.kube.identity import actor_of
+from eks_audit_bot.kube.line import CutLine
 from eks_audit_bot.kube.predicates import PREDICATES
 from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.kube.screen import Screen
@@ -92,7 +93,7 @@ def read(**changes: Any) -> dict[str, Any]:
 
 def screened(raw: dict[str, Any], config: Settings = SETTINGS) -> str | None:
     catalog = CATALOG if config is SETTINGS else RuleCatalog.load(config)
-    dropped = Screen(config, catalog).read(copy.deepcopy(raw), cut=False).dropped
+    dropped = Screen(config, catalog).read(copy.deepcopy(raw)).dropped
     return dropped.reason if dropped else None
 
 
@@ -100,7 +101,7 @@ def screened(raw: dict[str, Any], config: Settings = SETTINGS) -> str | None:
 def screen_off() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         # Every event read on its own (no answer remembered by key) and judged in full.
-        patch.setattr(Screen, "read", lambda self, raw, cut: self._unscreened(raw))
+        patch.setattr(Screen, "read", lambda self, raw: self._unscreened(raw))
         yield
 
 
@@ -185,7 +186,7 @@ def test_never_screened(why: str, changes: dict[str, Any]) -> None:
 
 
 def test_a_cut_line_is_judged_in_full() -> None:
-    assert Screen(SETTINGS, CATALOG).read(read(), cut=True).dropped is None
+    assert Screen(SETTINGS, CATALOG).read(CutLine(read())).dropped is None
 
 
 def test_trusted_networks_keep_automation_on_the_full_path_so_calls_from_elsewhere_alert() -> None:

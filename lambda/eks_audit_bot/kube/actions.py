@@ -50,12 +50,11 @@ _IDENTITY = (
 
 
 class Chosen(NamedTuple):
-    """The event an action is decided on: as decoded (or an already built model, for tests
-    and tools), whether CloudWatch Logs cut its line, where it was, and why the screen dropped
-    it already (None: judge it in full)."""
+    """The event an action is decided on: as decoded (a `line.CutLine` when CloudWatch Logs
+    cut its line; an already built model, for tests and tools), where it was, and why the
+    screen dropped it already (None: judge it in full)."""
 
     item: dict[str, Any] | AuditEvent
-    cut: bool
     where: str
     screened: Dropped | None = None
 
@@ -175,7 +174,7 @@ def _first(action: Action) -> Record:
 
 
 def _raw(record: str | dict[str, Any]) -> dict[str, Any]:
-    return decode(record)[0] if isinstance(record, str) else record
+    return decode(record) if isinstance(record, str) else record
 
 
 def _identity(record: Record) -> tuple[object, ...]:

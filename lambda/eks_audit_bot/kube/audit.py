@@ -20,7 +20,7 @@ from eks_audit_bot.core.invalid import (
     recover_audit_id,
     well_formed_id,
 )
-from eks_audit_bot.kube.line import decode
+from eks_audit_bot.kube.line import CutLine, decode
 from eks_audit_bot.kube.requesturi import is_dry_run
 
 __all__ = [
@@ -135,8 +135,8 @@ class AuditEvent(NamedTuple):
 
 def parse_event(message: str) -> AuditEvent:
     """Parse one log message; raise `InvalidEvent` saying why when it is not usable."""
-    raw, cut = decode(message)
-    return event_from_dict(raw, truncated=cut)
+    raw = decode(message)
+    return event_from_dict(raw, truncated=type(raw) is CutLine)
 
 
 def event_from_dict(raw: object, *, truncated: bool = False) -> AuditEvent:

@@ -33,9 +33,16 @@ _DECODER = json.JSONDecoder()
 _SCANNER = make_scanner(cast("make_scanner", _DECODER))
 
 
-def decode(message: str) -> tuple[dict[str, Any], bool]:
-    """The JSON object of a log message, and whether CloudWatch Logs cut the line: then the
-    object holds the members that survived the cut, when they still decide an alert."""
+class CutLine(dict[str, Any]):
+    """The members of a line CloudWatch Logs cut, those that survived (`decode`): its type
+    says so, as the line's bodies and later members may be missing."""
+
+    __slots__ = ()
+
+
+def decode(message: str) -> dict[str, Any]:
+    """The JSON object of a log message; for a line CloudWatch Logs cut, a `CutLine` of the
+    members that survived the cut, when they still decide an alert."""
     try:
         # json.loads without its three Python calls and two regular expressions a line: one
         # call of json's own C scanner, for a line that is one value from end to end (as the
@@ -48,7 +55,7 @@ def decode(message: str) -> tuple[dict[str, Any], bool]:
             raw = json.loads(message)
     except json.JSONDecodeError as err:
         if message.rstrip().endswith(TRUNCATION_MARKER):
-            return truncated_members(message), True
+            return truncated_members(message)
         raise InvalidEvent(
             SkipReason.NOT_JSON,
             f"invalid JSON ({err.msg} at char {err.pos})",
@@ -60,13 +67,13 @@ def decode(message: str) -> tuple[dict[str, Any], bool]:
         ) from err
     if not isinstance(raw, dict):
         raise InvalidEvent(SkipReason.NOT_AUDIT_EVENT, f"JSON {type(raw).__name__}, not an object")
-    return raw, False
+    return raw
 
 
-def truncated_members(message: str) -> dict[str, Any]:
+def truncated_members(message: str) -> CutLine:
     """The members of a cut line, or `InvalidEvent(TRUNCATED)` naming the deciding fields it
     lost."""
-    members = read_prefix(message.rstrip().removesuffix(TRUNCATION_MARKER))
+    members = CutLine(read_prefix(message.rstrip().removesuffix(TRUNCATION_MARKER)))
     lost = [name for name in DECIDING_FIELDS if name not in members]
     if "objectRef" not in members:
         uri = members.get("requestURI")

@@ -29,7 +29,7 @@ from eks_audit_bot.kube.audit import (
     well_formed_id,
 )
 from eks_audit_bot.kube.identity import actor_of, display_name
-from eks_audit_bot.kube.line import decode
+from eks_audit_bot.kube.line import CutLine, decode
 from eks_audit_bot.kube.rules import RuleCatalog
 from eks_audit_bot.kube.screen import Dropped, Screen
 from eks_audit_bot.settings import Settings
@@ -64,24 +64,24 @@ def process(
         try:
             if type(record) is str:
                 line: str | dict[str, Any] = record
-                raw, cut = decode(record)
+                raw = decode(record)
             elif type(record) is dict:
-                line, raw, cut = record, record, False
+                line = raw = record
             else:
                 raise InvalidEvent(SkipReason.NOT_TEXT, "log event without a text message")
         except InvalidEvent as err:
             result.skips.append(Skip(where, err.reason, err.detail, err.audit_id))
             continue
-        rank, dropped, _ = read_json(raw, cut)
+        rank, dropped, _ = read_json(raw)
         if dropped is None:
             if rank is None:
                 _skip(where, raw, result)
             else:
-                actions.add(raw["auditID"], raw["stage"], line, rank, Chosen(raw, cut, where))
+                actions.add(raw["auditID"], raw["stage"], line, rank, Chosen(raw, where))
         elif rank is None or (rank == 0 and settled(raw["auditID"], line)):
             count(dropped)  # `Tally.drop`, for the most common events
         else:
-            actions.add(raw["auditID"], raw["stage"], line, rank, Chosen(raw, cut, where, dropped))
+            actions.add(raw["auditID"], raw["stage"], line, rank, Chosen(raw, where, dropped))
     result.received = received
     result.dropped_by.update(screened)
     return judge.finish(actions)
@@ -103,7 +103,7 @@ def alerts_for(
         if rank is None:
             judge.drop(stage_reason(event.stage), event.user)
         else:
-            actions.add(event.audit_id, event.stage, event, rank, Chosen(event, False, str(index)))
+            actions.add(event.audit_id, event.stage, event, rank, Chosen(event, str(index)))
     return judge.finish(actions)
 
 
@@ -147,7 +147,10 @@ class _Judge(NamedTuple):
         if chosen.screened is not None:
             self.result.drop(*chosen.screened)
             return None
-        event = item if isinstance(item, AuditEvent) else checked_event(item, truncated=chosen.cut)
+        if isinstance(item, AuditEvent):
+            event = item
+        else:
+            event = checked_event(item, truncated=type(item) is CutLine)
         self._keep_for_batch_rules(event)
         try:
             return _alert(event, self.location, self.settings, self.catalog, self.result)

@@ -81,10 +81,7 @@ class Match:
         """The name and the predicates hold, for an event whose shape this rule accepts."""
         if self.names and not _any_glob(self.names, name_of(event)):
             return False
-        for name in self.predicates:  # a loop, not all(...): it runs for every candidate
-            if not PREDICATES[name](event, actor, context):
-                return False
-        return True
+        return all(PREDICATES[name](event, actor, context) for name in self.predicates)
 
     def could_accept(
         self, event: AuditEvent, actor: Actor, context: RuleContext, known: frozenset[str]

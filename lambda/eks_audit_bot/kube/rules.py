@@ -116,7 +116,8 @@ class RuleCatalog:
         spared = context.exemptions.of(actor)
         for rule in self._candidates(event, audience):
             if rule.match.accepts_content(event, actor, context) and not (
-                spared and context.exemptions.exempt_by(spared, rule.id, ref.namespace, ref.resource)
+                spared
+                and context.exemptions.exempt_by(spared, rule.id, ref.namespace, ref.resource)
             ):
                 return rule.hit()
         return None

@@ -86,11 +86,17 @@ class Screen:
         self.identities: dict[object, _Identity] = {}
         self.addresses: dict[object, bool] = {}  # address list (or its one address) -> all trusted
 
-    def read(self, raw: dict[str, Any], cut: bool) -> Read:
+    def read(self, raw: dict[str, Any]) -> Read:
         """Whether `raw` is an audit event, the rank of its stage, and what the full path would
-        drop it as: one pass, answered once per event key."""
+        drop it as: one pass, answered once per event key. (What survived of a cut line, a
+        `line.CutLine`, is no plain dict: it is judged in full.)"""
         uri = raw.get("requestURI")
-        if cut or "impersonatedUser" in raw or type(uri) is not str or "dryRun" in uri:
+        if (
+            type(raw) is not dict
+            or "impersonatedUser" in raw
+            or type(uri) is not str
+            or "dryRun" in uri
+        ):
             return self._unscreened(raw)
         # The event's key: everything the answer depends on, as logged: the fields that make it
         # an audit event (their types), who (and with which user agent, when that matters), the
