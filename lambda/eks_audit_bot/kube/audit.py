@@ -68,7 +68,9 @@ class UserInfo(NamedTuple):
         """The first string logged under `extra[key]`, if any."""
         values = self.extra.get(key)
         if type(values) is list:
-            return next((value for value in values if type(value) is str), None)
+            for value in values:
+                if type(value) is str:
+                    return value
         return None
 
 

@@ -7,7 +7,7 @@ bad Terraform input fails the function's cold start with a message a person can 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from fnmatch import fnmatchcase
 
@@ -136,6 +136,19 @@ class Rule:
     match: Match
     explanation: str = ""
     runbook: str = ""
+    # What an alert of this rule carries of it: made once, every alert of the rule shares it.
+    _hit: RuleHit = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        hit = RuleHit(
+            self.id,
+            self.title,
+            self.severity,
+            self.explanation,
+            self.runbook,
+            lowered_when_denied=self.lowered_when_denied,
+        )
+        object.__setattr__(self, "_hit", hit)
 
     @property
     def lowered_when_denied(self) -> bool:
@@ -146,14 +159,7 @@ class Rule:
         return severity_for(self.severity, outcome, lowered_when_denied=self.lowered_when_denied)
 
     def hit(self) -> RuleHit:
-        return RuleHit(
-            self.id,
-            self.title,
-            self.severity,
-            self.explanation,
-            self.runbook,
-            lowered_when_denied=self.lowered_when_denied,
-        )
+        return self._hit
 
 
 def parse_rule(raw: object, where: str) -> Rule:

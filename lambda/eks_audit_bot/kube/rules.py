@@ -63,8 +63,8 @@ class RuleCatalog:
     known_from_shape: frozenset[str] = field(init=False, repr=False, compare=False)
     # The outcomes of the requests that batch rules count (`probing`): none, refusals or all.
     batch_outcomes: frozenset[Outcome] = field(init=False, repr=False, compare=False)
-    # The candidates whose verbs and object globs accept a shape, most severe first for its
-    # outcome, as each shape and outcome come up.
+    # The candidates whose verbs and object globs accept a shape and whose shape predicates
+    # hold for its actor's kind, most severe first for its outcome, as each comes up.
     by_shape: dict[tuple[object, ...], tuple[Rule, ...]] = field(
         init=False, repr=False, compare=False
     )
@@ -114,7 +114,7 @@ class RuleCatalog:
         # actor's job (most actors are spared by no exemption at all).
         context, ref = self.context, event.object_ref
         spared = context.exemptions.of(actor)
-        for rule in self._candidates(event, audience):
+        for rule in self._candidates(event, actor, audience):
             if rule.match.accepts_content(event, actor, context) and not (
                 spared
                 and context.exemptions.exempt_by(spared, rule.id, ref.namespace, ref.resource)
@@ -151,21 +151,31 @@ class RuleCatalog:
         return any(
             rule.match.could_accept(event, actor, self.context, known)
             and not self._exempt(rule, event, actor)
-            for rule in self._candidates(event, audience)
+            for rule in self._candidates(event, actor, audience)
         )
 
-    def _candidates(self, event: AuditEvent, audience: Audience) -> tuple[Rule, ...]:
-        """The rules for `audience` that accept the event's verb and object reference, most
-        severe first for the event's outcome (a stable sort: the catalog's order among
-        equals)."""
+    def _candidates(self, event: AuditEvent, actor: Actor, audience: Audience) -> tuple[Rule, ...]:
+        """The rules for `audience` that accept the event's verb and object reference and
+        whose predicates known from the shape hold (`known_from_shape`: they read the actor's
+        kind and whom it impersonates, the object reference and the outcome), most severe
+        first for the event's outcome (a stable sort: the catalog's order among equals)."""
         ref, outcome = event.object_ref, outcome_of(event)
-        key = (audience, outcome, event.verb, ref.resource, ref.subresource, ref.namespace,
-               ref.api_group)  # fmt: skip
+        key = (
+            (audience, outcome, event.verb),
+            (ref.resource, ref.subresource, ref.namespace, ref.api_group),
+            (actor.kind, actor.impersonated_user, actor.impersonated_groups),
+        )
         found = self.by_shape.get(key)
         if found is None:
             plain_read = event.is_read_only and ref.resource not in REVIEW_RESOURCES
             rules = self.candidates[audience, event.verb if plain_read else ""]
-            accepted = [rule for rule in rules if rule.match.accepts_shape(event)]
+            known, context = self.known_from_shape, self.context
+            accepted = [
+                rule
+                for rule in rules
+                if rule.match.accepts_shape(event)
+                and rule.match.could_accept(event, actor, context, known)
+            ]
             found = tuple(sorted(accepted, key=lambda rule: -rule.severity_for(outcome).rank))
             if len(self.by_shape) < MAX_SHAPES:
                 self.by_shape[key] = found
