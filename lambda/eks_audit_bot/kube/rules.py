@@ -111,13 +111,10 @@ class RuleCatalog:
             return None
         # The candidates come most severe first (for this outcome), the catalog's order among
         # equals: the first that accepts the event is the one to alert with, unless it is the
-        # actor's job (most actors are spared by no exemption at all).
-        context, ref = self.context, event.object_ref
-        spared = context.exemptions.of(actor)
+        # actor's job.
         for rule in self._candidates(event, actor, audience):
-            if rule.match.accepts_content(event, actor, context) and not (
-                spared
-                and context.exemptions.exempt_by(spared, rule.id, ref.namespace, ref.resource)
+            if rule.match.accepts_content(event, actor, self.context) and not self._exempt(
+                rule, event, actor
             ):
                 return rule.hit()
         return None

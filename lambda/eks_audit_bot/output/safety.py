@@ -39,13 +39,13 @@ _CREDENTIAL_WORD = (
 _Replacement = str | Callable[[re.Match[str]], str]
 
 
-def _starting_with(first: str, source: str, flags: int = 0) -> re.Pattern[str]:
+def _starting_with(first: str, source: str) -> re.Pattern[str]:
     """`source`, tried only where one of the characters every match starts with stands
     (`first`, read under the pattern's own flags, case included): the engine then checks one
     character at most positions instead of the whole pattern. It matches exactly what
     `source` alone matches; patterns that start with a literal text need no such help."""
     inline = "(?i)" if source.startswith("(?i)") else ""
-    return re.compile(f"{inline}(?=[{re.escape(first)}]){source.removeprefix(inline)}", flags)
+    return re.compile(f"{inline}(?=[{re.escape(first)}]){source.removeprefix(inline)}")
 
 
 # (pattern, replacement, a text every match holds: the pattern is skipped without it).
