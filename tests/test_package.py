@@ -259,3 +259,34 @@ def test_a_cold_start_and_a_quiet_batch_leave_the_aws_catalog_and_body_readers_o
     assert result["dropped"] == len(quiet)
     assert "eks_audit_bot.kube.rules" in result["loaded"]
     assert not (EVENTBRIDGE_ONLY | BODY_READERS) & set(result["loaded"])
+
+
+DEFINED_AT_COLD_START = """
+import dataclasses, inspect, json, sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import eks_audit_bot.handler
+classes = [(name, value) for module_name, module in sorted(sys.modules.items())
+           if module_name.startswith("eks_audit_bot")
+           for name, value in vars(module).items()
+           if inspect.isclass(value) and value.__module__ == module_name]
+print(json.dumps({"classes": len(classes),
+                  "dataclasses": [name for name, value in classes
+                                  if dataclasses.is_dataclass(value)]}))
+"""
+
+
+def test_a_cold_start_defines_no_dataclass() -> None:
+    """Every class the handler's import defines is made at each cold start, where a dataclass
+    compiles its methods (about 0.6 ms each, `benchmarks/README.md`): the modules every
+    invocation loads declare values as named tuples and state as slotted classes."""
+    completed = subprocess.run(
+        [sys.executable, "-S", "-c", DEFINED_AT_COLD_START, str(ZIP), PURELIB],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"AWS_REGION": "eu-west-1", "POWERTOOLS_METRICS_NAMESPACE": "Test"},
+    )
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout)
+    assert result["classes"] > 30  # the handler, the audit-log feed, settings, core
+    assert result["dataclasses"] == []

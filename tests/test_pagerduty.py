@@ -24,7 +24,6 @@ Documents the assertions come from:
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import threading
 from collections.abc import Iterator
@@ -111,7 +110,7 @@ def alerts(
 
 
 def rated_as(alert: Alert, severity: Severity) -> Alert:
-    return dataclasses.replace(alert, rule=dataclasses.replace(alert.rule, severity=severity))
+    return alert._replace(rule=alert.rule._replace(severity=severity))
 
 
 def alarm_of(page: Outgoing) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import json
 import re
 import shlex
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -342,7 +342,7 @@ def test_credentials_in_commands_and_user_agents_are_masked_everywhere(form: str
     for https in HttpsFormat:
         config = Settings("arn:aws:sns:eu-west-1:1:t", https_format=https)
         outgoing = message.build(alert, config)
-        paging = replace(config, pagerduty_topic_arn=pages, pagerduty_min_severity=Severity.LOW)
+        paging = config._replace(pagerduty_topic_arn=pages, pagerduty_min_severity=Severity.LOW)
         (page,) = pagerduty.pages([alert], paging)
         for item in (outgoing, page):
             published = json.dumps([item.subject, item.message, dict(item.attributes)])

@@ -58,7 +58,7 @@ def account_for_delivery(report: Report) -> None:
         )
 
 
-def account_for_ledger(outcome: flow.Outcome | flow.EventOutcome) -> None:
+def account_for_ledger(outcome: flow.BatchOutcome | flow.EventOutcome) -> None:
     claim = outcome.claim
     if claim is None:
         return

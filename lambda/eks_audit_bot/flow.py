@@ -13,7 +13,7 @@ CloudTrail and alarm stages with the first EventBridge event.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from eks_audit_bot.aws import ids as aws_ids
 from eks_audit_bot.core.alert import Location
@@ -83,14 +83,30 @@ class Sink(Protocol):
     def publish(self, messages: list[Outgoing]) -> Report: ...
 
 
-# Outcomes are named tuples, not frozen dataclasses: both are defined at every cold start,
-# where a frozen dataclass costs about a millisecond to create (it compiles its methods).
-class Outcome(NamedTuple):
-    result: pipeline.Result
-    messages: list[Outgoing]
-    report: Report
-    claim: Claim[Alert] | None = None  # None without a ledger
-    settle_errors: Sequence[StoreError] = ()
+class Outcome[R, A: AlertView]:
+    """What became of one batch of audit-log events (`run`) or one EventBridge event
+    (`run_event`): the feed's result, the messages handed to the sink and what it reported,
+    and the ledger's claim and errors (None and none without a ledger)."""
+
+    __slots__ = ("claim", "messages", "report", "result", "settle_errors")
+
+    def __init__(
+        self,
+        result: R,
+        messages: list[Outgoing],
+        report: Report,
+        claim: Claim[A] | None = None,
+        settle_errors: Sequence[StoreError] = (),
+    ) -> None:
+        self.result = result
+        self.messages = messages
+        self.report = report
+        self.claim = claim
+        self.settle_errors = settle_errors
+
+
+type BatchOutcome = Outcome[pipeline.Result, Alert]
+type EventOutcome = Outcome[EventResult, AwsAlert]
 
 
 def run(
@@ -102,7 +118,7 @@ def run(
     *,
     ledger: Ledger | None = None,
     people: CredentialResolver | None = None,
-) -> Outcome:
+) -> BatchOutcome:
     """Records of one batch (one log group and stream) in, messages handed to `sink` out.
     With `people`, an alert whose role session names nobody names the person behind it."""
     result = pipeline.process(records, location, settings, catalog)
@@ -122,14 +138,6 @@ def run(
                 for item in noise.fold(alerts, settings)]  # fmt: skip
 
     return Outcome(result, *_deliver(result.alerts, render, sink, ledger))
-
-
-class EventOutcome(NamedTuple):
-    result: EventResult
-    messages: list[Outgoing]
-    report: Report
-    claim: Claim[AwsAlert] | None = None
-    settle_errors: Sequence[StoreError] = ()
 
 
 def run_event(
@@ -162,7 +170,7 @@ def run_event(
         return [(alert, [message.build(alert, settings), *pagerduty.pages([alert], settings)])
                 for alert in alerts]  # fmt: skip
 
-    return EventOutcome(result, *_deliver(result.alerts, render, sink, ledger))
+    return Outcome(result, *_deliver(result.alerts, render, sink, ledger))
 
 
 def _deliver[A: AlertView](

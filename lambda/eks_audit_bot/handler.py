@@ -264,7 +264,7 @@ def _account_controls(report: Report, record: Record) -> dict[str, Any]:
 
 
 def _finish(
-    outcome: flow.Outcome | flow.EventOutcome, record: Record | None = None
+    outcome: flow.BatchOutcome | flow.EventOutcome, record: Record | None = None
 ) -> dict[str, Any]:
     """Account for an outcome; raise when something was not delivered (so it is retried)."""
     result, report = outcome.result, outcome.report

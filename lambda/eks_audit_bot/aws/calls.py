@@ -15,8 +15,6 @@ Pure: no AWS calls and no logging.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from eks_audit_bot.aws import changes as api_changes
 from eks_audit_bot.aws.alert import AwsAlert
 from eks_audit_bot.aws.api_call import ApiCall
@@ -43,9 +41,10 @@ _CLIENTS = (
 _SERVICES = {"cloudformation": "CloudFormation", "servicecatalog": "Service Catalog"}
 
 
-@dataclass(slots=True)
 class EventResult(Tally[AwsAlert]):
     """What became of the events of one EventBridge invocation (or one replayed record)."""
+
+    __slots__ = ()
 
 
 def alert_for_call(

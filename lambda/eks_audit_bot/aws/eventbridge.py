@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from eks_audit_bot.core.invalid import InvalidEvent, PayloadError, SkipReason
 from eks_audit_bot.core.jsonvalue import text
@@ -31,13 +31,15 @@ ALARM_STATE_CHANGE = "CloudWatch Alarm State Change"
 CALLED_SERVICE = ""  # an API call's envelope source: the service it names (`aws.eks`)
 
 
-class DetailType(NamedTuple):
+class DetailType:
     """How the function reads one detail-type: its decoder (given the whole event, its `detail`
-    a JSON object) and the envelope `source` AWS gives it, or `CALLED_SERVICE`. (A named tuple:
-    this module loads at every cold start, where a dataclass costs more to define.)"""
+    a JSON object) and the envelope `source` AWS gives it, or `CALLED_SERVICE`."""
 
-    decode: Decoder
-    source: str
+    __slots__ = ("decode", "source")
+
+    def __init__(self, decode: Decoder, source: str) -> None:
+        self.decode = decode
+        self.source = source
 
 
 def _api_call(event: Mapping[str, Any]) -> ApiCall:

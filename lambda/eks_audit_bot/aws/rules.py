@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from eks_audit_bot.aws.alarm import AlarmChange
 from eks_audit_bot.aws.api_call import ApiCall
@@ -42,8 +41,7 @@ MATCH_KEYS = {
 _RULE_KEYS = frozenset({"id", "source", "title", "severity", "explanation", "runbook", "match"})
 
 
-@dataclass(frozen=True, slots=True)
-class AwsMatch:
+class AwsMatch(NamedTuple):
     """Conditions that must all hold; an empty tuple means "any"."""
 
     event_sources: tuple[str, ...] = ()
@@ -71,8 +69,7 @@ class AwsMatch:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class AwsRule:
+class AwsRule(NamedTuple):
     id: str
     source: str  # cloudtrail or health
     title: str
@@ -101,8 +98,7 @@ def best_rule(rules: Iterable[AwsRule], event: DecodedAwsEvent) -> RuleHit | Non
     return best.hit() if best else None
 
 
-@dataclass(frozen=True, slots=True)
-class AwsCatalog:
+class AwsCatalog(NamedTuple):
     """The AWS API call and alarm rules, tuned by the settings (built with the first
     EventBridge event: audit-log batches never need them)."""
 

@@ -117,7 +117,7 @@ def _replayed_aws_events(
         _count(flow.run_event(*args, credentials=table, people=people), tally)
 
 
-def _count(outcome: flow.Outcome | flow.EventOutcome, tally: ReplayTally) -> None:
+def _count(outcome: flow.BatchOutcome | flow.EventOutcome, tally: ReplayTally) -> None:
     result = outcome.result
     for skip in result.skips:
         tally.bad.add(skip.where, f"{skip.reason}: {skip.detail}")

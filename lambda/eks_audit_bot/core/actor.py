@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from fnmatch import fnmatchcase
+from typing import NamedTuple
 
 
 class ActorKind(StrEnum):
@@ -17,8 +17,7 @@ class ActorKind(StrEnum):
     AWS_SERVICE = "aws_service"  # an AWS service calling an AWS API (CloudTrail)
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
+class Actor(NamedTuple):
     """The identity to show in an alert. Empty strings mean "not in the event"."""
 
     username: str

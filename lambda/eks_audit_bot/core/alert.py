@@ -3,8 +3,8 @@ its severity, and where it came from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from eks_audit_bot.core.severity import Severity
 
@@ -25,8 +25,7 @@ def cluster_name(log_group: str) -> str:
     return log_group
 
 
-@dataclass(frozen=True, slots=True)
-class RuleHit:
+class RuleHit(NamedTuple):
     """The rule an event matched, with the severity the catalog gives it."""
 
     rule_id: str
@@ -47,8 +46,7 @@ def severity_for(severity: Severity, outcome: Outcome, *, lowered_when_denied: b
     return severity.lowered() if outcome is Outcome.DENIED and lowered_when_denied else severity
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """Where the audit log came from."""
 
     cluster: str

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -109,15 +109,14 @@ def named(
     session = actor.session_name or "(none)"
     link = resolver.resolve(access_key_id, actor.canonical_arn, when) if access_key_id else None
     if link is not None:
-        return replace(actor, display_name=link.person, person_source=link.describe())
+        return actor._replace(display_name=link.person, person_source=link.describe())
     why = (
         "no record of the STS call that issued this credential (see "
         "docs/automation-and-identity.md)"
         if access_key_id
         else untraceable
     )
-    return replace(
-        actor,
+    return actor._replace(
         display_name=f"{UNKNOWN_PERSON} (role {actor.role_name or '?'}, session {session})",
         person_source=f"unknown: session {session} names nobody, and {why}",
     )

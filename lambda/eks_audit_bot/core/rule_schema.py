@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol, Self
 
 from eks_audit_bot.core.severity import Severity
 
@@ -27,14 +26,13 @@ class RuleError(ConfigError):
 
 
 class Tunable(Protocol):
-    """A frozen rule dataclass of any feed."""
-
-    __dataclass_fields__: ClassVar[dict[str, Any]]
+    """A rule of any feed: a named tuple with an id and a severity."""
 
     @property
     def id(self) -> str: ...
     @property
     def severity(self) -> Severity: ...
+    def _replace(self, *, severity: Severity) -> Self: ...
 
 
 def text_field(raw: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
@@ -66,7 +64,7 @@ def tuned[R: Tunable](
     """The rules that are not disabled, with the severities set for their ids."""
     off = frozenset(disabled)
     return tuple(
-        replace(rule, severity=severities.get(rule.id, rule.severity))
+        rule._replace(severity=severities.get(rule.id, rule.severity))
         for rule in rules
         if rule.id not in off
     )

@@ -1,5 +1,6 @@
-"""Setters for one field deep inside frozen value objects (dataclasses and named tuples): a
-copy with that field replaced along a path of attributes, everything else shared. Each feed's
+"""Setters for one field deep inside value objects (named tuples, and objects with a named
+tuple's `_replace`, or frozen dataclasses): a copy with that field replaced along a path of
+attributes, everything else shared. Each feed's
 `fields` module puts a shortened text back into its alert with them (`output.sizing.Field`)."""
 
 from __future__ import annotations
@@ -25,6 +26,6 @@ def _replaced(item: Any, path: Sequence[str], value: Any) -> Any:
     head, *rest = path
     if rest:
         value = _replaced(getattr(item, head), rest, value)
-    if hasattr(item, "_replace"):  # a named tuple
+    if hasattr(item, "_replace"):  # a named tuple, an alert
         return item._replace(**{head: value})
     return replace(item, **{head: value})

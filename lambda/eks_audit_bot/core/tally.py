@@ -4,32 +4,34 @@ read (skips, with their reasons), and the events that needed no alert, by why an
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
 
-class Skip(NamedTuple):
+class Skip:
     """A record that could not be read; `where` is a log event id or a line number.
-    `detail` never quotes the record, and `audit_id` is set only when well formed. (Named
-    tuples here and in `_Judge`: defined at every cold start, where a frozen dataclass costs
-    about a millisecond to create.)"""
+    `detail` never quotes the record, and `audit_id` is set only when well formed."""
 
-    where: str
-    reason: str
-    detail: str
-    audit_id: str | None = None
+    __slots__ = ("audit_id", "detail", "reason", "where")
+
+    def __init__(self, where: str, reason: str, detail: str, audit_id: str | None = None) -> None:
+        self.where = where
+        self.reason = reason
+        self.detail = detail
+        self.audit_id = audit_id
 
 
-@dataclass(slots=True)
 class Tally[A]:
-    """What became of one batch's events: its alerts, its skips, and what needed no alert."""
+    """What became of one batch's events: its alerts, its skips, and what needed no alert.
+    Filled in as the batch is read; each feed's result is a subclass."""
 
-    alerts: list[A] = field(default_factory=list)
-    skips: list[Skip] = field(default_factory=list)
-    # Events read fine but not alerted on, by (why, who): automation, read_only,
-    # below_min_severity...; lets `replay` name the identities behind a quiet result.
-    dropped_by: Counter[tuple[str, str]] = field(default_factory=Counter)
-    received: int = 0
+    __slots__ = ("alerts", "dropped_by", "received", "skips")
+
+    def __init__(self, received: int = 0) -> None:
+        self.alerts: list[A] = []
+        self.skips: list[Skip] = []
+        # Events read fine but not alerted on, by (why, who): automation, read_only,
+        # below_min_severity...; lets `replay` name the identities behind a quiet result.
+        self.dropped_by: Counter[tuple[str, str]] = Counter()
+        self.received = received
 
     @property
     def dropped(self) -> Counter[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from typing import Any, NamedTuple, Protocol, Self
+from typing import Any, Protocol, Self
 
 from eks_audit_bot.core.severity import Severity
 
@@ -22,16 +22,17 @@ CLOUDTRAIL = "cloudtrail"
 HEALTH = "health"
 
 
-# A named tuple, not a frozen dataclass: defined at every cold start, where a frozen
-# dataclass costs about a millisecond to create.
-class Page(NamedTuple):
+class Page:
     """What a PagerDuty page says: the CloudWatch alarm notification PagerDuty reads (its
     `summary` and `NewStateValue` make the Subject), the message attributes (raw values) and
     the region the Subject names."""
 
-    alarm: dict[str, Any]
-    attributes: dict[str, str]
-    region: str
+    __slots__ = ("alarm", "attributes", "region")
+
+    def __init__(self, alarm: dict[str, Any], attributes: dict[str, str], region: str) -> None:
+        self.alarm = alarm
+        self.attributes = attributes
+        self.region = region
 
 
 class AlertView(Protocol):

@@ -18,7 +18,7 @@ auditIDs seen twice are looked at again. Counting is the judge's: a merged event
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from eks_audit_bot.kube.alert import Alert
 from eks_audit_bot.kube.audit import AuditEvent
@@ -49,14 +49,19 @@ _IDENTITY = (
 )
 
 
-class Chosen(NamedTuple):
+class Chosen:
     """The event an action is decided on: as decoded (a `line.CutLine` when CloudWatch Logs
     cut its line; an already built model, for tests and tools), where it was, and why the
     screen dropped it already (None: judge it in full)."""
 
-    item: dict[str, Any] | AuditEvent
-    where: str
-    screened: Dropped | None = None
+    __slots__ = ("item", "screened", "where")
+
+    def __init__(
+        self, item: dict[str, Any] | AuditEvent, where: str, screened: Dropped | None = None
+    ) -> None:
+        self.item = item
+        self.where = where
+        self.screened = screened
 
 
 class Judge(Protocol):

@@ -7,7 +7,6 @@ Both implement the alert view (`core.view.AlertView`) with this feed's renderers
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -32,25 +31,44 @@ def outcome_of(event: AuditEvent) -> Outcome:
     return Outcome.ALLOWED
 
 
-@dataclass(frozen=True, slots=True)
 class Alert:
     """One action a rule alerts on: the event, who did it, where, and what it changed."""
 
-    event: AuditEvent
-    actor: Actor
-    rule: RuleHit
-    location: Location
-    changes: tuple[str, ...] = ()
-    client: str = ""
-    # Read once from the event and the rule: folding, sorting and rendering ask for them often.
-    outcome: Outcome = field(init=False, repr=False, compare=False)
-    # The rule's severity, one step lower when Kubernetes denied the request.
-    severity: Severity = field(init=False, repr=False, compare=False)
+    __slots__ = ("actor", "changes", "client", "event", "location", "outcome", "rule", "severity")
 
-    def __post_init__(self) -> None:
-        outcome = outcome_of(self.event)
-        object.__setattr__(self, "outcome", outcome)
-        object.__setattr__(self, "severity", self.rule.severity_for(outcome))
+    def __init__(
+        self,
+        event: AuditEvent,
+        actor: Actor,
+        rule: RuleHit,
+        location: Location,
+        changes: tuple[str, ...] = (),
+        *,
+        client: str = "",
+    ) -> None:
+        self.event = event
+        self.actor = actor
+        self.rule = rule
+        self.location = location
+        self.changes = changes
+        self.client = client
+        # Read once from the event and the rule: folding, sorting and rendering ask for them
+        # often. The severity is the rule's, one step lower when Kubernetes denied the request.
+        self.outcome = outcome_of(event)
+        self.severity = rule.severity_for(self.outcome)
+
+    def _replace(self, **fields: Any) -> Alert:
+        """A copy with `fields` changed, as a named tuple's `_replace` (sizing shortens an
+        alert's texts with it, `core.setters`)."""
+        kept = {
+            "event": self.event,
+            "actor": self.actor,
+            "rule": self.rule,
+            "location": self.location,
+            "changes": self.changes,
+            "client": self.client,
+        }
+        return Alert(**(kept | fields))
 
     # ---- the alert view (`core.view.AlertView`) ----
 
@@ -131,20 +149,25 @@ class DigestKind(StrEnum):
     OVERFLOW = "overflow"  # what is left after the per-invocation cap
 
 
-@dataclass(frozen=True, slots=True)
 class Digest:
     """Many alerts sent as one message. `alerts` keeps the members in batch order."""
 
-    kind: DigestKind
-    alerts: tuple[Alert, ...]
-    limit: int = 0  # the cap that made an overflow digest
-    shown: int | None = None  # members listed in its JSON document, when sizing cut them
-    # The most severe member (the first of those): its rule and actor head the digest. Found
-    # once: rendering asks for it (its severity, rule, actor, location) many times.
-    lead: Alert = field(init=False, repr=False, compare=False)
+    __slots__ = ("alerts", "kind", "lead", "limit", "shown")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "lead", max(self.alerts, key=lambda alert: alert.severity.rank))
+    def __init__(
+        self,
+        kind: DigestKind,
+        alerts: tuple[Alert, ...],
+        limit: int = 0,
+        shown: int | None = None,
+    ) -> None:
+        self.kind = kind
+        self.alerts = alerts
+        self.limit = limit  # the cap that made an overflow digest
+        self.shown = shown  # members listed in its JSON document, when sizing cut them
+        # The most severe member (the first of those): its rule and actor head the digest.
+        # Found once: rendering asks for it (its severity, rule, actor, location) many times.
+        self.lead = max(alerts, key=lambda alert: alert.severity.rank)
 
     @property
     def severity(self) -> Severity:

@@ -14,7 +14,7 @@ import gzip
 import json
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, NamedTuple, overload
+from typing import Any, overload
 
 from eks_audit_bot.core.invalid import PayloadError
 from eks_audit_bot.core.jsonvalue import strings
@@ -32,16 +32,27 @@ _GZIP = 16 + zlib.MAX_WBITS
 type LogRecord = tuple[str, str | None]
 
 
-class LogBatch(NamedTuple):
-    """One subscription payload. (A named tuple: defined at every cold start, where a frozen
-    dataclass costs about a millisecond to create.)"""
+class LogBatch:
+    """One subscription payload."""
 
-    log_group: str
-    log_stream: str
-    owner: str
-    message_type: str
-    records: LogEvents
-    filters: tuple[str, ...] = ()  # the subscription filters that matched
+    __slots__ = ("filters", "log_group", "log_stream", "message_type", "owner", "records")
+
+    def __init__(
+        self,
+        *,
+        log_group: str,
+        log_stream: str,
+        owner: str,
+        message_type: str,
+        records: LogEvents,
+        filters: tuple[str, ...] = (),
+    ) -> None:
+        self.log_group = log_group
+        self.log_stream = log_stream
+        self.owner = owner
+        self.message_type = message_type
+        self.records = records
+        self.filters = filters  # the subscription filters that matched
 
     @property
     def skip_reason(self) -> str | None:

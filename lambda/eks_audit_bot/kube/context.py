@@ -5,8 +5,6 @@ Built once per catalog (at cold start) so predicates stay pure functions of an e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-
 from eks_audit_bot.core.actor import Actor, matches_principal
 from eks_audit_bot.kube.classify import matches_user_agent
 from eks_audit_bot.kube.exemptions import Exemptions, builtin_exemptions
@@ -14,29 +12,48 @@ from eks_audit_bot.kube.networks import TrustedNetworks
 from eks_audit_bot.settings import DEFAULT_PROTECTED_NAMESPACES, Network, Settings
 
 
-@dataclass(frozen=True, slots=True)
 class RuleContext:
     """What the predicates know besides the event: protected namespaces, and who automation
     is and where it calls from."""
 
-    protected_namespaces: frozenset[str] = frozenset(DEFAULT_PROTECTED_NAMESPACES)
-    # `trusted_source_cidrs`; empty: the defaults (private ranges and AWS's of `region`).
-    trusted_networks: tuple[Network, ...] = ()
-    automation_principals: tuple[str, ...] = ()
-    automation_user_agents: tuple[str, ...] = ()
-    alert_on_automation: bool = False
-    # Whose job it is: who the rules about dangerous actions spare, and where.
-    exemptions: Exemptions = field(default_factory=lambda: Exemptions(builtin_exemptions()))
-    # The cluster's region, whose AWS ranges are trusted by default ("": every region's).
-    region: str = ""
-    trusted: TrustedNetworks = field(init=False, repr=False, compare=False)
+    __slots__ = (
+        "alert_on_automation",
+        "automation_principals",
+        "automation_user_agents",
+        "exemptions",
+        "protected_namespaces",
+        "region",
+        "trusted",
+        "trusted_networks",
+    )
 
-    def __post_init__(self) -> None:
-        networks = self.trusted_networks
-        trusted = (
-            TrustedNetworks.listed(networks) if networks else TrustedNetworks.default(self.region)
+    def __init__(
+        self,
+        *,
+        protected_namespaces: frozenset[str] = frozenset(DEFAULT_PROTECTED_NAMESPACES),
+        trusted_networks: tuple[Network, ...] = (),
+        automation_principals: tuple[str, ...] = (),
+        automation_user_agents: tuple[str, ...] = (),
+        alert_on_automation: bool = False,
+        exemptions: Exemptions | None = None,
+        region: str = "",
+    ) -> None:
+        self.protected_namespaces = protected_namespaces
+        # `trusted_source_cidrs`; empty: the defaults (private ranges and AWS's of `region`).
+        self.trusted_networks = trusted_networks
+        self.automation_principals = automation_principals
+        self.automation_user_agents = automation_user_agents
+        self.alert_on_automation = alert_on_automation
+        # Whose job it is: who the rules about dangerous actions spare, and where (None: the
+        # built-in exemptions).
+        self.exemptions = exemptions or Exemptions(builtin_exemptions())
+        # The cluster's region, whose AWS ranges are trusted by default ("": every region's).
+        self.region = region
+        self.trusted = (
+            TrustedNetworks.listed(trusted_networks)
+            if trusted_networks
+            else TrustedNetworks.default(region)
         )
-        object.__setattr__(self, "trusted", trusted)
 
     @classmethod
     def from_settings(cls, settings: Settings, exemptions: Exemptions) -> RuleContext:
@@ -52,7 +69,17 @@ class RuleContext:
 
     def in_region(self, region: str) -> RuleContext:
         """The same context for a cluster in `region` (its AWS ranges trusted)."""
-        return self if region == self.region else replace(self, region=region)
+        if region == self.region:
+            return self
+        return RuleContext(
+            protected_namespaces=self.protected_namespaces,
+            trusted_networks=self.trusted_networks,
+            automation_principals=self.automation_principals,
+            automation_user_agents=self.automation_user_agents,
+            alert_on_automation=self.alert_on_automation,
+            exemptions=self.exemptions,
+            region=region,
+        )
 
     def is_protected(self, namespace: str) -> bool:
         return namespace in self.protected_namespaces

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from eks_audit_bot.core.actor import Actor, ActorKind, matches_principal
 from eks_audit_bot.core.rule_schema import ConfigError
@@ -31,8 +30,7 @@ _USER_KEYS = frozenset({"rule", "principal", "namespace"})
 _MAX_IDENTITIES = 10_000
 
 
-@dataclass(frozen=True, slots=True)
-class Exemption:
+class Exemption(NamedTuple):
     """`principals` may do what `rules` alert on, in `namespaces` and on `resources` (empty:
     any); `who` names it for people (the built-in entry, or `RULE_EXCEPTIONS[2]`)."""
 
@@ -53,16 +51,16 @@ class Exemption:
         )
 
 
-@dataclass(frozen=True, slots=True)
 class Exemptions:
     """Every exemption in force: the built-in ones (unless alerting on automation) and the
     user's."""
 
-    entries: tuple[Exemption, ...] = ()
-    # Who is spared by which entries, by identity (a memo: identities repeat in every batch).
-    _spared: dict[tuple[str, ...], tuple[int, ...]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    __slots__ = ("_spared", "entries")
+
+    def __init__(self, entries: tuple[Exemption, ...] = ()) -> None:
+        self.entries = entries
+        # Who is spared by which entries, by identity (a memo: identities repeat in every batch).
+        self._spared: dict[tuple[str, ...], tuple[int, ...]] = {}
 
     def of(self, actor: Actor) -> tuple[int, ...]:
         """The exemptions that spare `actor` (by index): what the screen keys its answers on."""

@@ -5,7 +5,6 @@ a budget, then fewer members in its JSON document."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from eks_audit_bot.core.setters import field_setter as put
 from eks_audit_bot.kube.alert import Alert, Digest
@@ -15,11 +14,11 @@ _REF = ("event", "object_ref")  # the object a request names
 
 
 def _changes(alert: Alert, value: Value) -> Alert:
-    return replace(alert, changes=(value,) if isinstance(value, str) else value)
+    return alert._replace(changes=(value,) if isinstance(value, str) else value)
 
 
 def _client(alert: Alert, value: Value) -> Alert:
-    return replace(alert, client=value if isinstance(value, str) else " ".join(value))
+    return alert._replace(client=value if isinstance(value, str) else " ".join(value))
 
 
 FIELDS: tuple[Field[Alert], ...] = (
@@ -58,9 +57,10 @@ def digest_steps(digest: Digest) -> Iterator[tuple[Digest, str]]:
     for budget, members in zip(BUDGETS, DOCUMENT_MEMBERS, strict=True):
         slimmed = [slim(alert, FIELDS, budget) for alert in digest.alerts]
         labels = sorted({label for _, cut in slimmed for label in cut})
-        digest = replace(digest, alerts=tuple(alert for alert, _ in slimmed))
+        shortened = tuple(alert for alert, _ in slimmed)
+        digest = Digest(digest.kind, shortened, digest.limit, digest.shown)
         if labels:
             yield digest, f"members' {', '.join(labels)}: cut to {budget[0]} characters"
         if total > members:
-            digest = replace(digest, shown=members)
+            digest = Digest(digest.kind, digest.alerts, digest.limit, shown=members)
             yield digest, f"members: {total:,}, the first {members} in the JSON document"

@@ -18,7 +18,6 @@ from __future__ import annotations
 import ipaddress
 import json
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -42,22 +41,19 @@ PRIVATE: tuple[Network, ...] = (
 type Spans = tuple[tuple[int, ...], tuple[int, ...]]  # sorted starts, and each span's end
 
 
-@dataclass(frozen=True, slots=True)
 class TrustedNetworks:
     """A set of networks that answers "is this address inside?" by bisection.
 
     `region` names the AWS ranges to add on first need (`None`: none, the user's list only).
     """
 
-    networks: tuple[Network, ...]
-    region: str | None = None
-    _spans: dict[int, Spans] = field(init=False, repr=False, compare=False)
-    _aws: list[dict[int, Spans]] = field(
-        default_factory=list, init=False, repr=False, compare=False
-    )
+    __slots__ = ("_aws", "_spans", "networks", "region")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_spans", _spans(self.networks))
+    def __init__(self, networks: tuple[Network, ...], region: str | None = None) -> None:
+        self.networks = networks
+        self.region = region
+        self._spans = _spans(networks)
+        self._aws: dict[int, Spans] | None = None  # the region's AWS ranges, once needed
 
     @classmethod
     def default(cls, region: str) -> TrustedNetworks:
@@ -81,9 +77,9 @@ class TrustedNetworks:
             return True
         if self.region is None:
             return False
-        if not self._aws:
-            self._aws.append(_spans(aws_ranges(self.region)))
-        return _inside(self._aws[0].get(ip.version), value)
+        if self._aws is None:
+            self._aws = _spans(aws_ranges(self.region))
+        return _inside(self._aws.get(ip.version), value)
 
 
 def _spans(networks: tuple[Network, ...]) -> dict[int, Spans]:

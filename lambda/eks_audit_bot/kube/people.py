@@ -13,7 +13,6 @@ The access key id is passed to the resolver only; it never reaches the alert.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from eks_audit_bot.core.credential import CredentialResolver, named, needs_a_name
 from eks_audit_bot.kube.alert import Alert
@@ -30,4 +29,4 @@ def _named(alert: Alert, resolver: CredentialResolver) -> Alert:
     key = event.user.extra_value("accessKeyId") or ""
     untraceable = "the audit event carries no access key id to trace"
     actor = named(alert.actor, resolver, key, event.request_received, untraceable)
-    return replace(alert, actor=actor)
+    return alert._replace(actor=actor)

@@ -11,8 +11,7 @@ count or a skip.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from eks_audit_bot.core.alert import Location
 from eks_audit_bot.core.tally import Skip, Tally
@@ -40,9 +39,10 @@ from eks_audit_bot.settings import Settings
 type RawRecord = tuple[str, object]
 
 
-@dataclass(slots=True)
 class Result(Tally[Alert]):
     """What became of one batch of audit-log events."""
+
+    __slots__ = ()
 
 
 def process(
@@ -52,7 +52,7 @@ def process(
     catalog: RuleCatalog,
 ) -> Result:
     """Log records in, alerts out, for one batch of one log group and stream."""
-    judge = _Judge.of(location, settings, catalog)
+    judge = _Judge(location, settings, catalog)
     result, screen = judge.result, judge.screen
     actions = Actions(judge)
     # Bound once: this loop runs for every event of the batch. What the screen drops is
@@ -94,7 +94,7 @@ def alerts_for(
     catalog: RuleCatalog,
 ) -> Result:
     """The pipeline over already built models (tests and tools enter here)."""
-    judge = _Judge.of(location, settings, catalog)
+    judge = _Judge(location, settings, catalog)
     result = judge.result
     actions = Actions(judge)
     for index, event in enumerate(events, 1):
@@ -114,22 +114,20 @@ def _skip(where: str, raw: dict[str, Any], result: Result) -> None:
         result.skips.append(Skip(where, problem.reason, problem.detail, problem.audit_id))
 
 
-class _Judge(NamedTuple):
+class _Judge:
     """Decides actions (`actions.Judge`) and counts what needs no alert, with who made it.
     Events that batch rules (`probing`) may count are kept for them."""
 
-    location: Location
-    settings: Settings
-    catalog: RuleCatalog
-    result: Result
-    screen: Screen  # also knows the batch's identities by name
-    batch: list[AuditEvent]
+    __slots__ = ("batch", "catalog", "location", "result", "screen", "settings")
 
-    @classmethod
-    def of(cls, location: Location, settings: Settings, catalog: RuleCatalog) -> _Judge:
+    def __init__(self, location: Location, settings: Settings, catalog: RuleCatalog) -> None:
         """The judge of one batch, with the catalog of its cluster's region (its networks)."""
-        regional = catalog.for_region(location.region)
-        return cls(location, settings, regional, Result(), Screen(settings, regional), [])
+        self.location = location
+        self.settings = settings
+        self.catalog = catalog.for_region(location.region)
+        self.result = Result()
+        self.screen = Screen(settings, self.catalog)  # also knows the batch's identities
+        self.batch: list[AuditEvent] = []
 
     def finish(self, actions: Actions) -> Result:
         """The alerts in the order actions were first seen, then those of the batch rules."""

@@ -7,9 +7,9 @@ bad Terraform input fails the function's cold start with a message a person can 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from fnmatch import fnmatchcase
+from typing import NamedTuple
 
 from eks_audit_bot.core.actor import Actor
 from eks_audit_bot.core.alert import Outcome, RuleHit, severity_for
@@ -52,8 +52,7 @@ class Audience(StrEnum):
     AUTOMATION = "automation"
 
 
-@dataclass(frozen=True, slots=True)
-class Repeats:
+class Repeats(NamedTuple):
     """A batch rule fires once per identity whose matching requests in one batch reach
     `events`, on at least `resources` different resources."""
 
@@ -61,8 +60,7 @@ class Repeats:
     resources: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """Conditions that must all hold; an empty tuple means "any" (see `subresources`)."""
 
     verbs: tuple[str, ...] = ()
@@ -126,8 +124,7 @@ class Match:
         return event.verb in self.verbs
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """A rule of the catalog (`rules.json` or `CUSTOM_RULES`): what it matches, what it says."""
 
     id: str
@@ -136,19 +133,6 @@ class Rule:
     match: Match
     explanation: str = ""
     runbook: str = ""
-    # What an alert of this rule carries of it: made once, every alert of the rule shares it.
-    _hit: RuleHit = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        hit = RuleHit(
-            self.id,
-            self.title,
-            self.severity,
-            self.explanation,
-            self.runbook,
-            lowered_when_denied=self.lowered_when_denied,
-        )
-        object.__setattr__(self, "_hit", hit)
 
     @property
     def lowered_when_denied(self) -> bool:
@@ -159,7 +143,15 @@ class Rule:
         return severity_for(self.severity, outcome, lowered_when_denied=self.lowered_when_denied)
 
     def hit(self) -> RuleHit:
-        return self._hit
+        """What an alert of this rule carries of it."""
+        return RuleHit(
+            self.id,
+            self.title,
+            self.severity,
+            self.explanation,
+            self.runbook,
+            lowered_when_denied=self.lowered_when_denied,
+        )
 
 
 def parse_rule(raw: object, where: str) -> Rule:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
@@ -48,46 +47,45 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
 class RuleCatalog:
     """The audit-log rules, tuned by the settings."""
 
-    rules: tuple[Rule, ...]
-    context: RuleContext = field(default_factory=RuleContext)
-    # The per-request rules for each audience, and for a plain read of each verb only those
-    # that name it (`Match.names_read`): thousands of events a batch, forty-odd rules.
-    candidates: Mapping[tuple[Audience, str], tuple[Rule, ...]] = field(
-        init=False, repr=False, compare=False
-    )
-    # The predicates an event's shape decides under these settings (`screen`).
-    known_from_shape: frozenset[str] = field(init=False, repr=False, compare=False)
-    # The outcomes of the requests that batch rules count (`probing`): none, refusals or all.
-    batch_outcomes: frozenset[Outcome] = field(init=False, repr=False, compare=False)
-    # The candidates whose verbs and object globs accept a shape and whose shape predicates
-    # hold for its actor's kind, most severe first for its outcome, as each comes up.
-    by_shape: dict[tuple[object, ...], tuple[Rule, ...]] = field(
-        init=False, repr=False, compare=False
-    )
-    # The catalog for each other region a batch came from (`for_region`).
-    _regional: dict[str, RuleCatalog] = field(
-        default_factory=dict, init=False, repr=False, compare=False
+    __slots__ = (
+        "_regional",
+        "batch_outcomes",
+        "by_shape",
+        "candidates",
+        "context",
+        "known_from_shape",
+        "rules",
     )
 
-    def __post_init__(self) -> None:
-        candidates = {}
+    def __init__(self, rules: tuple[Rule, ...], context: RuleContext | None = None) -> None:
+        self.rules = rules
+        self.context = context or RuleContext()
+        # The per-request rules for each audience, and for a plain read of each verb only
+        # those that name it (`Match.names_read`): thousands of events a batch, forty-odd rules.
+        self.candidates: dict[tuple[Audience, str], tuple[Rule, ...]] = {}
         for audience in Audience:
-            rules = [r for r in self.rules if r.match.repeats is None and r.match.is_for(audience)]
-            candidates[audience, ""] = tuple(rules)
+            kept = [r for r in rules if r.match.repeats is None and r.match.is_for(audience)]
+            self.candidates[audience, ""] = tuple(kept)
             for verb in READ_VERBS:
-                named = tuple(rule for rule in rules if {"*", verb} & set(rule.match.verbs))
-                candidates[audience, verb] = named
-        object.__setattr__(self, "candidates", candidates)
-        object.__setattr__(self, "by_shape", {})
-        object.__setattr__(self, "known_from_shape", shape_predicates(self.context))
+                named = tuple(rule for rule in kept if {"*", verb} & set(rule.match.verbs))
+                self.candidates[audience, verb] = named
+        # The candidates whose verbs and object globs accept a shape and whose shape
+        # predicates hold for its actor's kind, most severe first for its outcome, as each
+        # comes up.
+        self.by_shape: dict[tuple[object, ...], tuple[Rule, ...]] = {}
+        # The predicates an event's shape decides under these settings (`screen`).
+        self.known_from_shape = shape_predicates(self.context)
+        # The outcomes of the requests that batch rules count (`probing`): none, refusals or
+        # all.
         batch = self.batch_rules()
         refusals = all("denied" in rule.match.predicates for rule in batch)
         outcomes = {Outcome.DENIED} if refusals else set(Outcome)
-        object.__setattr__(self, "batch_outcomes", frozenset(outcomes if batch else ()))
+        self.batch_outcomes = frozenset(outcomes if batch else ())
+        # The catalog for each other region a batch came from (`for_region`).
+        self._regional: dict[str, RuleCatalog] = {}
 
     @classmethod
     def load(cls, settings: Settings) -> RuleCatalog:
@@ -125,7 +123,8 @@ class RuleCatalog:
             return self
         found = self._regional.get(region)
         if found is None:
-            found = self._regional[region] = replace(self, context=self.context.in_region(region))
+            found = RuleCatalog(self.rules, self.context.in_region(region))
+            self._regional[region] = found
         return found
 
     def _exempt(self, rule: Rule, event: AuditEvent, actor: Actor) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from eks_audit_bot.core.alert import Location, cluster_name
 from eks_audit_bot.core.rule_schema import ConfigError
@@ -28,9 +28,10 @@ METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "EksAuditBot"
 # How long an alert's action is remembered as published (Powertools' idempotency record TTL).
 DEFAULT_DEDUP_TTL_SECONDS = 86400
 
+_NONE: Mapping[str, Any] = MappingProxyType({})  # an empty mapping setting (read-only)
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+
+class Settings(NamedTuple):
     """Every setting of the function, read once from the environment at cold start
     (`from_env`); all but the topic have a default."""
 
@@ -46,7 +47,7 @@ class Settings:
     digest_threshold: int = 5
     max_alerts_per_invocation: int = 50
     disabled_rules: frozenset[str] = frozenset()
-    rule_severities: Mapping[str, Severity] = field(default_factory=dict)
+    rule_severities: Mapping[str, Severity] = _NONE
     custom_rules: tuple[Mapping[str, Any], ...] = ()
     # Per-rule exceptions: {"rule", "principal", "namespace"} each (kube/exemptions.py).
     rule_exceptions: tuple[Mapping[str, Any], ...] = ()
@@ -72,7 +73,7 @@ class Settings:
     # Fleet: the DynamoDB table that remembers what was published, and account id -> name.
     dedup_table_name: str = ""
     dedup_ttl_seconds: int = DEFAULT_DEDUP_TTL_SECONDS
-    account_names: Mapping[str, str] = field(default_factory=dict)
+    account_names: Mapping[str, str] = _NONE
     # The person behind a generic role session: look the issuing STS call up with CloudTrail
     # LookupEvents when the state table has no link (kube/people.py, output/links.py).
     credential_lookup: bool = True
@@ -88,7 +89,7 @@ class Settings:
         """Every setting of the table from its variable (unset: the field's default); the
         account, region and name fall back on the topic's ARN and the function's name."""
         env = os.environ if env is None else env
-        defaults = _defaults()
+        defaults = {"sns_topic_arn": "", **cls._field_defaults}
         values = {row.field: row.read(env, row.env, defaults[row.field]) for row in SETTINGS}
         topic = values["sns_topic_arn"]
         if not topic:
@@ -146,14 +147,3 @@ class Settings:
             return self.account_names[account_id]
         own = not self.account_id or account_id == self.account_id
         return self.account_name if own else ""
-
-
-def _defaults() -> dict[str, Any]:
-    """Each field's default, as `Settings` declares it."""
-    found: dict[str, Any] = {"sns_topic_arn": ""}
-    for item in fields(Settings):
-        if item.default is not MISSING:
-            found[item.name] = item.default
-        elif item.default_factory is not MISSING:
-            found[item.name] = item.default_factory()
-    return found
