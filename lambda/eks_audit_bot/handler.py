@@ -57,9 +57,7 @@ type LedgerFactory = Callable[[Callable[[], int]], Ledger]
 
 
 class Runtime(NamedTuple):
-    """What a cold start builds once for every invocation: settings, catalog, sink, ledger.
-    (A named tuple, and `SnsSink` a plain class: they are defined at every cold start, where
-    a dataclass costs about a millisecond to create.)"""
+    """What a cold start builds once for every invocation: settings, catalog, sink, ledger."""
 
     settings: Settings
     catalogs: flow.Catalogs

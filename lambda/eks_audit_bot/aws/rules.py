@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from importlib import resources
 from typing import Any, NamedTuple
@@ -98,7 +99,8 @@ def best_rule(rules: Iterable[AwsRule], event: DecodedAwsEvent) -> RuleHit | Non
     return best.hit() if best else None
 
 
-class AwsCatalog(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class AwsCatalog:
     """The AWS API call and alarm rules, tuned by the settings (built with the first
     EventBridge event: audit-log batches never need them)."""
 

@@ -74,8 +74,7 @@ class Judge(Protocol):
 
 class Action:
     """One request: each stage seen with its record as read, and the event chosen to speak
-    for it (kept until the action is decided). A plain class: a dataclass costs more to
-    define at cold start than this one costs in all."""
+    for it (kept until the action is decided)."""
 
     __slots__ = ("alert", "chosen", "rank", "stages")
 
