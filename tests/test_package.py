@@ -18,6 +18,7 @@ import sys
 import sysconfig
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -245,16 +246,7 @@ def test_a_cold_start_and_a_quiet_batch_leave_the_aws_catalog_and_body_readers_o
     person = load_case("iam-user-kubernetes-admin-create-clusterrolebinding")["events"]
     quiet = [event for name in automation for event in load_case(name)["events"]]
     quiet += [dict(event, verb="get") for event in person]  # a person reading
-    completed = subprocess.run(
-        [sys.executable, "-S", "-c", COLD_START_PROGRAM, str(ZIP), PURELIB],
-        input=json.dumps(quiet),
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"AWS_REGION": "eu-west-1", "POWERTOOLS_METRICS_NAMESPACE": "Test"},
-    )
-    assert completed.returncode == 0, completed.stderr
-    result = json.loads(completed.stdout)
+    result = _cold_start(COLD_START_PROGRAM, json.dumps(quiet))
     assert result["alerts"] == 0
     assert result["dropped"] == len(quiet)
     assert "eks_audit_bot.kube.rules" in result["loaded"]
@@ -279,14 +271,22 @@ def test_a_cold_start_defines_no_dataclass() -> None:
     """Every class the handler's import defines is made at each cold start, where a dataclass
     compiles its methods (about 0.6 ms each, `benchmarks/README.md`): the modules every
     invocation loads declare values as named tuples and state as slotted classes."""
+    result = _cold_start(DEFINED_AT_COLD_START)
+    assert result["classes"] > 30  # the handler, the audit-log feed, settings, core
+    assert result["dataclasses"] == []
+
+
+def _cold_start(program: str, stdin: str = "") -> dict[str, Any]:
+    """What `program` printed (JSON), run in a fresh interpreter with the function zip's
+    code first on its path, as Lambda imports it."""
     completed = subprocess.run(
-        [sys.executable, "-S", "-c", DEFINED_AT_COLD_START, str(ZIP), PURELIB],
+        [sys.executable, "-S", "-c", program, str(ZIP), PURELIB],
+        input=stdin,
         capture_output=True,
         text=True,
         check=False,
         env={"AWS_REGION": "eu-west-1", "POWERTOOLS_METRICS_NAMESPACE": "Test"},
     )
     assert completed.returncode == 0, completed.stderr
-    result = json.loads(completed.stdout)
-    assert result["classes"] > 30  # the handler, the audit-log feed, settings, core
-    assert result["dataclasses"] == []
+    result: dict[str, Any] = json.loads(completed.stdout)
+    return result

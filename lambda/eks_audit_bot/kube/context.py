@@ -5,6 +5,8 @@ Built once per catalog (at cold start) so predicates stay pure functions of an e
 
 from __future__ import annotations
 
+from copy import copy
+
 from eks_audit_bot.core.actor import Actor, matches_principal
 from eks_audit_bot.kube.classify import matches_user_agent
 from eks_audit_bot.kube.exemptions import Exemptions, builtin_exemptions
@@ -49,11 +51,7 @@ class RuleContext:
         self.exemptions = exemptions or Exemptions(builtin_exemptions())
         # The cluster's region, whose AWS ranges are trusted by default ("": every region's).
         self.region = region
-        self.trusted = (
-            TrustedNetworks.listed(trusted_networks)
-            if trusted_networks
-            else TrustedNetworks.default(region)
-        )
+        self.trusted = _trusted(trusted_networks, region)
 
     @classmethod
     def from_settings(cls, settings: Settings, exemptions: Exemptions) -> RuleContext:
@@ -71,15 +69,10 @@ class RuleContext:
         """The same context for a cluster in `region` (its AWS ranges trusted)."""
         if region == self.region:
             return self
-        return RuleContext(
-            protected_namespaces=self.protected_namespaces,
-            trusted_networks=self.trusted_networks,
-            automation_principals=self.automation_principals,
-            automation_user_agents=self.automation_user_agents,
-            alert_on_automation=self.alert_on_automation,
-            exemptions=self.exemptions,
-            region=region,
-        )
+        regional = copy(self)
+        regional.region = region
+        regional.trusted = _trusted(self.trusted_networks, region)
+        return regional
 
     def is_protected(self, namespace: str) -> bool:
         return namespace in self.protected_namespaces
@@ -101,3 +94,8 @@ class RuleContext:
             return False
         agents = self.automation_user_agents
         return not agents or matches_user_agent(user_agent, agents)
+
+
+def _trusted(listed: tuple[Network, ...], region: str) -> TrustedNetworks:
+    """The user's networks when there are any, else the defaults with AWS's of `region`."""
+    return TrustedNetworks.listed(listed) if listed else TrustedNetworks.default(region)
