@@ -179,14 +179,8 @@ def imports(repeat: int) -> None:
             ("from the zip (its bytecode, as on Lambda)", "zip", False),
             ("from source (no bytecode)", "source", True),
         ):
-            code = Path(tmp) / folder
-            with zipfile.ZipFile(package.parent / "eks-audit-bot.zip") as archive:
-                archive.extractall(code)
-            for pyc in code.rglob("*.pyc") if strip else ():
-                pyc.unlink()
-            env = {**_env(), "PYTHONPATH": str(code), "PYTHONDONTWRITEBYTECODE": "1"}
-            env.pop("PYTHONPYCACHEPREFIX", None)
-            rows[label] = env
+            zipped = package.parent / "eks-audit-bot.zip"
+            rows[label] = zip_env(zipped, Path(tmp) / folder, strip=strip)
         print(f"import of the function zip (fastest of {repeat} fresh interpreters each):")
         for label, env in rows.items():
             samples: dict[str, list[float]] = {IMPORT_BASELINE: [], IMPORT_HANDLER: []}
@@ -194,7 +188,9 @@ def imports(repeat: int) -> None:
                 for statement, times in samples.items():
                     times.append(import_seconds(statement, env))
             base, ours = (min(samples[s]) for s in (IMPORT_BASELINE, IMPORT_HANDLER))
-            paired = sorted(_paired_ratio(env) for _ in range(repeat))
+            paired = sorted(
+                sum(pair) / pair[0] for pair in (paired_import(env) for _ in range(repeat))
+            )
             target = " (target <= 1.10)" if label.startswith("from the zip") else ""
             print(
                 f"  {label:<41} boto3 + Logger + Metrics {base * 1000:6.1f} ms, "
@@ -203,9 +199,21 @@ def imports(repeat: int) -> None:
             )
 
 
-def _paired_ratio(env: dict[str, str]) -> float:
-    """One interpreter imports boto3 + Logger + Metrics, then the handler: (both) / baseline.
-    Both parts are timed in the same process, moments apart, so a burst of load on this
+def zip_env(zipped: Path, folder: Path, *, strip: bool = False) -> dict[str, str]:
+    """The environment of an interpreter that imports the code of `zipped`, extracted into
+    `folder` (its pycs removed with `strip`), writing no bytecode."""
+    with zipfile.ZipFile(zipped) as archive:
+        archive.extractall(folder)
+    for pyc in folder.rglob("*.pyc") if strip else ():
+        pyc.unlink()
+    env = {**_env(), "PYTHONPATH": str(folder), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    return env
+
+
+def paired_import(env: dict[str, str]) -> tuple[float, float]:
+    """One interpreter imports boto3 + Logger + Metrics, then the handler: the seconds of
+    each part. Both are timed in the same process, moments apart, so a burst of load on this
     shared machine moves them together, where two separate interpreters' fastest runs may
     each meet a different one."""
     code = (
@@ -216,7 +224,7 @@ def _paired_ratio(env: dict[str, str]) -> float:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     base, rest = map(float, done.stdout.split())
-    return (base + rest) / base
+    return base, rest
 
 
 def memory(path: Path, count: int, modes: tuple[str, ...] = ("floor", "handler")) -> None:
