@@ -1,7 +1,7 @@
-"""Setters for one field deep inside value objects (named tuples, and objects with a named
-tuple's `_replace`, or frozen dataclasses): a copy with that field replaced along a path of
-attributes, everything else shared. Each feed's
-`fields` module puts a shortened text back into its alert with them (`output.sizing.Field`)."""
+"""Setters for one field deep inside value objects (named tuples and what copies itself the
+same way, `_replace`, such as an audit-log alert; frozen dataclasses): a copy with that field
+replaced along a path of attributes, everything else shared. Each feed's `fields` module puts
+a shortened text back into its alert with them (`output.sizing.Field`)."""
 
 from __future__ import annotations
 

@@ -48,7 +48,7 @@ class RuleContext:
         self.alert_on_automation = alert_on_automation
         # Whose job it is: who the rules about dangerous actions spare, and where (None: the
         # built-in exemptions).
-        self.exemptions = exemptions or Exemptions(builtin_exemptions())
+        self.exemptions = Exemptions(builtin_exemptions()) if exemptions is None else exemptions
         # The cluster's region, whose AWS ranges are trusted by default ("": every region's).
         self.region = region
         self.trusted = _trusted(trusted_networks, region)
