@@ -2,7 +2,7 @@
 # downloads the tagged release into its cache and passes `inputs` as TF_VAR_* variables to it.
 # main.tf in this folder declares the same variables for plain Terraform (and the tests).
 terraform {
-  source = "git::https://github.com/eks-audit-bot/eks-audit-bot.git?ref=v0.2.1"
+  source = "git::https://github.com/eks-audit-bot/eks-audit-bot.git?ref=v0.2.2"
 }
 
 inputs = {

@@ -1,3 +1,3 @@
 """eks-audit-bot: alerts on manual actions in Amazon EKS clusters."""
 
-__version__ = "0.2.1"
+__version__ = "0.2.2"
