@@ -62,7 +62,7 @@ class RuleCatalog:
 
     def __init__(self, rules: tuple[Rule, ...], context: RuleContext | None = None) -> None:
         self.rules = rules
-        self.context = context or RuleContext()
+        self.context = RuleContext() if context is None else context
         # The per-request rules for each audience, and for a plain read of each verb only
         # those that name it (`Match.names_read`): thousands of events a batch, forty-odd rules.
         self.candidates: dict[tuple[Audience, str], tuple[Rule, ...]] = {}
