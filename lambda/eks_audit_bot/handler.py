@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from eks_audit_bot.core.outgoing import Outgoing
     from eks_audit_bot.output.controls import Controls, Record
     from eks_audit_bot.output.dedup import Ledger
-    from eks_audit_bot.output.links import Links
+    from eks_audit_bot.output.links import Links, Resolver
     from eks_audit_bot.output.route import Router
     from eks_audit_bot.output.sns import Report
 
@@ -73,6 +73,11 @@ class Runtime(NamedTuple):
             return self.publisher, None
         sink = self.controls.sink(self.publisher)
         return sink, sink.record
+
+    def people(self) -> Resolver | None:
+        """This invocation's resolver of the person behind generic sessions (its own lookup
+        budget), when there are links to resolve with."""
+        return self.links.resolver() if self.links is not None else None
 
     def ledger(self, context: LambdaContext) -> Ledger | None:
         if self.new_ledger is None:
@@ -228,13 +233,10 @@ def deliver(
         count_metric("BatchesSkipped", 1, reason=batch.skip_reason)
         metrics.add_metric(name="EventsReceived", unit=MetricUnit.Count, value=0)
         return {"received": 0, "alerts": 0, "skipped": 0}
-    people = env.links.resolver() if env.links is not None else None
+    people = env.people()
     sink, record = env.sink()
     args = (batch.records, location, env.settings, env.catalogs.kube, sink)
-    outcome = flow.run(*args, ledger=ledger, people=people)
-    if people is not None:
-        account_for_people(people.failures)
-    return _finish(outcome, record)
+    return _finish(flow.run(*args, ledger=ledger, people=people), record, people)
 
 
 def handle_event(
@@ -244,13 +246,11 @@ def handle_event(
     logger.append_keys(event_id=str(event.get("id", ""))[:100])
     logger.append_keys(detail_type=str(event.get("detail-type", ""))[:100])
     table = env.links.table if env.links is not None else None
-    people = env.links.resolver() if env.links is not None else None
+    people = env.people()
     sink, record = env.sink()
     args = (event, env.settings, env.catalogs.aws, sink)
     outcome = flow.run_event(*args, ledger=ledger, credentials=table, people=people)
-    if people is not None:
-        account_for_people(people.failures)
-    return _finish(outcome, record)
+    return _finish(outcome, record, people)
 
 
 def _account_controls(report: Report, record: Record) -> dict[str, Any]:
@@ -262,10 +262,15 @@ def _account_controls(report: Report, record: Record) -> dict[str, Any]:
 
 
 def _finish(
-    outcome: flow.BatchOutcome | flow.EventOutcome, record: Record | None = None
+    outcome: flow.BatchOutcome | flow.EventOutcome,
+    record: Record | None = None,
+    people: Resolver | None = None,
 ) -> dict[str, Any]:
-    """Account for an outcome; raise when something was not delivered (so it is retried)."""
+    """Account for an outcome (and for the lookups of the person behind generic sessions);
+    raise when something was not delivered (so it is retried)."""
     result, report = outcome.result, outcome.report
+    if people is not None:
+        account_for_people(people.failures)
     if record is not None:
         account_for_controls(record)
     account_for(result)
